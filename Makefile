@@ -1,0 +1,34 @@
+# The two commands that matter: `make demo` and `make test`. Both install what is missing first.
+SWIFT        ?= swift
+RELEASE_FLAGS = -c release --static-swift-stdlib
+REPRO_RELEASE = .build/release/repro
+
+.PHONY: bootstrap bootstrap-test build build-debug demo test bench format-lint clean
+
+bootstrap:
+	@scripts/bootstrap
+
+bootstrap-test:
+	@scripts/bootstrap --test
+
+build: bootstrap
+	$(SWIFT) build $(RELEASE_FLAGS) --product repro
+
+build-debug: bootstrap
+	$(SWIFT) build --build-tests
+
+demo: build
+	$(REPRO_RELEASE) run demo
+
+test: bootstrap-test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: build
+	Benchmarks/run
+
+format-lint:
+	$(SWIFT) format lint --strict -r Sources Tests
+
+clean:
+	rm -rf .build

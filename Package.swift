@@ -1,0 +1,42 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Module arrows point one way: repro -> Runners -> Workflow -> Recipes;
+// Runners -> Fetch, Kernels, LoadGen. C targets are imported only by the module that wraps them.
+let package = Package(
+    name: "repro",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "repro", targets: ["repro"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C libraries from Debian packages, found through pkg-config.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Workflow", dependencies: ["Recipes", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Fetch", dependencies: ["CCurl", "CGit2", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Kernels", dependencies: ["COpenBLAS"]),
+        .target(name: "LoadGen"),
+        .target(name: "Runners", dependencies: ["Workflow", "Fetch", "Kernels", "LoadGen"]),
+        .executableTarget(
+            name: "repro",
+            dependencies: ["Runners", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .testTarget(name: "RecipesTests", dependencies: ["Recipes"]),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
+        .testTarget(name: "FetchTests", dependencies: ["Fetch"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "LoadGenTests", dependencies: ["LoadGen"]),
+        .testTarget(name: "RunnersTests", dependencies: ["Runners"]),
+        .testTarget(name: "CLITests", dependencies: ["Workflow"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

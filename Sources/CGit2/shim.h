@@ -1,0 +1,4 @@
+#ifndef REPRO_CGIT2_SHIM_H
+#define REPRO_CGIT2_SHIM_H
+#include <git2.h>
+#endif

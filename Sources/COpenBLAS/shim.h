@@ -1,0 +1,4 @@
+#ifndef REPRO_COPENBLAS_SHIM_H
+#define REPRO_COPENBLAS_SHIM_H
+#include <cblas.h>
+#endif

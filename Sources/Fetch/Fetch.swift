@@ -1,0 +1,1 @@
+// The Fetch module; see README.md in this folder.

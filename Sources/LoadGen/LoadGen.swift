@@ -1,0 +1,1 @@
+// The LoadGen module; see README.md in this folder.

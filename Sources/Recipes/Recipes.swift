@@ -1,0 +1,1 @@
+// The Recipes module; see README.md in this folder.

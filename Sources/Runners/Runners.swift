@@ -1,0 +1,1 @@
+// The Runners module; see README.md in this folder.

@@ -1,0 +1,1 @@
+// The Workflow module; see README.md in this folder.
