@@ -20,7 +20,9 @@ let package = Package(
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
-        .target(name: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "Recipes",
+            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Workflow", dependencies: ["Recipes", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Fetch", dependencies: ["CCurl", "CGit2", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Kernels", dependencies: ["COpenBLAS"]),

@@ -1,0 +1,240 @@
+import Crypto
+import Yams
+
+/// Turns the text of a recipe file into a `Recipe`, rejecting unknown fields, wrong types and bad expressions
+/// with the file, line and column of the offending text.
+public enum RecipeDecoder {
+    static let topLevelFields = [
+        "name", "summary", "doc", "tags", "inputs", "variations", "needs", "run", "outputs", "metrics", "env",
+        "cache", "if", "resources", "timeout", "retries", "runner",
+    ]
+
+    /// Decodes one recipe. `file` is its absolute path; `expectedName` is what the file or folder is called.
+    public static func decode(text: String, file: String, directory: String, isFolder: Bool, expectedName: String)
+        throws(RecipeError) -> Recipe
+    {
+        let reader = YAMLReader(file: DisplayPath.of(file))
+        let root = try parse(text, reader: reader)
+        let fields = try reader.mapping(root, "recipe", known: topLevelFields)
+        var recipe = Recipe(
+            name: expectedName, summary: "", tags: [], inputs: [], variations: [], needs: [], run: nil, outputs: [],
+            metrics: [], env: [], cache: nil, condition: nil, resources: Resources(), timeout: nil, retries: 0,
+            runner: nil,
+            source: RecipeSource(file: file, directory: directory, isFolder: isFolder, text: text,
+                                 digest: SHA256.hex(of: Array(text.utf8))))
+        for (key, keyNode, node) in fields {
+            switch key {
+            case "name":
+                let name = try reader.string(node, "'name'")
+                guard name == expectedName else {
+                    throw .nameMismatch(at: reader.location(node), name: name, fileName: expectedName)
+                }
+                _ = keyNode
+            case "summary": recipe.summary = try reader.string(node, "'summary'")
+            case "doc": _ = try reader.string(node, "'doc'")
+            case "tags": recipe.tags = try reader.stringList(node, "'tags'")
+            case "inputs": recipe.inputs = try decodeInputs(node, reader)
+            case "variations": recipe.variations = try decodeVariations(node, reader)
+            case "needs": recipe.needs = try decodeNeeds(node, reader, context: "'needs'")
+            case "run": recipe.run = try decodeRun(node, reader)
+            case "outputs":
+                for entry in try reader.mapping(node, "'outputs'") {
+                    let name = try reader.identifier(entry.key, entry.keyNode, "output")
+                    recipe.outputs.append(OutputSpec(name: name, value: try reader.templateValue(entry.value),
+                                                     location: reader.location(entry.keyNode)))
+                }
+            case "metrics": recipe.metrics = try decodeMetrics(node, reader)
+            case "env": recipe.env = try decodeEnv(node, reader, context: "'env'")
+            case "cache": recipe.cache = try decodeCache(node, reader)
+            case "if": recipe.condition = try reader.template(node, "'if'")
+            case "resources": recipe.resources = try decodeResources(node, reader, base: Resources())
+            case "timeout": recipe.timeout = try reader.duration(node, "'timeout'")
+            case "retries": recipe.retries = try reader.int(node, "'retries'", atLeast: 0)
+            case "runner": recipe.runner = try reader.string(node, "'runner'")
+            default: break
+            }
+        }
+        try validate(recipe, reader: reader, root: root)
+        return recipe
+    }
+
+    static func parse(_ text: String, reader: YAMLReader) throws(RecipeError) -> Node {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw yamlError(error, reader: reader)
+        } catch {
+            throw .malformedYAML(at: SourceLocation(file: reader.file, line: 1, column: 1), problem: "\(error)")
+        }
+        guard let node else {
+            throw .malformedYAML(at: SourceLocation(file: reader.file, line: 1, column: 1), problem: "the file is empty")
+        }
+        return node
+    }
+
+    static func yamlError(_ error: YamlError, reader: YAMLReader) -> RecipeError {
+        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: reader.file, line: mark.line, column: mark.column) }
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\(problem) (\($0.text) at line \($0.mark.line), column \($0.mark.column))" }
+            return .malformedYAML(at: at(mark), problem: detail ?? problem)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return .malformedYAML(at: at(context.mark), problem: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))")
+        case .reader(let problem, _, _, _):
+            return .malformedYAML(at: SourceLocation(file: reader.file, line: 1, column: 1), problem: problem)
+        default:
+            return .malformedYAML(at: SourceLocation(file: reader.file, line: 1, column: 1), problem: "\(error)")
+        }
+    }
+
+    static func decodeCache(_ node: Node, _ reader: YAMLReader) throws(RecipeError) -> CachePolicy {
+        if case .scalar(let s) = node, tagName(s) == .bool { return s.string.lowercased() == "true" ? .reuse : .volatile }
+        let text = try reader.string(node, "'cache'")
+        guard let policy = CachePolicy(rawValue: text) else {
+            throw .invalidValue(at: reader.location(node), what: "'cache'",
+                                problem: "expected true, false, reuse, volatile or measured, found '\(text)'"
+                                    + Suggestions.hint(for: text, in: CachePolicy.allCases.map(\.rawValue)))
+        }
+        return policy
+    }
+
+    static func decodeRun(_ node: Node, _ reader: YAMLReader) throws(RecipeError) -> RunSpec {
+        if case .scalar = node {
+            return .shell(try reader.template(node, "'run'"), location: reader.location(node))
+        }
+        let fields = try reader.mapping(node, "'run'", known: ["action", "with", "shell"])
+        let keys = Set(fields.map(\.key))
+        if keys.contains("shell") {
+            if keys.contains("action") || keys.contains("with") {
+                throw .invalidValue(at: reader.location(node), what: "'run'",
+                                    problem: "give either 'shell' or 'action' (with 'with'), not both")
+            }
+            let shellNode = fields.first { $0.key == "shell" }!.value
+            return .shell(try reader.template(shellNode, "'run.shell'"), location: reader.location(shellNode))
+        }
+        guard let actionNode = fields.first(where: { $0.key == "action" })?.value else {
+            throw .missingField(at: reader.location(node), field: "action' or 'shell", context: "'run'")
+        }
+        var with: [String: TemplateValue] = [:]
+        if let withNode = fields.first(where: { $0.key == "with" })?.value, !reader.isNull(withNode) {
+            for entry in try reader.mapping(withNode, "'run.with'") { with[entry.key] = try reader.templateValue(entry.value) }
+        }
+        return .action(name: try reader.string(actionNode, "'run.action'"), with: with,
+                       location: reader.location(actionNode))
+    }
+
+    static func decodeEnv(_ node: Node, _ reader: YAMLReader, context: String) throws(RecipeError) -> [EnvSpec] {
+        var out: [EnvSpec] = []
+        for entry in try reader.mapping(node, context) {
+            guard entry.key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }),
+                !(entry.key.first?.isNumber ?? true)
+            else {
+                throw .invalidValue(at: reader.location(entry.keyNode), what: "environment variable '\(entry.key)'",
+                                    problem: "use letters, digits and '_', not starting with a digit")
+            }
+            out.append(EnvSpec(name: entry.key, value: try reader.templateValue(entry.value),
+                               location: reader.location(entry.keyNode)))
+        }
+        return out
+    }
+
+    static func decodeResources(_ node: Node, _ reader: YAMLReader, base: Resources) throws(RecipeError) -> Resources {
+        var r = base
+        let known = ["cpus", "exclusive", "memory", "time", "partition", "gres", "account", "slurm"]
+        for (key, _, value) in try reader.mapping(node, "'resources'", known: known) {
+            switch key {
+            case "cpus": r.cpus = try reader.int(value, "'resources.cpus'", atLeast: 1)
+            case "exclusive": r.exclusive = try reader.bool(value, "'resources.exclusive'")
+            case "memory": r.memory = try reader.string(value, "'resources.memory'")
+            case "time": r.time = try reader.string(value, "'resources.time'")
+            case "partition": r.partition = try reader.string(value, "'resources.partition'")
+            case "gres": r.gres = try reader.string(value, "'resources.gres'")
+            case "account": r.account = try reader.string(value, "'resources.account'")
+            case "slurm": r.slurmOptions = try reader.stringList(value, "'resources.slurm'")
+            default: break
+            }
+        }
+        return r
+    }
+
+    static func decodeMetrics(_ node: Node, _ reader: YAMLReader) throws(RecipeError) -> [MetricSpec] {
+        var out: [MetricSpec] = []
+        for entry in try reader.mapping(node, "'metrics'") {
+            let name = try reader.identifier(entry.key, entry.keyNode, "metric")
+            var metric = MetricSpec(name: name, value: .value(.null), unit: nil, better: .equal, tolerance: 0,
+                                    location: reader.location(entry.keyNode))
+            if case .mapping = entry.value {
+                var sawValue = false
+                for (key, _, v) in try reader.mapping(entry.value, "metric '\(name)'",
+                                                      known: ["value", "unit", "better", "tolerance"]) {
+                    switch key {
+                    case "value": metric.value = try reader.templateValue(v); sawValue = true
+                    case "unit": metric.unit = try reader.string(v, "'unit' of metric '\(name)'")
+                    case "better":
+                        let text = try reader.string(v, "'better' of metric '\(name)'")
+                        guard let d = MetricSpec.Direction(rawValue: text) else {
+                            throw .invalidValue(at: reader.location(v), what: "'better' of metric '\(name)'",
+                                                problem: "expected higher, lower or equal, found '\(text)'")
+                        }
+                        metric.better = d
+                    case "tolerance": metric.tolerance = try decodeTolerance(v, reader, name)
+                    default: break
+                    }
+                }
+                if !sawValue {
+                    throw .missingField(at: reader.location(entry.value), field: "value", context: "metric '\(name)'")
+                }
+            } else {
+                metric.value = try reader.templateValue(entry.value)
+            }
+            out.append(metric)
+        }
+        return out
+    }
+
+    /// `0.1` or `10%`.
+    static func decodeTolerance(_ node: Node, _ reader: YAMLReader, _ name: String) throws(RecipeError) -> Double {
+        if case .scalar(let s) = node, tagName(s) == .str, s.string.hasSuffix("%"),
+            let p = Double(s.string.dropLast().trimmingCharacters(in: " ")), p >= 0
+        {
+            return p / 100
+        }
+        let d = try reader.number(node, "'tolerance' of metric '\(name)'")
+        guard d >= 0 else {
+            throw .invalidValue(at: reader.location(node), what: "'tolerance' of metric '\(name)'",
+                                problem: "must not be negative")
+        }
+        return d
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> String {
+        var s = self
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return String(s)
+    }
+}
+
+extension SHA256 {
+    /// Lower-case hex SHA-256 of bytes.
+    public static func hex(of bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).hexString
+    }
+}
+
+extension Digest {
+    public var hexString: String {
+        let table: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for byte in self {
+            out.append(table[Int(byte >> 4)])
+            out.append(table[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

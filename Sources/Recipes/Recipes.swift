@@ -1,1 +1,0 @@
-// The Recipes module; see README.md in this folder.

@@ -1,0 +1,133 @@
+import Foundation
+import Recipes
+import Synchronization
+import Workflow
+
+/// Runs steps on this machine: shell steps as a process group with a clean environment, actions on the
+/// calling thread; both stopped on cancellation and at their timeout.
+public struct LocalRunner: StepRunner {
+    public let name = "local"
+    /// The invoking environment's PATH, handed to steps (not part of keys; detect tools with `detect`).
+    let path: String
+    let home: String
+
+    public init(environment: [String: String]) {
+        path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        home = environment["HOME"] ?? "/root"
+    }
+
+    public func run(_ step: StepInvocation) -> StepOutcome {
+        switch step.work {
+        case .shell(let command): return runShell(command, step)
+        case .action(let action, let with): return runAction(action, with: with, step)
+        }
+    }
+
+    /// The environment of a shell step: PATH, HOME, a locale, TMPDIR, the REPRO_* variables, and the declared
+    /// environment (which wins).
+    func environment(for step: StepInvocation) -> [String: String] {
+        var env: [String: String] = [
+            "PATH": path, "HOME": home, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TMPDIR": step.staging.workDir,
+            "REPRO_OUT": step.staging.outDir, "REPRO_OUTPUTS": step.outputsFile, "REPRO_NODE": step.nodeID,
+            "REPRO_KEY": step.key, "REPRO_CPUS": String(step.resources.cpus),
+        ]
+        for (k, v) in step.environment { env[k] = v }
+        return env
+    }
+
+    func runShell(_ command: String, _ step: StepInvocation) -> StepOutcome {
+        let bash = FileManager.default.isExecutableFile(atPath: "/bin/bash")
+        let argv = bash ? ["/bin/bash", "-e", "-o", "pipefail", "-c", command] : ["/bin/sh", "-e", "-c", command]
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(argv: argv, environment: environment(for: step), directory: step.staging.outDir,
+                                     stdoutPath: step.log.stdoutPath, stderrPath: step.log.stderrPath)
+        } catch {
+            return .failed(StepFailure(reason: "\(error)"))
+        }
+        ProcessGroups.record(pgid: child.pid, in: step.staging.path + "/pgid")
+        step.cancellation.onCancel { child.terminate() }
+        let watchdog = Watchdog(timeout: step.timeout) { child.terminate() }
+        let end = child.wait()
+        let timedOut = watchdog.stop()
+        let tail = StepLog.tail(step.log.stderrPath)
+        if timedOut {
+            return .failed(StepFailure(reason: "timed out after \(TextOutput.duration(step.timeout ?? 0))",
+                                       signal: end.signal, timedOut: true, stderrTail: tail))
+        }
+        if step.cancellation.isCancelled && end.exitCode != 0 {
+            return .failed(StepFailure(reason: "stopped", signal: end.signal, cancelled: true, stderrTail: tail))
+        }
+        if let code = end.exitCode {
+            if code == 0 { return .succeeded(outputs: [:], execution: ["host": .string(HostInfo.hostname)]) }
+            return .failed(StepFailure(reason: "exited with status \(code)", exitCode: code, stderrTail: tail))
+        }
+        let signal = end.signal ?? 0
+        return .failed(StepFailure(reason: "killed by \(SignalName.of(signal))", signal: signal, stderrTail: tail))
+    }
+
+    func runAction(_ action: any Action, with: [String: Value], _ step: StepInvocation) -> StepOutcome {
+        let stepCancellation = Cancellation()
+        step.cancellation.onCancel { stepCancellation.cancel() }
+        let watchdog = Watchdog(timeout: step.timeout) { stepCancellation.cancel() }
+        var environment = step.environment
+        environment["REPRO_CPUS"] = String(step.resources.cpus)
+        let context = ActionContext(
+            with: with, outDir: step.staging.outDir, workDir: step.staging.workDir, nodeID: step.nodeID,
+            environment: environment, cpus: step.resources.cpus, log: step.log, cancellation: stepCancellation,
+            progress: step.progress)
+        let result: Result<[String: Value], any Error>
+        do {
+            result = .success(try action.run(context))
+        } catch {
+            result = .failure(error)
+        }
+        let timedOut = watchdog.stop()
+        switch result {
+        case .success(let outputs):
+            if timedOut { break }
+            return .succeeded(outputs: outputs, execution: ["host": .string(HostInfo.hostname)])
+        case .failure(let error):
+            if !timedOut && !step.cancellation.isCancelled { step.log.err("error: \(error)") }
+            if !timedOut && step.cancellation.isCancelled {
+                return .failed(StepFailure(reason: "stopped", cancelled: true))
+            }
+            if !timedOut {
+                return .failed(StepFailure(reason: "\(error)", stderrTail: StepLog.tail(step.log.stderrPath)))
+            }
+        }
+        return .failed(StepFailure(reason: "timed out after \(TextOutput.duration(step.timeout ?? 0))", timedOut: true,
+                                   stderrTail: StepLog.tail(step.log.stderrPath)))
+    }
+}
+
+/// Calls `fire` once if `timeout` seconds pass before `stop()`.
+final class Watchdog: Sendable {
+    private let state = Mutex<(stopped: Bool, fired: Bool)>((false, false))
+
+    init(timeout: Double?, fire: @escaping @Sendable () -> Void) {
+        guard let timeout else { return }
+        let deadline = Clock.monotonic() + timeout
+        let thread = Thread { [self] in
+            while Clock.monotonic() < deadline {
+                if state.withLock({ $0.stopped }) { return }
+                Clock.sleep(min(0.05, max(0.001, deadline - Clock.monotonic())))
+            }
+            let shouldFire = state.withLock { s -> Bool in
+                if s.stopped { return false }
+                s.fired = true
+                return true
+            }
+            if shouldFire { fire() }
+        }
+        thread.start()
+    }
+
+    /// Stops watching; true when the timeout had already fired.
+    func stop() -> Bool {
+        state.withLock { s in
+            s.stopped = true
+            return s.fired
+        }
+    }
+}

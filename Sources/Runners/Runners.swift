@@ -1,1 +1,0 @@
-// The Runners module; see README.md in this folder.

@@ -1,0 +1,99 @@
+import Foundation
+import Recipes
+import Workflow
+
+/// One `repro run`: plan the requests, run the plan, write the manifest. The CLI only parses and prints.
+public struct RunSession {
+    public let workspace: Workspace
+    public var options: RunOptions
+    public var command: [String]
+    public let actions: ActionCatalog
+
+    public init(workspace: Workspace, options: RunOptions, command: [String], actions: ActionCatalog = BuiltinActions.catalog) {
+        self.workspace = workspace
+        self.options = options
+        self.command = command
+        self.actions = actions
+    }
+
+    /// Errors before anything runs: recipes, planning, options.
+    public enum Failure: Error, CustomStringConvertible {
+        case recipe(RecipeError)
+        case workflow(WorkflowError)
+        case setup(String)
+
+        public var description: String {
+            switch self {
+            case .recipe(let e): e.description
+            case .workflow(let e): e.description
+            case .setup(let s): "error: \(s)"
+            }
+        }
+    }
+
+    public func plan(_ requests: [PlanRequest]) throws(Failure) -> Plan {
+        let registry: RecipeRegistry
+        do { registry = try workspace.registry() } catch { throw .recipe(error) }
+        let planner = Planner(registry: registry, actions: actions, host: workspace.hostValue)
+        let plan: Plan
+        do { plan = try planner.plan(requests) } catch { throw .workflow(error) }
+        for name in options.fresh where !plan.nodes.contains(where: { $0.id == name || $0.recipe.name == name }) {
+            throw .workflow(.noSuchNode(name, candidates: plan.nodes.map(\.id) + plan.recipes.map(\.name)))
+        }
+        return plan
+    }
+
+    public struct Outcome {
+        public var summary: RunSummary
+        public var plan: Plan
+        public var results: [Executor.NodeResult]
+        public var folder: RunFolder
+        public var manifest: Value
+    }
+
+    /// Runs a plan to the end and records it. Returns even when steps failed (see `summary.status`).
+    public func execute(_ plan: Plan, requests: [PlanRequest], events: any EventSink,
+                        cancellation: Cancellation) throws(Failure) -> Outcome
+    {
+        let cache = workspace.cache
+        let folder: RunFolder
+        do {
+            try cache.prepare()
+            folder = try RunFolder.create(in: workspace.runsDirectory)
+        } catch {
+            throw .setup("\(error)")
+        }
+        let started = Clock.now()
+        let t0 = Clock.monotonic()
+        events.emit(.runStarted(id: folder.id, nodes: plan.nodes.count, folder: folder.path))
+        for w in plan.warnings { events.emit(.warning(w)) }
+        let runners: [String: any StepRunner] = ["local": LocalRunner(environment: workspace.environment)]
+        let executor = Executor(plan: plan, cache: cache, runners: runners, actions: actions, options: options,
+                                events: events, folder: folder, cancellation: cancellation,
+                                reproVersion: ReproVersion.current)
+        let status = executor.run()
+        let context = Manifest.Context(
+            runID: folder.id, command: command, requests: requests, options: options,
+            reproVersion: ReproVersion.current, started: started, finished: Clock.now(), cacheRoot: cache.root)
+        let manifest = Manifest.build(plan: plan, results: executor.results, status: status, context: context)
+        do {
+            try FileOps.writeAtomically(manifest.prettyJSON(), to: folder.manifestPath)
+        } catch {
+            events.emit(.warning("cannot write the manifest: \(error)"))
+        }
+        var summary = RunSummary(id: folder.id, status: status, hits: 0, built: 0, failed: 0, notRun: 0, skipped: 0,
+                                 seconds: Clock.monotonic() - t0, manifestPath: folder.manifestPath)
+        for r in executor.results {
+            switch r.status {
+            case .hit: summary.hits += 1
+            case .built: summary.built += 1
+            case .failed: summary.failed += 1
+            case .skipped: summary.skipped += 1
+            default: summary.notRun += 1
+            }
+        }
+        events.emit(.runFinished(summary))
+        events.finish()
+        return Outcome(summary: summary, plan: plan, results: executor.results, folder: folder, manifest: manifest)
+    }
+}

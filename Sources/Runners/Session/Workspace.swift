@@ -1,0 +1,67 @@
+import Foundation
+import Recipes
+import Workflow
+
+/// Where a command finds recipes and keeps the cache and run records, from flags, environment and defaults.
+///
+/// - cache: `--cache DIR`, else `REPRO_CACHE`, else `./cache`
+/// - runs: `--runs DIR`, else `REPRO_RUNS`, else `./runs`
+/// - recipes: every `--recipes DIR`, then `REPRO_RECIPES` (colon-separated), then `./recipes`, then the
+///   `recipes/` of the checkout this repro was built in, then the `recipes/` of repositories added with
+///   `repro pull`. Earlier folders win when two hold the same recipe name.
+public struct Workspace: Sendable {
+    public var recipeDirectories: [String]
+    public var cacheDirectory: String
+    public var runsDirectory: String
+    public var environment: [String: String]
+
+    public init(recipes: [String] = [], cache: String? = nil, runs: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment)
+    {
+        self.environment = environment
+        cacheDirectory = FileSystemPath.absolute(cache ?? environment["REPRO_CACHE"] ?? "cache")
+        runsDirectory = FileSystemPath.absolute(runs ?? environment["REPRO_RUNS"] ?? "runs")
+        var dirs = recipes.map { FileSystemPath.absolute($0) }
+        if let extra = environment["REPRO_RECIPES"] {
+            dirs += extra.split(separator: ":").map { FileSystemPath.absolute(String($0)) }
+        }
+        dirs.append(FileSystemPath.absolute("recipes"))
+        if let shipped = Workspace.shippedRecipes() { dirs.append(shipped) }
+        for repo in FileSystemPath.list(cacheDirectory + "/repos") {
+            dirs.append(cacheDirectory + "/repos/" + repo + "/recipes")
+        }
+        var seen = Set<String>()
+        recipeDirectories = dirs.filter { seen.insert($0).inserted && FileSystemPath.kind($0) == .directory }
+    }
+
+    /// The `recipes/` folder of the checkout the running executable was built in (`<checkout>/.build/…/repro`).
+    static func shippedRecipes() -> String? {
+        var dir = FileSystemPath.parent(CommandLine.executablePath)
+        for _ in 0..<5 {
+            let candidate = dir + "/recipes"
+            if FileSystemPath.kind(candidate) == .directory, FileSystemPath.exists(dir + "/Package.swift") {
+                return candidate
+            }
+            let up = FileSystemPath.parent(dir)
+            if up == dir { break }
+            dir = up
+        }
+        return nil
+    }
+
+    public func registry() throws(RecipeError) -> RecipeRegistry {
+        try RecipeRegistry(searchPath: recipeDirectories)
+    }
+
+    public var cache: CacheStore { CacheStore(root: cacheDirectory) }
+
+    /// The `host` root of expressions.
+    public var hostValue: Value { HostInfo.expressionValue(environment: environment) }
+}
+
+extension CommandLine {
+    /// The absolute path of the running executable.
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? arguments[0]
+    }
+}

@@ -1,0 +1,78 @@
+import Recipes
+import Synchronization
+
+/// One line per event on stderr, for logs and pipes (no terminal control codes).
+public final class PlainRenderer: EventSink {
+    private let lastProgress = Mutex<[String: Double]>([:])
+    private let verbose: Bool
+
+    public init(verbose: Bool = false) { self.verbose = verbose }
+
+    public func emit(_ event: RunEvent) {
+        let due: (String) -> Bool = { node in
+            let now = Clock.monotonic()
+            return self.lastProgress.withLock { last -> Bool in
+                if let t = last[node], now - t < 10 { return false }
+                last[node] = now
+                return true
+            }
+        }
+        if let line = PlainRenderer.line(for: event, verbose: verbose, progressDue: due) {
+            TextOutput.stderr(line + "\n")
+        }
+    }
+
+    public func finish() {}
+
+    /// The text of an event, shared with the live view for lines that stay on screen.
+    static func line(for event: RunEvent, verbose: Bool, progressDue: ((String) -> Bool)?) -> String? {
+        switch event {
+        case .runStarted(let id, let nodes, _): return "repro: run \(id): \(nodes) node\(nodes == 1 ? "" : "s")"
+        case .warning(let text): return "warning: \(text)"
+        case .hit(let node, let key): return "  cached   \(node)  \(key.prefix(12))"
+        case .waitingForLock(let node, let holder):
+            return "  waiting  \(node): another repro is building it (\(holder.isEmpty ? "lock held" : holder))"
+        case .started(let node, let key, let attempt, let of):
+            return "  run      \(node)  \(key.prefix(12))" + (of > 1 && attempt > 1 ? "  (attempt \(attempt) of \(of))" : "")
+        case .output(let node, let line): return verbose ? "  | \(node): \(line)" : nil
+        case .progress(let node, let p):
+            // Plain output gets a progress line at most every 10 seconds per node.
+            if let progressDue, !progressDue(node) { return nil }
+            return "  ...      \(node): \(ProgressText.describe(p))"
+        case .retrying(let node, let attempt, let reason, let delay):
+            return "  retry    \(node): attempt \(attempt) failed (\(reason)); again in \(TextOutput.duration(delay))"
+        case .succeeded(let node, _, let seconds): return "  done     \(node)  \(TextOutput.duration(seconds))"
+        case .failed(let node, let failure): return FailureText.describe(node: node, failure: failure)
+        case .notRun(let node, let reason): return "  not run  \(node): \(reason)"
+        case .skipped(let node): return verbose ? "  skipped  \(node) ('if' is false)" : nil
+        case .runFinished: return nil
+        }
+    }
+}
+
+/// How a failed step is shown: status, reason, the tail of its stderr and where the full log is.
+public enum FailureText {
+    public static func describe(node: String, failure: StepFailure) -> String {
+        var lines = ["  FAILED   \(node): \(failure.reason)"]
+        if !failure.stderrTail.isEmpty {
+            lines.append("           last lines of stderr:")
+            lines += failure.stderrTail.map { "           | \($0)" }
+        }
+        if let log = failure.logPath, !failure.cancelled { lines.append("           log: \(DisplayPath.of(log))") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Progress as text: `12.0 MiB of 200.0 MiB (6%), 95.1 MiB/s, 2s left`.
+public enum ProgressText {
+    public static func describe(_ p: StepProgress) -> String {
+        let isBytes = p.unit == "bytes"
+        func amount(_ v: Double) -> String { isBytes ? TextOutput.bytes(v) : "\(Int(v)) \(p.unit)" }
+        var text = amount(p.done)
+        if let total = p.total, total > 0 {
+            text += " of \(amount(total)) (\(Int(100 * p.done / total))%)"
+        }
+        if !p.detail.isEmpty { text += ", \(p.detail)" }
+        return text
+    }
+}

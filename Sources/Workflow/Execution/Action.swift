@@ -1,0 +1,159 @@
+import Recipes
+
+/// A built-in step (`run: {action: NAME, with: ...}`): versioned, so a changed implementation changes keys.
+///
+/// Actions live in the Runners module; Workflow only knows this protocol. An action runs on a thread of its
+/// own and may block; it must check `context.cancellation` in long loops.
+public protocol Action: Sendable {
+    var name: String { get }
+    /// Enters the key of every node that uses the action: bump it when results would change.
+    var version: String { get }
+    var summary: String { get }
+    var parameters: [ActionParameter] { get }
+    /// The cache policy these parameters call for (e.g. a fetch without a checksum is volatile), or nil to
+    /// leave it to the recipe (default `reuse`). Called at plan time with key-form values.
+    func defaultPolicy(with: [String: Value]) -> CachePolicy?
+    /// Warnings about these parameters that the user should see at plan time.
+    func warnings(with: [String: Value]) -> [String]
+    /// Does the work; returns the outputs (absolute paths inside `context.outDir` become relocatable paths).
+    func run(_ context: ActionContext) throws -> [String: Value]
+}
+
+extension Action {
+    public func defaultPolicy(with: [String: Value]) -> CachePolicy? { nil }
+    public func warnings(with: [String: Value]) -> [String] { [] }
+}
+
+/// A parameter of an action, for checking `with:` maps and for `repro actions`.
+public struct ActionParameter: Sendable {
+    public enum Kind: String, Sendable { case string, int, float, bool, path, list, map, any }
+    public var name: String
+    public var kind: Kind
+    public var required: Bool
+    public var doc: String
+
+    public init(_ name: String, _ kind: Kind, required: Bool = false, doc: String) {
+        self.name = name
+        self.kind = kind
+        self.required = required
+        self.doc = doc
+    }
+}
+
+/// The set of actions a run can use.
+public struct ActionCatalog: Sendable {
+    public let actions: [String: any Action]
+
+    public init(_ actions: [any Action]) {
+        self.actions = Dictionary(actions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public func action(named name: String) -> (any Action)? { actions[name] }
+    public var names: [String] { actions.keys.sorted() }
+}
+
+/// What an action gets to do its work.
+public struct ActionContext: Sendable {
+    /// The `with:` values, evaluated.
+    public var with: [String: Value]
+    /// Where outputs go; becomes the entry's `out/`.
+    public var outDir: String
+    /// Scratch space, removed after the step.
+    public var workDir: String
+    public var nodeID: String
+    /// The declared environment of the step.
+    public var environment: [String: String]
+    /// CPUs the step may use (`resources.cpus`).
+    public var cpus: Int
+    public var log: StepLog
+    public var cancellation: Cancellation
+    public var progress: @Sendable (StepProgress) -> Void
+
+    public init(with: [String: Value], outDir: String, workDir: String, nodeID: String,
+                environment: [String: String], cpus: Int, log: StepLog, cancellation: Cancellation,
+                progress: @escaping @Sendable (StepProgress) -> Void)
+    {
+        self.with = with
+        self.outDir = outDir
+        self.workDir = workDir
+        self.nodeID = nodeID
+        self.environment = environment
+        self.cpus = cpus
+        self.log = log
+        self.cancellation = cancellation
+        self.progress = progress
+    }
+
+    /// A required string parameter, or an error naming it.
+    public func string(_ name: String) throws(ActionError) -> String {
+        guard let v = with[name] else { throw .missingParameter(action: nodeID, name: name) }
+        guard case .string(let s) = v else {
+            throw .badParameter(name: name, problem: "expected a string, found \(v.typeName) \(v)")
+        }
+        return s
+    }
+
+    public func optionalString(_ name: String) throws(ActionError) -> String? {
+        guard let v = with[name], v != .null else { return nil }
+        return try string(name)
+    }
+
+    public func int(_ name: String, default value: Int? = nil) throws(ActionError) -> Int {
+        guard let v = with[name], v != .null else {
+            if let value { return value }
+            throw .missingParameter(action: nodeID, name: name)
+        }
+        if let i = v.intValue { return i }
+        if case .string(let s) = v, let i = Int(s) { return i }
+        throw .badParameter(name: name, problem: "expected a whole number, found \(v)")
+    }
+
+    public func double(_ name: String, default value: Double? = nil) throws(ActionError) -> Double {
+        guard let v = with[name], v != .null else {
+            if let value { return value }
+            throw .missingParameter(action: nodeID, name: name)
+        }
+        if let d = v.doubleValue { return d }
+        if case .string(let s) = v, let d = Double(s) { return d }
+        throw .badParameter(name: name, problem: "expected a number, found \(v)")
+    }
+
+    public func bool(_ name: String, default value: Bool) throws(ActionError) -> Bool {
+        guard let v = with[name], v != .null else { return value }
+        if case .bool(let b) = v { return b }
+        if case .string(let s) = v, let b = Bool(s.lowercased()) { return b }
+        throw .badParameter(name: name, problem: "expected true or false, found \(v)")
+    }
+}
+
+/// Errors actions report; `description` is what the user reads under the failed node.
+public enum ActionError: Error, Sendable, CustomStringConvertible {
+    case missingParameter(action: String, name: String)
+    case badParameter(name: String, problem: String)
+    case failed(String)
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .missingParameter(_, let name): "missing parameter '\(name)'"
+        case .badParameter(let name, let problem): "parameter '\(name)': \(problem)"
+        case .failed(let message): message
+        case .cancelled: "cancelled"
+        }
+    }
+}
+
+/// Progress an action reports (bytes of a download, epochs of training) for the live view.
+public struct StepProgress: Sendable {
+    public var done: Double
+    public var total: Double?
+    public var unit: String
+    public var detail: String
+
+    public init(done: Double, total: Double?, unit: String, detail: String = "") {
+        self.done = done
+        self.total = total
+        self.unit = unit
+        self.detail = detail
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Recipes
+
+/// Starting a step on a thread of its own.
+extension Executor {
+    func launch(_ index: Int) {
+        let node = plan.nodes[index]
+        let runnerName = node.runner ?? options.defaultRunner
+        let builder = NodeBuilder(
+            node: node, key: results[index].key!, dependencyKeys: results[index].dependencyKeys,
+            needs: needsScope(node), cache: cache,
+            runner: runners[runnerName], runnerName: runnerName, actions: actions,
+            replace: options.noCache || options.isFresh(node), events: events, log: folder.log(for: node.id),
+            cancellation: cancellation, reproVersion: reproVersion)
+        let mailbox = self.mailbox
+        let thread = Thread {
+            mailbox.post(.done(index: index, result: builder.build()))
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+}
+
+/// Builds one node under its key's lock: stage, run (with retries), record, and move into the cache.
+struct NodeBuilder: Sendable {
+    let node: PlanNode
+    let key: String
+    let dependencyKeys: [String: [String]]
+    let needs: Value
+    let cache: CacheStore
+    let runner: (any StepRunner)?
+    let runnerName: String
+    let actions: ActionCatalog
+    let replace: Bool
+    let events: any EventSink
+    let log: StepLog
+    let cancellation: Cancellation
+    let reproVersion: String
+
+    func build() -> Executor.BuildResult {
+        let started = Clock.now()
+        let t0 = Clock.monotonic()
+        func failed(_ f: StepFailure) -> Executor.BuildResult { .failed(f, seconds: Clock.monotonic() - t0, started: started) }
+
+        let lock: FileLock?
+        do {
+            lock = try FileLock.acquire(cache.lockPath(key), cancellation: cancellation) { holder in
+                events.emit(.waitingForLock(node: node.id, holder: holder))
+            }
+        } catch {
+            return failed(StepFailure(reason: "\(error)"))
+        }
+        guard let lock else { return failed(StepFailure(reason: "stopped before it started", cancelled: true)) }
+        defer { lock.unlock() }
+
+        // Another process may have built it while we waited for the lock.
+        if node.policy == .reuse, !replace, cache.hasEntry(key), let meta = cache.meta(key) {
+            return .foundAfterWait(meta: meta, outputs: meta.outputs(outDir: cache.outPath(key)))
+        }
+        let staging: CacheStore.Staging
+        do {
+            staging = try cache.stage(key)
+        } catch {
+            return failed(StepFailure(reason: "\(error)"))
+        }
+        switch runAttempts(staging: staging) {
+        case .failure(var failure):
+            cache.discard(staging)
+            failure.logPath = log.stderrPath
+            return failed(failure)
+        case .success(let (runOutputs, execution)):
+            do {
+                let (meta, outputs) = try record(staging: staging, runOutputs: runOutputs, execution: execution,
+                                                 started: started, seconds: Clock.monotonic() - t0)
+                return .built(meta: meta, outputs: outputs, seconds: Clock.monotonic() - t0, started: started)
+            } catch {
+                cache.discard(staging)
+                return failed(error)
+            }
+        }
+    }
+
+    /// The scope of run-time fields: the static scope plus `needs`, `node` and, once evaluated, `env`.
+    func runtimeScope(staging: CacheStore.Staging, env: [String: Value]?) -> Scope {
+        var scope = node.instance.scope(keyMode: false, env: env)
+        scope.roots["needs"] = needs
+        scope.roots["node"] = .map(["out": .string(staging.outDir), "id": .string(node.id)])
+        scope.latePrefixes = [["run"]] + (env == nil ? [["env"]] : [])
+        return scope
+    }
+
+    func runAttempts(staging: CacheStore.Staging) -> Result<([String: Value], [String: Value]), StepFailure> {
+        var environment: [String: String] = [:]
+        var env: [String: Value] = [:]
+        let work: StepInvocation.Work?
+        do {
+            let bare = runtimeScope(staging: staging, env: nil)
+            for e in node.instance.env {
+                let v = try e.value.evaluate(in: bare, late: .error(field: "'env'"))
+                env[e.name] = v
+                environment[e.name] = v.interpolated
+            }
+            let scope = runtimeScope(staging: staging, env: env)
+            switch node.recipe.run {
+            case .none: work = nil
+            case .shell(let template, _)?:
+                work = .shell(command: try template.evaluate(in: scope, late: .error(field: "'run.shell'")).interpolated)
+            case .action(let name, let with, _)?:
+                var values: [String: Value] = [:]
+                for (k, v) in with { values[k] = try v.evaluate(in: scope, late: .error(field: "'run.with'")) }
+                guard let action = actions.action(named: name) else {
+                    return .failure(StepFailure(reason: "no built-in action '\(name)' in this build of repro"))
+                }
+                work = .action(action, with: values)
+            }
+        } catch {
+            return .failure(StepFailure(reason: "cannot evaluate the step: \(error)"))
+        }
+        guard let work else { return .success(([:], [:])) }
+        guard let runner else { return .failure(StepFailure(reason: "no runner named '\(runnerName)'")) }
+
+        let attempts = node.recipe.retries + 1
+        var last = StepFailure(reason: "did not run")
+        for attempt in 1...attempts {
+            if cancellation.isCancelled { return .failure(StepFailure(reason: "stopped", cancelled: true)) }
+            if attempt > 1 {
+                FileOps.removeTree(staging.outDir)
+                FileOps.removeTree(staging.workDir)
+                try? FileOps.makeDirectories(staging.outDir)
+                try? FileOps.makeDirectories(staging.workDir)
+                log.err("--- repro: attempt \(attempt) of \(attempts) ---")
+            }
+            events.emit(.started(node: node.id, key: key, attempt: attempt, of: attempts))
+            let outputsFile = staging.path + "/outputs.env"
+            let nodeID = node.id
+            let events = self.events
+            let invocation = StepInvocation(
+                nodeID: node.id, key: key, work: work, environment: environment, staging: staging, log: log,
+                outputsFile: outputsFile, timeout: node.recipe.timeout, resources: node.instance.resources,
+                cancellation: cancellation, progress: { events.emit(.progress(node: nodeID, $0)) })
+            switch runner.run(invocation) {
+            case .succeeded(let outputs, let execution):
+                var merged = OutputsFile.read(outputsFile)
+                for (k, v) in outputs { merged[k] = v }
+                return .success((merged, execution))
+            case .failed(let failure):
+                last = failure
+                if failure.cancelled || attempt == attempts { break }
+                let delay = min(30, Double(1 << (attempt - 1)))
+                events.emit(.retrying(node: node.id, attempt: attempt, reason: failure.reason, delay: delay))
+                let until = Clock.monotonic() + delay
+                while Clock.monotonic() < until && !cancellation.isCancelled { Clock.sleep(0.05) }
+            }
+        }
+        return .failure(last)
+    }
+}

@@ -1,0 +1,19 @@
+/// How a run treats the cache and the machine.
+public struct RunOptions: Sendable {
+    /// Do not reuse any entry (results are still stored).
+    public var noCache = false
+    /// Node ids or recipe names to rebuild even when cached.
+    public var fresh: [String] = []
+    /// Reuse the newest measurement of measured nodes instead of measuring again.
+    public var reuseMeasured = false
+    /// CPUs the local executor may keep busy at once.
+    public var cpus: Int = HostInfo.cpus
+    /// The runner for nodes whose recipe does not name one.
+    public var defaultRunner = "local"
+
+    public init() {}
+
+    func isFresh(_ node: PlanNode) -> Bool {
+        fresh.contains { $0 == node.id || $0 == node.recipe.name }
+    }
+}

@@ -1,0 +1,36 @@
+import Crypto
+import Recipes
+
+/// Everything that enters a node's key except its dependencies' keys, as sorted JSON fields.
+///
+/// The key is SHA-256 over the canonical JSON of these fields and of `needs` (each need's dependency entry
+/// keys). Nothing else reaches a step, so a hit is honest; and nothing here depends on where files are, so a
+/// key is the same in every clone and on every machine of a cluster. `key.json` beside each entry holds this
+/// JSON, so "why did this re-run?" is a diff (`repro why`).
+public struct KeyMaterial: Sendable {
+    /// Bump when the key encoding changes: every key changes with it.
+    public static let formatVersion = 1
+
+    public let fields: [String: Value]
+    /// `fields` as canonical JSON, encoded once at plan time.
+    public let fieldsJSON: String
+
+    public init(fields: [String: Value]) {
+        self.fields = fields
+        self.fieldsJSON = Value.map(fields).canonicalJSON
+    }
+
+    /// The full key components for these dependency entry keys.
+    public func components(dependencies: [String: [String]]) -> Value {
+        var all = fields
+        all["needs"] = .map(dependencies.mapValues { .list($0.map { .string($0) }) })
+        return .map(all)
+    }
+
+    /// The key (hex SHA-256) for these dependency entry keys: the hash of the static fields and the needs,
+    /// each as canonical JSON.
+    public func key(dependencies: [String: [String]]) -> String {
+        let needs = Value.map(dependencies.mapValues { .list($0.map { .string($0) }) }).canonicalJSON
+        return Digests.text("repro-key\n" + fieldsJSON + "\n" + needs)
+    }
+}

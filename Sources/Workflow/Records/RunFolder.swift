@@ -1,0 +1,49 @@
+import Recipes
+
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// The folder of one invocation: `runs/<id>/manifest.json` and `runs/<id>/logs/<node>.{stdout,stderr}`.
+public struct RunFolder: Sendable {
+    public let id: String
+    public let path: String
+    public var logsDir: String { path + "/logs" }
+    public var manifestPath: String { path + "/manifest.json" }
+
+    /// A new folder named by the UTC time and a random suffix (sortable, unique across processes).
+    public static func create(in runsDir: String) throws(FileOps.Failure) -> RunFolder {
+        let dir = FileSystemPath.absolute(runsDir)
+        try FileOps.makeDirectories(dir)
+        while true {
+            let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+            let id = Clock.compactStamp(Clock.now()) + "-" + String(repeating: "0", count: 4 - suffix.count) + suffix
+            let path = dir + "/" + id
+            if mkdir(path, 0o755) == 0 {
+                try FileOps.makeDirectories(path + "/logs")
+                return RunFolder(id: id, path: path)
+            }
+            guard errno == EEXIST else { throw FileOps.fail("create run folder", path) }
+        }
+    }
+
+    public init(id: String, path: String) {
+        self.id = id
+        self.path = path
+    }
+
+    /// The logs of a node; ids are made safe for file names.
+    public func log(for nodeID: String) -> StepLog {
+        let safe = String(nodeID.map { c -> Character in
+            c.isASCII && (c.isLetter || c.isNumber || "._@=,-".contains(c)) ? c : "_"
+        })
+        return StepLog(stdoutPath: "\(logsDir)/\(safe).stdout", stderrPath: "\(logsDir)/\(safe).stderr")
+    }
+
+    /// Run ids in a runs folder, oldest first.
+    public static func list(in runsDir: String) -> [String] {
+        FileSystemPath.list(FileSystemPath.absolute(runsDir)).filter {
+            FileSystemPath.kind(FileSystemPath.absolute(runsDir) + "/" + $0 + "/manifest.json") == .file
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The Workflow module; see README.md in this folder.

@@ -1,0 +1,168 @@
+import ArgumentParser
+import Recipes
+import Runners
+import Workflow
+
+struct CacheCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cache",
+        abstract: "Look after the cache: list, show, remove, collect garbage, verify.",
+        discussion: """
+            Examples:
+              repro cache ls
+              repro cache show 3f2a1c0d
+              repro cache rm 3f2a1c0d
+              repro cache gc --older-than 30
+              repro cache verify
+            """,
+        subcommands: [CacheList.self, CacheShow.self, CacheRemove.self, CacheGC.self, CacheVerify.self])
+}
+
+struct CacheList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ls", abstract: "List cache entries: key, recipe, node, policy, size, when made.",
+        discussion: "Examples:\n  repro cache ls\n  repro cache ls --recipe digits-dataset --json")
+
+    @OptionGroup var location: LocationOptions
+    @Option(help: "Only entries of this recipe.") var recipe: String?
+    @Flag(help: "Print as JSON.") var json = false
+
+    func run() throws {
+        let cache = location.workspace.cache
+        var rows: [[String]] = [["KEY", "RECIPE", "NODE", "POLICY", "SIZE", "MADE"]]
+        var list: [Value] = []
+        var total = 0
+        for key in cache.entryKeys() {
+            guard let meta = cache.meta(key) else {
+                rows.append([String(key.prefix(12)), "?", "(unreadable or incomplete)", "", "", ""])
+                continue
+            }
+            if let recipe, meta.recipe != recipe { continue }
+            let size = meta.files.reduce(0) { $0 + $1.size }
+            total += size
+            rows.append([String(key.prefix(12)), meta.recipe, meta.nodeID, meta.policy.rawValue,
+                         TextOutput.bytes(Double(size)), String(Clock.iso8601(meta.created).prefix(19))])
+            list.append(.map(["key": .string(key), "recipe": .string(meta.recipe), "node": .string(meta.nodeID),
+                              "policy": .string(meta.policy.rawValue), "bytes": .int(size),
+                              "created": .string(Clock.iso8601(meta.created))]))
+        }
+        if json { TextOutput.stdout(Value.list(list).prettyJSON()); return }
+        Output.line(Output.table(rows))
+        Output.line("\(rows.count - 1) entries, \(TextOutput.bytes(Double(total))) in \(DisplayPath.of(cache.root))")
+    }
+}
+
+struct CacheShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one entry's record (meta.json) and where its files are.",
+        discussion: "Examples:\n  repro cache show 3f2a1c0d\n  repro cache show 3f2a1c0d --json")
+
+    @Argument(help: "A key, or its first characters (at least 4).") var key: String
+    @OptionGroup var location: LocationOptions
+    @Flag(help: "Print meta.json as it is.") var json = false
+
+    func run() throws {
+        let cache = location.workspace.cache
+        let full: String
+        do { full = try cache.resolve(prefix: key) } catch { throw fail(error) }
+        guard let meta = cache.meta(full) else { throw fail("error: entry \(full) has no readable meta.json") }
+        if json { TextOutput.stdout(meta.json.prettyJSON()); return }
+        Output.line("entry    \(full)")
+        Output.line("node     \(meta.nodeID) (recipe \(meta.recipe), \(meta.policy.rawValue))")
+        Output.line("made     \(Clock.iso8601(meta.created)) in \(TextOutput.duration(meta.duration)) on \(meta.host["hostname"]?.interpolated ?? "?") by repro \(meta.reproVersion)")
+        Output.line("folder   \(DisplayPath.of(cache.entryPath(full)))")
+        if !meta.inputs.isEmpty {
+            Output.line("inputs")
+            for k in meta.inputs.keys.sorted() { Output.line("  \(k) = \(meta.inputs[k]!.interpolated)") }
+        }
+        Output.line("outputs")
+        let outputs = meta.outputs(outDir: cache.outPath(full))
+        for k in outputs.keys.sorted() { Output.line("  \(k) = \(outputs[k]!.interpolated)") }
+        if !meta.metrics.isEmpty {
+            Output.line("metrics")
+            for k in meta.metrics.keys.sorted() { Output.line("  \(k) = \(meta.metrics[k]!.interpolated)") }
+        }
+        Output.line("files (\(meta.files.count))")
+        for f in meta.files.prefix(50) { Output.line("  \(f.sha256.prefix(12))  \(TextOutput.bytes(Double(f.size)))  \(f.path)") }
+        if meta.files.count > 50 { Output.line("  … and \(meta.files.count - 50) more") }
+    }
+}
+
+struct CacheRemove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rm", abstract: "Remove entries by key (prefix) or by recipe.",
+        discussion: "Examples:\n  repro cache rm 3f2a1c0d\n  repro cache rm --recipe shard")
+
+    @Argument(help: "Keys or key prefixes.") var keys: [String] = []
+    @Option(help: "Remove every entry of this recipe.") var recipe: String?
+    @OptionGroup var location: LocationOptions
+
+    func run() throws {
+        let cache = location.workspace.cache
+        var targets: [String] = []
+        do { for k in keys { targets.append(try cache.resolve(prefix: k)) } } catch { throw fail(error) }
+        if let recipe { targets += cache.entryKeys().filter { cache.meta($0)?.recipe == recipe } }
+        guard !targets.isEmpty else { throw fail("error: name entries to remove (keys, or --recipe NAME)") }
+        for key in targets {
+            do { try cache.remove(key) } catch { throw fail(error, code: 1) }
+            Output.line("removed \(key.prefix(16))")
+        }
+    }
+}
+
+struct CacheGC: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc", abstract: "Remove what is no longer needed: abandoned builds, old unreferenced results.",
+        discussion: """
+            Always removed: staging folders of builds that died, incomplete entries, and old idle lock files;
+            volatile and measured entries that are no longer the newest for their node, after --keep-days.
+            With --older-than, also every entry not used for that many days.
+            Examples:
+              repro cache gc
+              repro cache gc --older-than 30
+            """)
+
+    @OptionGroup var location: LocationOptions
+    @Option(help: "Days to keep superseded volatile and measured entries.") var keepDays: Double = 30
+    @Option(help: "Also remove any entry not used for this many days.") var olderThan: Double?
+
+    func run() throws {
+        let report = location.workspace.cache.gc(unreferencedDays: keepDays, olderThanDays: olderThan)
+        Output.line("removed \(report.entries) entries, \(report.staging) abandoned builds, \(report.locks) lock files; "
+                    + "freed \(TextOutput.bytes(Double(report.bytes)))")
+    }
+}
+
+struct CacheVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify", abstract: "Re-hash every entry's files against its record; exit 1 on any difference.",
+        discussion: "Examples:\n  repro cache verify\n  repro cache verify 3f2a1c0d")
+
+    @Argument(help: "Keys or prefixes (default: every entry).") var keys: [String] = []
+    @OptionGroup var location: LocationOptions
+
+    func run() throws {
+        let cache = location.workspace.cache
+        var targets: [String]? = nil
+        if !keys.isEmpty {
+            do {
+                var resolved: [String] = []
+                for k in keys { resolved.append(try cache.resolve(prefix: k)) }
+                targets = resolved
+            } catch { throw fail(error) }
+        }
+        let problems = cache.verify(targets)
+        let count = targets?.count ?? cache.entryKeys().count
+        let stale = cache.staleStaging()
+        if !stale.isEmpty {
+            Output.line("note: \(stale.count) abandoned build folder(s) in \(DisplayPath.of(cache.stagingDir)); 'repro cache gc' removes them")
+        }
+        if problems.isEmpty {
+            Output.line("verified \(count) entries: all files match their records")
+            return
+        }
+        for p in problems { Output.line("problem: \(p)") }
+        Output.line("verified \(count) entries: \(problems.count) problem(s)")
+        throw ExitCode(1)
+    }
+}

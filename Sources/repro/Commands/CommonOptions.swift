@@ -1,0 +1,24 @@
+import ArgumentParser
+import Runners
+
+/// Where recipes, the cache and run records are; shared by every command.
+struct LocationOptions: ParsableArguments {
+    @Option(name: .customLong("recipes"), help: ArgumentHelp("A folder of recipes, searched before the others (repeatable).", valueName: "dir"))
+    var recipeDirectories: [String] = []
+
+    @Option(help: ArgumentHelp("The cache folder (default: $REPRO_CACHE, else ./cache).", valueName: "dir"))
+    var cache: String?
+
+    @Option(help: ArgumentHelp("Where run records go (default: $REPRO_RUNS, else ./runs).", valueName: "dir"))
+    var runs: String?
+
+    var workspace: Workspace { Workspace(recipes: recipeDirectories, cache: cache, runs: runs) }
+}
+
+extension ParsableCommand {
+    /// Prints an error's words to stderr; throw the result to exit with the given status (2: bad input).
+    func fail(_ error: CustomStringConvertible, code: Int32 = 2) -> ExitCode {
+        Output.error(error.description)
+        return ExitCode(code)
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Recipes
+import Runners
+import Workflow
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a recipe and everything it needs, reusing what the cache holds.",
+        discussion: """
+            Examples:
+              repro run demo
+              repro run dataset,digits,_small           # by tags, with a variation
+              repro run train-digits epochs=5 seed=3    # inputs as name=value
+              repro run demo --fresh shard              # rebuild the 'shard' nodes even if cached
+              repro run demo --json | jq .              # events as JSON lines
+
+            Every run writes runs/<id>/manifest.json and the logs of its steps (see 'repro show').
+            Exit status: 0 when everything succeeded, 1 when a step failed, 2 for bad input, 130 when stopped.
+            """)
+
+    @Argument(help: "A recipe name, or tags and _variations separated by commas.")
+    var selection: String
+
+    @Argument(help: "Inputs of the selected recipe, as name=value.")
+    var inputs: [String] = []
+
+    @OptionGroup var location: LocationOptions
+
+    @Option(name: .customLong("fresh"), help: ArgumentHelp("Rebuild this node (id or recipe name) even if cached (repeatable).", valueName: "node"))
+    var fresh: [String] = []
+
+    @Flag(help: "Reuse nothing from the cache (results are still stored).")
+    var noCache = false
+
+    @Flag(help: "Reuse the newest measurement of measured steps instead of measuring again.")
+    var reuseMeasured = false
+
+    @Option(help: "CPUs to keep busy at once (default: all).")
+    var cpus: Int?
+
+    @Option(help: "The runner for steps whose recipe names none: local or slurm.")
+    var runner: String = "local"
+
+    @Flag(help: "Print events as JSON lines on stdout.")
+    var json = false
+
+    func run() throws {
+        let workspace = location.workspace
+        var options = RunOptions()
+        options.noCache = noCache
+        options.fresh = fresh
+        options.reuseMeasured = reuseMeasured
+        if let cpus {
+            guard cpus > 0 else { throw fail("error: --cpus must be at least 1") }
+            options.cpus = cpus
+        }
+        options.defaultRunner = runner
+        let provided: [String: ProvidedInput]
+        do { provided = try InputArguments.parse(inputs) } catch { throw fail(error) }
+        let requests = [PlanRequest(selection: Selection(parsing: selection), inputs: provided)]
+        let session = RunSession(workspace: workspace, options: options, command: CommandLine.arguments)
+        let plan: Plan
+        do { plan = try session.plan(requests) } catch { throw fail(error) }
+
+        let events: any EventSink =
+            json ? JSONRenderer() : (TextOutput.isTerminal(2) ? LiveRenderer() as any EventSink : PlainRenderer())
+        let cancellation = Cancellation()
+        SignalTrap.install(cancellation) { _ in
+            if !json { TextOutput.stderr("\nrepro: stopping (press Ctrl-C again to quit at once)\n") }
+        }
+        let outcome: RunSession.Outcome
+        do { outcome = try session.execute(plan, requests: requests, events: events, cancellation: cancellation) } catch {
+            throw fail(error)
+        }
+        if !json { RunReport.print(outcome) }
+        switch outcome.summary.status {
+        case .succeeded: return
+        case .failed: throw ExitCode(1)
+        case .cancelled: throw ExitCode(130)
+        }
+    }
+}
+
+/// The lines printed after a run: what the asked-for nodes produced, and the counts.
+enum RunReport {
+    static func print(_ outcome: RunSession.Outcome) {
+        let s = outcome.summary
+        for root in outcome.plan.roots {
+            let node = outcome.plan.nodes[root]
+            let result = outcome.results[root]
+            guard result.status == .hit || result.status == .built else { continue }
+            let shown = result.outputs.keys.sorted().filter { $0 != "dir" || result.outputs.count == 1 }
+            if !shown.isEmpty {
+                Output.error("\(node.id):")
+                for k in shown { Output.error("  \(k) = \(result.outputs[k]!.interpolated)") }
+            }
+            if let metrics = result.meta?.metrics, !metrics.isEmpty {
+                for k in metrics.keys.sorted() { Output.error("  metric \(k) = \(metrics[k]!.interpolated)") }
+            }
+        }
+        var parts = ["\(s.hits) cached", "\(s.built) built"]
+        if s.failed > 0 { parts.append("\(s.failed) failed") }
+        if s.notRun > 0 { parts.append("\(s.notRun) not run") }
+        if s.skipped > 0 { parts.append("\(s.skipped) skipped") }
+        Output.error("repro: run \(s.id) \(s.status.rawValue): \(parts.joined(separator: ", ")) in "
+                     + "\(TextOutput.duration(s.seconds)) (manifest: \(DisplayPath.of(s.manifestPath)))")
+    }
+}
