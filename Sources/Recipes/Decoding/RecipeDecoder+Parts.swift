@@ -2,7 +2,7 @@ import Yams
 
 /// Inputs, variations and needs: the parts of a recipe with structure of their own.
 extension RecipeDecoder {
-    static func decodeInputs(_ node: Node, _ reader: YAMLReader) throws(RecipeError) -> [InputSpec] {
+    static func decodeInputs(_ node: Node, _ reader: YAMLReader, recipe: String) throws(RecipeError) -> [InputSpec] {
         var out: [InputSpec] = []
         for entry in try reader.mapping(node, "'inputs'") {
             let name = try reader.identifier(entry.key, entry.keyNode, "input")
@@ -58,7 +58,7 @@ extension RecipeDecoder {
             }
             // A literal default is checked now, so a typo in a recipe fails when it is loaded, not when used.
             if case .value(let v, let at)? = spec.defaultValue, let defaultNode, !reader.isNull(defaultNode) {
-                _ = try InputCoercion.coerce(v, to: spec, recipe: FileSystemPath.lastComponent(reader.file),
+                _ = try InputCoercion.coerce(v, to: spec, recipe: recipe,
                                              at: at, baseDirectory: nil)
             }
             out.append(spec)

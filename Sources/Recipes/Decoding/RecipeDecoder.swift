@@ -33,7 +33,7 @@ public enum RecipeDecoder {
             case "summary": recipe.summary = try reader.string(node, "'summary'")
             case "doc": _ = try reader.string(node, "'doc'")
             case "tags": recipe.tags = try reader.stringList(node, "'tags'")
-            case "inputs": recipe.inputs = try decodeInputs(node, reader)
+            case "inputs": recipe.inputs = try decodeInputs(node, reader, recipe: expectedName)
             case "variations": recipe.variations = try decodeVariations(node, reader)
             case "needs": recipe.needs = try decodeNeeds(node, reader, context: "'needs'")
             case "run": recipe.run = try decodeRun(node, reader)

@@ -19,8 +19,9 @@ public enum RecipeError: Error, Sendable {
     case conflictingVariations(group: String, recipe: String, chosen: [String], at: SourceLocation?)
 
     case unknownInput(name: String, recipe: String, at: SourceLocation?, known: [String])
-    case missingInput(name: String, recipe: String, at: SourceLocation?)
-    case inputType(name: String, recipe: String, expected: String, found: String, at: SourceLocation?)
+    case missingInput(name: String, recipe: String, at: SourceLocation?, declared: SourceLocation?)
+    case inputType(name: String, recipe: String, expected: String, found: String, at: SourceLocation?,
+                   declared: SourceLocation? = nil)
     case badChoice(name: String, recipe: String, value: String, choices: [String], at: SourceLocation?)
 
     case expressionSyntax(at: SourceLocation?, expression: String, problem: String)
@@ -70,10 +71,13 @@ extension RecipeError: CustomStringConvertible {
             let shown = known.isEmpty ? " (it takes none)" : " (inputs: \(known.joined(separator: ", ")))"
             return "\(prefix(at))recipe '\(recipe)' has no input '\(name)'\(Suggestions.hint(for: name, in: known))"
                 + shown
-        case .missingInput(let name, let recipe, let at):
-            return "\(prefix(at))recipe '\(recipe)' needs a value for input '\(name)' (it has no default)"
-        case .inputType(let name, let recipe, let expected, let found, let at):
+        case .missingInput(let name, let recipe, let at, let declared):
+            let hint = at == nil ? "; give it as \(name)=VALUE" : ""
+            return "\(prefix(at))recipe '\(recipe)' needs a value for input '\(name)' (it has no default)\(hint)"
+                + (declared.map { "\n\($0): note: '\(name)' is declared here" } ?? "")
+        case .inputType(let name, let recipe, let expected, let found, let at, let declared):
             return "\(prefix(at))input '\(name)' of recipe '\(recipe)' expects \(expected), found \(found)"
+                + (declared.map { "\n\($0): note: '\(name)' is declared here" } ?? "")
         case .badChoice(let name, let recipe, let value, let choices, let at):
             return "\(prefix(at))input '\(name)' of recipe '\(recipe)' must be one of \(list(choices)), "
                 + "found '\(value)'\(Suggestions.hint(for: value, in: choices))"

@@ -10,7 +10,8 @@ public enum InputCoercion {
                        baseDirectory: String?) throws(RecipeError) -> Value
     {
         func mismatch(_ expected: String) -> RecipeError {
-            .inputType(name: spec.name, recipe: recipe, expected: expected, found: found(value), at: at)
+            .inputType(name: spec.name, recipe: recipe, expected: expected, found: found(value), at: at,
+                       declared: at == nil ? spec.location : nil)
         }
         switch kind {
         case .string:

@@ -74,7 +74,7 @@ public struct RecipeInstance: Sendable {
                 key = try template.evaluate(in: keyScope, late: .sourceText)
                 location = template.location ?? spec.location
             } else {
-                throw .missingInput(name: spec.name, recipe: recipe.name, at: at)
+                throw .missingInput(name: spec.name, recipe: recipe.name, at: at, declared: spec.location)
             }
             let sameForm = real == key
             real = try InputCoercion.coerce(real, to: spec, recipe: recipe.name, at: location, baseDirectory: base)

@@ -21,12 +21,22 @@ final class ChildProcess: Sendable {
 
     typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
 
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
     /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), which the Swift Glibc module does not import.
-    static let addChdir: AddChdir? = {
-        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "posix_spawn_file_actions_addchdir_np")
-        else { return nil }
-        return unsafeBitCast(symbol, to: AddChdir.self)
-    }()
+    static let addChdir: AddChdir? = symbol("posix_spawn_file_actions_addchdir_np").map {
+        unsafeBitCast($0, to: AddChdir.self)
+    }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+).
+    static let addCloseFrom: AddCloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np").map {
+        unsafeBitCast($0, to: AddCloseFrom.self)
+    }
+
+    static func symbol(_ name: String) -> UnsafeMutableRawPointer? {
+        guard let handle = dlopen(nil, RTLD_NOW) else { return nil }
+        return dlsym(handle, name)
+    }
 
     /// Starts `argv[0]` (an absolute path) with exactly `environment`, in `directory`, stdin from /dev/null and
     /// stdout/stderr appended to the given files.
@@ -43,6 +53,15 @@ final class ChildProcess: Sendable {
             throw .failed("this C library has no posix_spawn_file_actions_addchdir_np (glibc 2.29 or newer is needed)")
         }
         _ = addChdir(&actions, directory)
+        // Only 0, 1 and 2 reach the step: an inherited descriptor (a pipe or socket of whoever started repro)
+        // would keep that reader waiting for as long as the step, or an orphan of it, lives.
+        if let closeFrom = ChildProcess.addCloseFrom {
+            _ = closeFrom(&actions, 3)
+        } else {
+            for fd in FileSystemPath.list("/proc/self/fd").compactMap(Int32.init) where fd > 2 {
+                posix_spawn_file_actions_addclose(&actions, fd)
+            }
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -26,7 +26,8 @@ public struct Workspace: Sendable {
             dirs += extra.split(separator: ":").map { FileSystemPath.absolute(String($0)) }
         }
         dirs.append(FileSystemPath.absolute("recipes"))
-        if let shipped = Workspace.shippedRecipes() { dirs.append(shipped) }
+        // REPRO_SHIPPED_RECIPES=none leaves them out (tests that want only their own recipes).
+        if environment["REPRO_SHIPPED_RECIPES"] != "none", let shipped = Workspace.shippedRecipes() { dirs.append(shipped) }
         for repo in FileSystemPath.list(cacheDirectory + "/repos") {
             dirs.append(cacheDirectory + "/repos/" + repo + "/recipes")
         }

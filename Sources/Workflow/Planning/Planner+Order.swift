@@ -1,3 +1,5 @@
+import Recipes
+
 /// Dependency order and cycle detection.
 extension Planner {
     /// Node indices with every dependency before its dependants; a cycle is an error that prints it.
@@ -25,7 +27,10 @@ extension Planner {
                     case .active:
                         let from = stack.firstIndex { $0.node == d }!
                         let names = stack[from...].map { drafts[$0.node].instance.recipe.name }
-                        throw .cycle(path: names + [drafts[d].instance.recipe.name])
+                        // Point at the need that closes the cycle.
+                        let edge = drafts[node].needs.first { $0.nodes.contains(d) }?.name
+                        let at = drafts[node].instance.needs.first { $0.name == edge }?.location
+                        throw .cycle(path: names + [drafts[d].instance.recipe.name], at: at)
                     case .done: break
                     }
                 } else {

@@ -11,13 +11,17 @@ public struct RunFolder: Sendable {
     public var logsDir: String { path + "/logs" }
     public var manifestPath: String { path + "/manifest.json" }
 
-    /// A new folder named by the UTC time and a random suffix (sortable, unique across processes).
+    /// A new folder named by the UTC time to the millisecond and a random suffix: names sort in the order runs
+    /// started, and two processes never pick the same one.
     public static func create(in runsDir: String) throws(FileOps.Failure) -> RunFolder {
         let dir = FileSystemPath.absolute(runsDir)
         try FileOps.makeDirectories(dir)
         while true {
-            let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
-            let id = Clock.compactStamp(Clock.now()) + "-" + String(repeating: "0", count: 4 - suffix.count) + suffix
+            let now = Clock.now()
+            let millis = String(Int((now - now.rounded(.down)) * 1000))
+            let suffix = String(UInt8.random(in: 0...UInt8.max), radix: 16)
+            let id = Clock.compactStamp(now) + "." + String(repeating: "0", count: 3 - millis.count) + millis + "-"
+                + String(repeating: "0", count: 2 - suffix.count) + suffix
             let path = dir + "/" + id
             if mkdir(path, 0o755) == 0 {
                 try FileOps.makeDirectories(path + "/logs")

@@ -3,7 +3,7 @@ import Recipes
 /// Errors of planning, the cache and the run records.
 public enum WorkflowError: Error, Sendable {
     case recipe(RecipeError)
-    case cycle(path: [String])
+    case cycle(path: [String], at: SourceLocation?)
     case tooManyNodes(limit: Int, recipe: String)
     case unknownAction(name: String, at: SourceLocation, known: [String])
     case unknownActionParameter(action: String, name: String, at: SourceLocation?, known: [String])
@@ -21,8 +21,9 @@ extension WorkflowError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .recipe(let e): return e.description
-        case .cycle(let path):
-            return "error: the recipes depend on each other in a cycle: \(path.joined(separator: " -> "))"
+        case .cycle(let path, let at):
+            return "\(at.map { "\($0): " } ?? "")error: the recipes depend on each other in a cycle: "
+                + path.joined(separator: " -> ")
         case .tooManyNodes(let limit, let recipe):
             return "error: the plan grew past \(limit) nodes, most of them of recipe '\(recipe)'; "
                 + "is there a need that recurses without end (an 'if:' that never turns false)?"
