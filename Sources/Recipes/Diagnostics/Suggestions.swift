@@ -4,9 +4,14 @@ public enum Suggestions {
     public static func nearest(to name: String, in candidates: some Sequence<String>) -> String? {
         let limit = max(1, min(3, name.count / 3 + 1))
         var best: (String, Int)?
+        let lowered = name.lowercased()
         for candidate in candidates {
-            let d = distance(name.lowercased(), candidate.lowercased())
-            if d <= limit, best == nil || d < best!.1 { best = (candidate, d) }
+            let c = candidate.lowercased()
+            var d = distance(lowered, c)
+            // A word cut short or run on ('int' for 'integer') is a near miss whatever the distance.
+            if min(c.count, lowered.count) >= 3, c.hasPrefix(lowered) || lowered.hasPrefix(c) { d = min(d, limit) }
+            // Replacing every letter ('a' for 'c') is no suggestion.
+            if d <= limit, d < lowered.count, best == nil || d < best!.1 { best = (candidate, d) }
         }
         return best?.0
     }

@@ -17,7 +17,8 @@ public struct PlanRequest: Sendable {
 /// - Complexity: O(N + E) instances and edges, plus the evaluation of each need's templates.
 public final class Planner {
     /// More nodes than this is taken to be a recursion without end.
-    public static let nodeLimit = 1_000_000
+    public static let defaultNodeLimit = 1_000_000
+    let nodeLimit: Int
 
     let registry: RecipeRegistry
     let actions: ActionCatalog
@@ -26,7 +27,10 @@ public final class Planner {
     var assetDigests: [String: String] = [:]
     var pathDigests: [String: String] = [:]
 
-    public init(registry: RecipeRegistry, actions: ActionCatalog, host: Value, defaultRunner: String? = nil) {
+    public init(registry: RecipeRegistry, actions: ActionCatalog, host: Value, defaultRunner: String? = nil,
+                nodeLimit: Int = Planner.defaultNodeLimit)
+    {
+        self.nodeLimit = nodeLimit
         self.registry = registry
         self.actions = actions
         self.host = host
@@ -49,10 +53,10 @@ public final class Planner {
         func intern(_ instance: RecipeInstance) throws(WorkflowError) -> Int {
             let identity = Planner.identity(of: instance)
             if let existing = byIdentity[identity] { return existing }
-            guard drafts.count < Planner.nodeLimit else {
+            guard drafts.count < nodeLimit else {
                 var counts: [String: Int] = [:]
                 for d in drafts { counts[d.instance.recipe.name, default: 0] += 1 }
-                throw .tooManyNodes(limit: Planner.nodeLimit, recipe: counts.max { $0.value < $1.value }?.key ?? "?")
+                throw .tooManyNodes(limit: nodeLimit, recipe: counts.max { $0.value < $1.value }?.key ?? "?")
             }
             drafts.append(Draft(instance: instance, identity: identity))
             byIdentity[identity] = drafts.count - 1

@@ -1,0 +1,94 @@
+import Testing
+@testable import Recipes
+
+@Suite("recipe decoding")
+struct RecipeDecoderTests {
+    func decode(_ text: String, name: String = "r") throws -> Recipe {
+        try RecipeDecoder.decode(text: text, file: "/x/recipes/\(name).yaml", directory: "/x/recipes", isFolder: false,
+                                 expectedName: name)
+    }
+
+    func message(_ text: String) -> String {
+        do {
+            _ = try decode(text)
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func everyFieldIsRead() throws {
+        let r = try decode("""
+            name: r
+            summary: a recipe
+            tags: [a, b]
+            inputs:
+              n: {default: 3, doc: how many}
+              rate: {default: 0.5}
+              mode: {choices: [fast, slow], default: fast}
+              files: {type: list, items: path, default: []}
+              flag: {type: bool, default: false}
+            variations:
+              small: {group: size, default: true, inputs: {n: 1}}
+              large: {group: size, inputs: {n: 100}, resources: {cpus: 2}}
+              verbose: {env: {LOG: debug}}
+            needs:
+              data: {recipe: other, with: {x: "${{ inputs.n }}"}, if: "${{ inputs.n > 0 }}"}
+              many: {tags: "dataset,_tiny", matrix: {i: "${{ range(inputs.n) }}"}}
+              short: other,_v
+            env:
+              OMP_NUM_THREADS: "1"
+            run:
+              action: write-file
+              with: {path: out.txt, text: "${{ inputs.n }}"}
+            outputs:
+              file: ${{ run.outputs.path }}
+            metrics:
+              speed: {value: "${{ run.outputs.speed }}", unit: items/s, better: higher, tolerance: 10%}
+            cache: measured
+            if: ${{ inputs.flag || true }}
+            resources: {cpus: 2, exclusive: true, memory: 4G, time: "1:00:00", partition: cpu, slurm: ["--exclusive"]}
+            timeout: 1h30m
+            retries: 2
+            runner: slurm
+            """)
+        #expect(r.tags == ["a", "b"])
+        #expect(r.inputs.map(\.kind) == [.int, .float, .choice, .list, .bool])
+        #expect(r.inputs[3].itemKind == .path)
+        #expect(r.variations.map(\.name) == ["small", "large", "verbose"])
+        #expect(r.needs.map(\.name) == ["data", "many", "short"])
+        #expect(r.needs[1].target == .tags(["dataset"]) && r.needs[1].variations == ["tiny"])
+        #expect(r.needs[2].target == .select(["other"]) && r.needs[2].variations == ["v"])
+        #expect(r.cache == .measured)
+        #expect(r.metrics[0].tolerance == 0.1 && r.metrics[0].better == .higher)
+        #expect(r.timeout == 5400)
+        #expect(r.retries == 2)
+        #expect(r.resources.exclusive && r.resources.cpus == 2 && r.resources.slurmOptions == ["--exclusive"])
+        #expect(r.runner == "slurm")
+    }
+
+    @Test func preciseErrors() {
+        #expect(message("summary: x\nrun: {shell: a, action: b}\n")
+                == "/x/recipes/r.yaml:2:6: error: 'run': give either 'shell' or 'action' (with 'with'), not both")
+        #expect(message("name: other\nrun: echo\n")
+                == "/x/recipes/r.yaml:1:7: error: recipe name 'other' does not match its file name 'r'")
+        #expect(message("timeout: soon\n")
+                == "/x/recipes/r.yaml:1:10: error: 'timeout': expected a duration such as 90, 30s, 5m or 1h30m, found 'soon'")
+        #expect(message("retries: -1\n") == "/x/recipes/r.yaml:1:10: error: 'retries': must be at least 0, found -1")
+        #expect(message("cache: volatle\n")
+                == "/x/recipes/r.yaml:1:8: error: 'cache': expected true, false, reuse, volatile or measured, found 'volatle'; did you mean 'volatile'?")
+        #expect(message("inputs:\n  n: {type: integer}\n")
+                == "/x/recipes/r.yaml:2:13: error: 'type' of input 'n': expected one of string, int, float, bool, path, choice, list, found 'integer'; did you mean 'int'?")
+        #expect(message("inputs:\n  m: {choices: [a, b], default: c}\n")
+                == "/x/recipes/r.yaml:2:33: error: input 'm' of recipe 'r' must be one of 'a', 'b', found 'c'")
+        #expect(message("variations:\n  a: {default: true}\n")
+                == "/x/recipes/r.yaml:2:3: error: variation 'a': 'default: true' needs a 'group' (the default is per group)")
+        #expect(message("needs:\n  d: {with: {a: 1}}\n") == "/x/recipes/r.yaml:2:3: error: need 'd' is missing the required field 'recipe' or 'tags'")
+        #expect(message("inputs:\n  a b: {}\n")
+                == "/x/recipes/r.yaml:2:3: error: input 'a b': use letters, digits, '_' and '-', starting with a letter or '_'")
+        #expect(message("a: 1\na: 2\n").hasPrefix("/x/recipes/r.yaml:"))
+        #expect(message("- just\n- a list\n") == "/x/recipes/r.yaml:1:1: error: recipe must be a mapping, found a list")
+        #expect(message("variations:\n  v: {inputs: {nope: 1}}\ninputs:\n  n: {default: 1}\n")
+                == "/x/recipes/r.yaml:2:22: error: recipe 'r' has no input 'nope' (inputs: n)")
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import Recipes
+
+@Suite("registry, selection and inputs")
+struct RegistryTests {
+    let root: String
+
+    init() throws {
+        root = NSTemporaryDirectory() + "repro-registry-" + UUID().uuidString.prefix(8)
+        let files: [String: String] = [
+            "a/recipes/dataset-digits.yaml": "summary: d\ntags: [dataset, digits]\nvariations:\n  small: {group: size}\n  full: {group: size, default: true}\nrun: echo\n",
+            "a/recipes/group/model.yaml": "summary: m\ntags: [model]\ninputs:\n  arch: {choices: [mlp, cnn], default: mlp}\n  n: {default: 2}\n  base: {default: \"${{ recipe.dir }}/weights\"}\n  twice: {default: \"${{ inputs.n * 2 }}\"}\nrun: echo\n",
+            "a/recipes/folder-recipe/recipe.yaml": "summary: f\ntags: [dataset]\nrun: echo\n",
+            "a/recipes/folder-recipe/asset.txt": "asset",
+            "b/recipes/model.yaml": "summary: shadowed\nrun: echo\n",
+        ]
+        for (path, text) in files {
+            let full = root + "/" + path
+            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: full, atomically: true, encoding: .utf8)
+        }
+    }
+
+    func registry() throws -> RecipeRegistry {
+        try RecipeRegistry(searchPath: [root + "/a/recipes", root + "/b/recipes", root + "/missing"])
+    }
+
+    @Test func findsFilesFoldersAndGroupsAndEarlierFoldersWin() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let r = try registry()
+        #expect(r.names == ["dataset-digits", "folder-recipe", "model"])
+        #expect(try r.recipe(named: "model").summary == "m")
+        #expect(r.locations["model"]!.shadows.count == 1)
+        #expect(try r.recipe(named: "folder-recipe").source.isFolder)
+    }
+
+    @Test func selectsByNameOrTags() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let r = try registry()
+        #expect(try r.select(Selection(parsing: "model")).name == "model")
+        #expect(try r.select(Selection(parsing: "dataset,digits,_small")).name == "dataset-digits")
+        #expect(throws: RecipeError.self) { try r.select(Selection(parsing: "dataset")) }
+        // A variation narrows an ambiguous tag selection.
+        #expect(try r.select(Selection(parsing: "dataset,_small")).name == "dataset-digits")
+        #expect(throws: RecipeError.self) { try r.select(Selection(parsing: "nothing-like-it")) }
+    }
+
+    @Test func inputsGetDefaultsVariationsAndTypes() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let r = try registry()
+        let model = try r.recipe(named: "model")
+        let i = try RecipeInstance.resolve(model, variations: [], provided: ["n": ProvidedInput(value: "5")], host: [:], at: nil)
+        #expect(i.inputs["n"] == .int(5))
+        #expect(i.inputs["twice"] == .string("10"))
+        #expect(i.inputs["base"] == .string(root + "/a/recipes/group/weights"))
+        // The key form keeps the text of what reads the recipe's folder.
+        #expect(i.keyInputs["base"] == .string("${{ recipe.dir }}/weights"))
+        let d = try r.recipe(named: "dataset-digits")
+        #expect(try RecipeInstance.resolve(d, variations: [], provided: [:], host: [:], at: nil).variations == ["full"])
+        #expect(try RecipeInstance.resolve(d, variations: ["small"], provided: [:], host: [:], at: nil).variations == ["small"])
+    }
+
+    @Test func coercionRules() throws {
+        func spec(_ kind: InputSpec.Kind, items: InputSpec.Kind = .string) -> InputSpec {
+            InputSpec(name: "x", kind: kind, defaultValue: nil, doc: "", choices: ["a", "b"], itemKind: items,
+                      location: SourceLocation(file: "f", line: 1, column: 1))
+        }
+        func coerce(_ v: Value, _ s: InputSpec) throws -> Value {
+            try InputCoercion.coerce(v, to: s, recipe: "r", at: nil, baseDirectory: "/base")
+        }
+        #expect(try coerce("3", spec(.int)) == .int(3))
+        #expect(try coerce(3, spec(.float)) == .double(3))
+        #expect(try coerce("yes", spec(.bool)) == .bool(true))
+        #expect(try coerce("rel/file", spec(.path)) == .string("/base/rel/file"))
+        #expect(try coerce("1,2", spec(.list, items: .int)) == .list([1, 2]))
+        #expect(try coerce(7, spec(.string)) == .string("7"))
+        #expect(throws: RecipeError.self) { try coerce("c", spec(.choice)) }
+        #expect(throws: RecipeError.self) { try coerce(true, spec(.int)) }
+        #expect(throws: RecipeError.self) { try coerce(["a"], spec(.string)) }
+    }
+}

@@ -1,0 +1,97 @@
+import Testing
+import Recipes
+@testable import Workflow
+
+@Suite("planning")
+struct PlannerTests {
+    @Test func identicalNeedsAreOneNodeAndOrderIsDependenciesFirst() throws {
+        let s = try Sandbox([
+            "data": "summary: d\ninputs:\n  n: {default: 1}\nrun: echo\n",
+            "a": "summary: a\nneeds:\n  d: {recipe: data}\nrun: echo\n",
+            "b": "summary: b\nneeds:\n  d: {recipe: data, with: {n: 1}}\nrun: echo\n",
+            "top": "summary: t\nneeds:\n  a: {recipe: a}\n  b: {recipe: b}\n  d2: {recipe: data, with: {n: 2}}\nrun: echo\n",
+        ])
+        defer { s.cleanUp() }
+        let plan = try s.plan("top")
+        #expect(plan.nodes.count == 5)
+        #expect(plan.nodes.filter { $0.recipe.name == "data" }.map(\.id).sorted() == ["data[n=1]", "data[n=2]"])
+        for node in plan.nodes { for d in node.dependencyIndices { #expect(d < node.index) } }
+        #expect(plan.nodes[plan.roots[0]].id == "top")
+    }
+
+    @Test func matrixFansOutInOrder() throws {
+        let s = try Sandbox([
+            "part": "summary: p\ninputs:\n  i: {type: int}\n  j: {type: string}\nrun: echo\n",
+            "all": "summary: a\nneeds:\n  p:\n    recipe: part\n    matrix: {i: \"${{ range(2) }}\", j: [x, y]}\n    with: {i: \"${{ matrix.i }}\", j: \"${{ matrix.j }}\"}\nrun: echo\n",
+        ])
+        defer { s.cleanUp() }
+        let plan = try s.plan("all")
+        let top = plan.nodes[plan.roots[0]]
+        #expect(top.needs[0].isMatrix)
+        #expect(top.needs[0].nodes.map { plan.nodes[$0].id } == ["part[i=0,j=x]", "part[i=0,j=y]", "part[i=1,j=x]", "part[i=1,j=y]"])
+    }
+
+    @Test func aLongRecursiveChainPlansWithoutRecursion() throws {
+        let s = try Sandbox([
+            "step": "summary: s\ninputs:\n  i: {type: int}\nneeds:\n  prev: {recipe: step, with: {i: \"${{ inputs.i - 1 }}\"}, if: \"${{ inputs.i > 0 }}\"}\nrun: echo ${{ inputs.i }}\n",
+        ])
+        defer { s.cleanUp() }
+        let plan = try s.plan("step", ["i": 20_000])
+        #expect(plan.nodes.count == 20_001)
+        #expect(plan.nodes[0].instance.inputs["i"] == .int(0))
+    }
+
+    @Test func cyclesArePrinted() throws {
+        let s = try Sandbox([
+            "a": "summary: a\nneeds:\n  b: {recipe: b}\nrun: echo\n",
+            "b": "summary: b\nneeds:\n  c: {recipe: c}\nrun: echo\n",
+            "c": "summary: c\nneeds:\n  a: {recipe: a}\nrun: echo\n",
+        ])
+        defer { s.cleanUp() }
+        #expect(throws: WorkflowError.self) { try s.plan("a") }
+        do { _ = try s.plan("a") } catch {
+            #expect("\(error)".hasSuffix("error: the recipes depend on each other in a cycle: a -> b -> c -> a"))
+        }
+    }
+
+    @Test func keysChangeWithInputsAndRecipeTextButNotWithNothing() throws {
+        let s = try Sandbox(["x": "summary: x\ninputs:\n  n: {default: 1}\nrun: echo ${{ inputs.n }}\n"])
+        defer { s.cleanUp() }
+        func key(_ inputs: [String: Value]) throws -> String {
+            let p = try s.plan("x", inputs)
+            return p.nodes[0].keyMaterial.key(dependencies: [:])
+        }
+        #expect(try key([:]) == key([:]))
+        #expect(try key([:]) == key(["n": 1]))
+        #expect(try key([:]) != key(["n": 2]))
+        let before = try key([:])
+        try "summary: x  # edited\ninputs:\n  n: {default: 1}\nrun: echo ${{ inputs.n }}\n"
+            .write(toFile: s.root + "/recipes/x.yaml", atomically: true, encoding: .utf8)
+        #expect(try key([:]) != before)
+    }
+
+    @Test func pathInputsEnterKeysByContent() throws {
+        let s = try Sandbox(["x": "summary: x\ninputs:\n  data: {type: path}\nrun: cat ${{ inputs.data }}\n"])
+        defer { s.cleanUp() }
+        let file = s.root + "/data.txt"
+        try "one".write(toFile: file, atomically: true, encoding: .utf8)
+        let k1 = try s.plan("x", ["data": .string(file)]).nodes[0].keyMaterial.fields["inputs"]
+        try "two".write(toFile: file, atomically: true, encoding: .utf8)
+        let k2 = try s.plan("x", ["data": .string(file)]).nodes[0].keyMaterial.fields["inputs"]
+        #expect(k1 != k2)
+        #expect(throws: WorkflowError.self) { try s.plan("x", ["data": .string(s.root + "/missing")]) }
+    }
+
+    @Test func aRecursionWithoutEndIsStopped() throws {
+        let s = try Sandbox([
+            "up": "summary: u\ninputs:\n  i: {type: int}\nneeds:\n  next: {recipe: up, with: {i: \"${{ inputs.i + 1 }}\"}}\nrun: echo\n",
+        ])
+        defer { s.cleanUp() }
+        do {
+            _ = try s.plan("up", ["i": 0], nodeLimit: 5_000)
+            Issue.record("planned an endless recursion")
+        } catch {
+            #expect("\(error)".hasPrefix("error: the plan grew past 5000 nodes, most of them of recipe 'up'"))
+        }
+    }
+}
