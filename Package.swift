@@ -1,13 +1,16 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Module arrows point one way: repro -> Runners -> Workflow -> Recipes;
-// Runners -> Fetch, Kernels, LoadGen. C targets are imported only by the module that wraps them.
+// Module arrows point one way: repro -> Runners -> Workflow -> Recipes; repro-step -> Actions -> Runners, and
+// Actions -> Fetch, Kernels, LoadGen. The native libraries (libcurl, libgit2, OpenBLAS) are linked only into
+// repro-step, the worker that runs built-in actions, so `repro` itself starts in milliseconds.
+// C targets are imported only by the module that wraps them.
 let package = Package(
     name: "repro",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "repro", targets: ["repro"]),
+        .executable(name: "repro-step", targets: ["repro-step"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,10 +30,12 @@ let package = Package(
         .target(name: "Fetch", dependencies: ["CCurl", "CGit2", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Kernels", dependencies: ["COpenBLAS"]),
         .target(name: "LoadGen"),
-        .target(name: "Runners", dependencies: ["Workflow", "Fetch", "Kernels", "LoadGen"]),
+        .target(name: "Runners", dependencies: ["Workflow"]),
+        .target(name: "Actions", dependencies: ["Runners", "Fetch", "Kernels", "LoadGen"]),
         .executableTarget(
             name: "repro",
             dependencies: ["Runners", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "repro-step", dependencies: ["Actions"]),
 
         .testTarget(name: "RecipesTests", dependencies: ["Recipes"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
@@ -38,6 +43,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "LoadGenTests", dependencies: ["LoadGen"]),
         .testTarget(name: "RunnersTests", dependencies: ["Runners"]),
+        .testTarget(name: "ActionsTests", dependencies: ["Actions"]),
         .testTarget(name: "CLITests", dependencies: ["Workflow"]),
     ],
     swiftLanguageModes: [.v6]

@@ -222,7 +222,8 @@ struct RunTests {
         let names = try cli.read("cache/entries/\(entry)/out/names.txt").split(separator: "\n").map(String.init)
         #expect(!names.contains("SECRET_TOKEN"))
         #expect(Set(names).isSubset(of: ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "REPRO_OUT", "REPRO_OUTPUTS",
-                                         "REPRO_NODE", "REPRO_KEY", "REPRO_CPUS", "GREETING", "PWD", "SHLVL", "_", "OLDPWD"]))
+                                         "REPRO_NODE", "REPRO_KEY", "REPRO_CPUS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "GREETING",
+                                         "PWD", "SHLVL", "_", "OLDPWD"]))
         #expect(try cli.read("cache/entries/\(entry)/out/greeting.txt") == "hello world\n")
     }
 

@@ -17,7 +17,7 @@ struct Sandbox {
 
     func cleanUp() { try? FileManager.default.removeItem(atPath: root) }
 
-    func plan(_ selection: String, _ inputs: [String: Value] = [:], actions: [any Action] = [],
+    func plan(_ selection: String, _ inputs: [String: Value] = [:], actions: [any ActionSpec] = [],
               nodeLimit: Int = Planner.defaultNodeLimit) throws -> Plan
     {
         let registry = try RecipeRegistry(searchPath: [root + "/recipes"])

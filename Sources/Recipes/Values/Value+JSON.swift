@@ -5,89 +5,98 @@
 /// files is on the path of a fully cached run.
 extension Value {
     /// Compact JSON with sorted keys: equal values give equal bytes.
-    public var canonicalJSON: String {
-        var out = ""
-        out.reserveCapacity(64)
+    public var canonicalJSON: String { String(decoding: canonicalJSONBytes, as: UTF8.self) }
+
+    /// `canonicalJSON` as UTF-8 bytes (what keys are hashed over).
+    public var canonicalJSONBytes: [UInt8] {
+        var out = JSONBytes()
+        out.bytes.reserveCapacity(256)
         write(to: &out, indent: nil, level: 0)
-        return out
+        return out.bytes
     }
 
     /// Indented JSON with sorted keys, for files that people read.
     public func prettyJSON(indent: Int = 2) -> String {
-        var out = ""
+        var out = JSONBytes()
+        out.bytes.reserveCapacity(4096)
         write(to: &out, indent: indent, level: 0)
-        out.append("\n")
-        return out
+        out.bytes.append(10)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    func write(to out: inout String, indent: Int?, level: Int) {
+    func write(to out: inout JSONBytes, indent: Int?, level: Int) {
         switch self {
         case .null: out.append("null")
         case .bool(let b): out.append(b ? "true" : "false")
         case .int(let i): out.append(String(i))
         case .double(let d):
             // JSON has no NaN or infinity: write them as strings rather than emit invalid JSON.
-            if d.isFinite { out.append(Value.format(d)) } else { Value.writeString(Value.format(d), to: &out) }
-        case .string(let s): Value.writeString(s, to: &out)
+            if d.isFinite { out.append(Value.format(d)) } else { out.appendString(Value.format(d)) }
+        case .string(let s): out.appendString(s)
         case .list(let items):
             if items.isEmpty { out.append("[]"); return }
-            out.append("[")
+            out.bytes.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out.append(",") }
-                Value.newline(&out, indent, level + 1)
+                if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
+                out.newline(indent, level + 1)
                 item.write(to: &out, indent: indent, level: level + 1)
             }
-            Value.newline(&out, indent, level)
-            out.append("]")
+            out.newline(indent, level)
+            out.bytes.append(UInt8(ascii: "]"))
         case .map(let map):
             if map.isEmpty { out.append("{}"); return }
-            out.append("{")
+            out.bytes.append(UInt8(ascii: "{"))
             for (i, key) in map.keys.sorted().enumerated() {
-                if i > 0 { out.append(",") }
-                Value.newline(&out, indent, level + 1)
-                Value.writeString(key, to: &out)
+                if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
+                out.newline(indent, level + 1)
+                out.appendString(key)
                 out.append(indent == nil ? ":" : ": ")
                 map[key]!.write(to: &out, indent: indent, level: level + 1)
             }
-            Value.newline(&out, indent, level)
-            out.append("}")
+            out.newline(indent, level)
+            out.bytes.append(UInt8(ascii: "}"))
         }
     }
+}
 
-    private static func newline(_ out: inout String, _ indent: Int?, _ level: Int) {
+/// A growing UTF-8 buffer for the JSON writer (appending bytes is much cheaper than appending to a String).
+struct JSONBytes {
+    var bytes: [UInt8] = []
+
+    mutating func append(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func newline(_ indent: Int?, _ level: Int) {
         guard let indent else { return }
-        out.append("\n")
-        out.append(String(repeating: " ", count: indent * level))
+        bytes.append(10)
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
     }
 
-    static func writeString(_ s: String, to out: inout String) {
-        out.append("\"")
-        var plain = true
-        for u in s.utf8 where u < 0x20 || u == 0x22 || u == 0x5C {
-            plain = false
-            break
-        }
-        if plain {
-            out.append(s)
-        } else {
-            for scalar in s.unicodeScalars {
-                switch scalar {
-                case "\"": out.append("\\\"")
-                case "\\": out.append("\\\\")
-                case "\n": out.append("\\n")
-                case "\r": out.append("\\r")
-                case "\t": out.append("\\t")
+    /// A JSON string literal with the escapes JSON requires.
+    mutating func appendString(_ s: String) {
+        var s = s
+        s.withUTF8 { utf8 in
+            bytes.append(UInt8(ascii: "\""))
+            var start = 0
+            for (i, u) in utf8.enumerated() where u < 0x20 || u == 0x22 || u == 0x5C {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
+                start = i + 1
+                switch u {
+                case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
                 default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
+                    let hex = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(u >> 4)], hex[Int(u & 15)]])
                 }
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+            bytes.append(UInt8(ascii: "\""))
         }
-        out.append("\"")
     }
 }
 

@@ -40,8 +40,9 @@ final class ChildProcess: Sendable {
 
     /// Starts `argv[0]` (an absolute path) with exactly `environment`, in `directory`, stdin from /dev/null and
     /// stdout/stderr appended to the given files.
-    init(argv: [String], environment: [String: String], directory: String, stdoutPath: String, stderrPath: String)
-        throws(ActionError)
+    /// `extra` maps descriptors of this process to descriptors of the child (e.g. a progress pipe to fd 3).
+    init(argv: [String], environment: [String: String], directory: String, stdoutPath: String, stderrPath: String,
+         extra: [(parent: Int32, child: Int32)] = []) throws(ActionError)
     {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -53,12 +54,14 @@ final class ChildProcess: Sendable {
             throw .failed("this C library has no posix_spawn_file_actions_addchdir_np (glibc 2.29 or newer is needed)")
         }
         _ = addChdir(&actions, directory)
-        // Only 0, 1 and 2 reach the step: an inherited descriptor (a pipe or socket of whoever started repro)
-        // would keep that reader waiting for as long as the step, or an orphan of it, lives.
+        for (parent, child) in extra { posix_spawn_file_actions_adddup2(&actions, parent, child) }
+        // Only 0, 1, 2 (and the mapped ones) reach the step: an inherited descriptor (a pipe or socket of whoever
+        // started repro) would keep that reader waiting for as long as the step, or an orphan of it, lives.
+        let firstClosed = (extra.map(\.child).max() ?? 2) + 1
         if let closeFrom = ChildProcess.addCloseFrom {
-            _ = closeFrom(&actions, 3)
+            _ = closeFrom(&actions, firstClosed)
         } else {
-            for fd in FileSystemPath.list("/proc/self/fd").compactMap(Int32.init) where fd > 2 {
+            for fd in FileSystemPath.list("/proc/self/fd").compactMap(Int32.init) where fd >= firstClosed {
                 posix_spawn_file_actions_addclose(&actions, fd)
             }
         }

@@ -10,16 +10,22 @@ public struct LocalRunner: StepRunner {
     /// The invoking environment's PATH, handed to steps (not part of keys; detect tools with `detect`).
     let path: String
     let home: String
+    /// The action worker executable (`repro-step`).
+    let worker: String
 
     public init(environment: [String: String]) {
         path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         home = environment["HOME"] ?? "/root"
+        worker = environment["REPRO_STEP"]
+            ?? FileSystemPath.parent(CommandLine.executablePath) + "/repro-step"
     }
 
     public func run(_ step: StepInvocation) -> StepOutcome {
         switch step.work {
         case .shell(let command): return runShell(command, step)
-        case .action(let action, let with): return runAction(action, with: with, step)
+        case .action(let spec, let with):
+            if let action = spec as? any Action { return runInProcess(action, with: with, step) }
+            return runInWorker(spec, with: with, step)
         }
     }
 
@@ -30,6 +36,8 @@ public struct LocalRunner: StepRunner {
             "PATH": path, "HOME": home, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TMPDIR": step.staging.workDir,
             "REPRO_OUT": step.staging.outDir, "REPRO_OUTPUTS": step.outputsFile, "REPRO_NODE": step.nodeID,
             "REPRO_KEY": step.key, "REPRO_CPUS": String(step.resources.cpus),
+            // Native math libraries take their thread count from the step's CPUs unless the recipe says otherwise.
+            "OPENBLAS_NUM_THREADS": String(step.resources.cpus), "OMP_NUM_THREADS": String(step.resources.cpus),
         ]
         for (k, v) in step.environment { env[k] = v }
         return env
@@ -38,18 +46,35 @@ public struct LocalRunner: StepRunner {
     func runShell(_ command: String, _ step: StepInvocation) -> StepOutcome {
         let bash = FileManager.default.isExecutableFile(atPath: "/bin/bash")
         let argv = bash ? ["/bin/bash", "-e", "-o", "pipefail", "-c", command] : ["/bin/sh", "-e", "-c", command]
+        let end: ChildProcess.Termination
+        let timedOut: Bool
+        switch runProcess(argv, step) {
+        case .failure(let f): return .failed(f)
+        case .success(let (e, t)): (end, timedOut) = (e, t)
+        }
+        return outcome(end, timedOut: timedOut, step)
+    }
+
+    /// Starts a process for the step in its own group, stops it on cancellation or timeout, and waits.
+    func runProcess(_ argv: [String], _ step: StepInvocation, extra: [(parent: Int32, child: Int32)] = [])
+        -> Result<(ChildProcess.Termination, Bool), StepFailure>
+    {
         let child: ChildProcess
         do {
             child = try ChildProcess(argv: argv, environment: environment(for: step), directory: step.staging.outDir,
-                                     stdoutPath: step.log.stdoutPath, stderrPath: step.log.stderrPath)
+                                     stdoutPath: step.log.stdoutPath, stderrPath: step.log.stderrPath, extra: extra)
         } catch {
-            return .failed(StepFailure(reason: "\(error)"))
+            return .failure(StepFailure(reason: "\(error)"))
         }
         ProcessGroups.record(pgid: child.pid, in: step.staging.path + "/pgid")
         step.cancellation.onCancel { child.terminate() }
         let watchdog = Watchdog(timeout: step.timeout) { child.terminate() }
         let end = child.wait()
-        let timedOut = watchdog.stop()
+        return .success((end, watchdog.stop()))
+    }
+
+    /// A finished process as a step outcome, with the reason in words.
+    func outcome(_ end: ChildProcess.Termination, timedOut: Bool, _ step: StepInvocation) -> StepOutcome {
         let tail = StepLog.tail(step.log.stderrPath)
         if timedOut {
             return .failed(StepFailure(reason: "timed out after \(TextOutput.duration(step.timeout ?? 0))",
@@ -64,40 +89,6 @@ public struct LocalRunner: StepRunner {
         }
         let signal = end.signal ?? 0
         return .failed(StepFailure(reason: "killed by \(SignalName.of(signal))", signal: signal, stderrTail: tail))
-    }
-
-    func runAction(_ action: any Action, with: [String: Value], _ step: StepInvocation) -> StepOutcome {
-        let stepCancellation = Cancellation()
-        step.cancellation.onCancel { stepCancellation.cancel() }
-        let watchdog = Watchdog(timeout: step.timeout) { stepCancellation.cancel() }
-        var environment = step.environment
-        environment["REPRO_CPUS"] = String(step.resources.cpus)
-        let context = ActionContext(
-            with: with, outDir: step.staging.outDir, workDir: step.staging.workDir, nodeID: step.nodeID,
-            environment: environment, cpus: step.resources.cpus, log: step.log, cancellation: stepCancellation,
-            progress: step.progress)
-        let result: Result<[String: Value], any Error>
-        do {
-            result = .success(try action.run(context))
-        } catch {
-            result = .failure(error)
-        }
-        let timedOut = watchdog.stop()
-        switch result {
-        case .success(let outputs):
-            if timedOut { break }
-            return .succeeded(outputs: outputs, execution: ["host": .string(HostInfo.hostname)])
-        case .failure(let error):
-            if !timedOut && !step.cancellation.isCancelled { step.log.err("error: \(error)") }
-            if !timedOut && step.cancellation.isCancelled {
-                return .failed(StepFailure(reason: "stopped", cancelled: true))
-            }
-            if !timedOut {
-                return .failed(StepFailure(reason: "\(error)", stderrTail: StepLog.tail(step.log.stderrPath)))
-            }
-        }
-        return .failed(StepFailure(reason: "timed out after \(TextOutput.duration(step.timeout ?? 0))", timedOut: true,
-                                   stderrTail: StepLog.tail(step.log.stderrPath)))
     }
 }
 

@@ -1,10 +1,12 @@
 import Recipes
 
-/// A built-in step (`run: {action: NAME, with: ...}`): versioned, so a changed implementation changes keys.
+/// What the planner knows of a built-in step (`run: {action: NAME, with: ...}`): its name, its version (which
+/// enters keys, so a changed implementation changes them), its parameters and the cache policy it calls for.
 ///
-/// Actions live in the Runners module; Workflow only knows this protocol. An action runs on a thread of its
-/// own and may block; it must check `context.cancellation` in long loops.
-public protocol Action: Sendable {
+/// Specs are light; the work itself is an `Action`. Actions that need the heavy native libraries (libcurl,
+/// libgit2, OpenBLAS) run in a worker process of their own, so the `repro` command starts in milliseconds and
+/// a stopped or crashed step is a process that ends.
+public protocol ActionSpec: Sendable {
     var name: String { get }
     /// Enters the key of every node that uses the action: bump it when results would change.
     var version: String { get }
@@ -15,11 +17,16 @@ public protocol Action: Sendable {
     func defaultPolicy(with: [String: Value]) -> CachePolicy?
     /// Warnings about these parameters that the user should see at plan time.
     func warnings(with: [String: Value]) -> [String]
+}
+
+/// A built-in step's implementation. It runs on a thread of its own and may block; it must check
+/// `context.cancellation` in long loops.
+public protocol Action: ActionSpec {
     /// Does the work; returns the outputs (absolute paths inside `context.outDir` become relocatable paths).
     func run(_ context: ActionContext) throws -> [String: Value]
 }
 
-extension Action {
+extension ActionSpec {
     public func defaultPolicy(with: [String: Value]) -> CachePolicy? { nil }
     public func warnings(with: [String: Value]) -> [String] { [] }
 }
@@ -42,14 +49,14 @@ public struct ActionParameter: Sendable {
 
 /// The set of actions a run can use.
 public struct ActionCatalog: Sendable {
-    public let actions: [String: any Action]
+    public let specs: [String: any ActionSpec]
 
-    public init(_ actions: [any Action]) {
-        self.actions = Dictionary(actions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    public init(_ specs: [any ActionSpec]) {
+        self.specs = Dictionary(specs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    public func action(named name: String) -> (any Action)? { actions[name] }
-    public var names: [String] { actions.keys.sorted() }
+    public func spec(named name: String) -> (any ActionSpec)? { specs[name] }
+    public var names: [String] { specs.keys.sorted() }
 }
 
 /// What an action gets to do its work.

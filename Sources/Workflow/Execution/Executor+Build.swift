@@ -108,7 +108,7 @@ struct NodeBuilder: Sendable {
             case .action(let name, let with, _)?:
                 var values: [String: Value] = [:]
                 for (k, v) in with { values[k] = try v.evaluate(in: scope, late: .error(field: "'run.with'")) }
-                guard let action = actions.action(named: name) else {
+                guard let action = actions.spec(named: name) else {
                     return .failure(StepFailure(reason: "no built-in action '\(name)' in this build of repro"))
                 }
                 work = .action(action, with: values)

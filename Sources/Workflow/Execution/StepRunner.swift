@@ -14,7 +14,8 @@ public struct StepInvocation: Sendable {
     public enum Work: Sendable {
         /// `bash -e -o pipefail -c COMMAND` in `staging.outDir`.
         case shell(command: String)
-        case action(any Action, with: [String: Value])
+        /// In this process when the spec is an `Action`, else in the action worker process.
+        case action(any ActionSpec, with: [String: Value])
     }
 
     public var nodeID: String

@@ -100,4 +100,7 @@ public enum Digests {
 
     /// SHA-256 (hex) of a string.
     public static func text(_ s: String) -> String { SHA256.hex(of: Array(s.utf8)) }
+
+    /// SHA-256 (hex) of bytes.
+    public static func bytes(_ b: [UInt8]) -> String { SHA256.hex(of: b) }
 }

@@ -13,11 +13,11 @@ public struct KeyMaterial: Sendable {
 
     public let fields: [String: Value]
     /// `fields` as canonical JSON, encoded once at plan time.
-    public let fieldsJSON: String
+    public let fieldsJSON: [UInt8]
 
     public init(fields: [String: Value]) {
         self.fields = fields
-        self.fieldsJSON = Value.map(fields).canonicalJSON
+        self.fieldsJSON = Value.map(fields).canonicalJSONBytes
     }
 
     /// The full key components for these dependency entry keys.
@@ -30,7 +30,7 @@ public struct KeyMaterial: Sendable {
     /// The key (hex SHA-256) for these dependency entry keys: the hash of the static fields and the needs,
     /// each as canonical JSON.
     public func key(dependencies: [String: [String]]) -> String {
-        let needs = Value.map(dependencies.mapValues { .list($0.map { .string($0) }) }).canonicalJSON
-        return Digests.text("repro-key\n" + fieldsJSON + "\n" + needs)
+        let needs = Value.map(dependencies.mapValues { .list($0.map { .string($0) }) }).canonicalJSONBytes
+        return Digests.bytes(Array("repro-key\n".utf8) + fieldsJSON + [10] + needs)
     }
 }

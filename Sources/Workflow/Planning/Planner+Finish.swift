@@ -89,7 +89,7 @@ extension Planner {
             case .shell(let template, _)?:
                 fields["run"] = .map(["shell": try template.evaluate(in: runScope, late: .sourceText)])
             case .action(let name, let with, let location)?:
-                guard let action = actions.action(named: name) else {
+                guard let action = actions.spec(named: name) else {
                     throw WorkflowError.unknownAction(name: name, at: location, known: actions.names)
                 }
                 let known = action.parameters.map(\.name)

@@ -115,7 +115,7 @@ public final class Planner {
             .string(instance.recipe.name), .string(instance.recipe.source.digest),
             .list(instance.variations.map { .string($0) }), .map(instance.keyInputs),
         ])
-        return Digests.text(material.canonicalJSON)
+        return Digests.bytes(material.canonicalJSONBytes)
     }
 
     func resolveTarget(_ need: Need) throws(RecipeError) -> Recipe {

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Recipes
 import Runners
 import Workflow
@@ -74,10 +77,12 @@ struct RunCommand: ParsableCommand {
             throw fail(error)
         }
         if !json { RunReport.print(outcome) }
+        // Exit here rather than unwinding: freeing a large plan and its results costs more than the run itself
+        // when everything was cached.
         switch outcome.summary.status {
-        case .succeeded: return
-        case .failed: throw ExitCode(1)
-        case .cancelled: throw ExitCode(130)
+        case .succeeded: Glibc.exit(0)
+        case .failed: Glibc.exit(1)
+        case .cancelled: Glibc.exit(130)
         }
     }
 }

@@ -1,0 +1,78 @@
+import Dispatch
+import Recipes
+import Runners
+import Workflow
+
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// The body of `repro-step`: runs one built-in action as `ActionWorkerProtocol` describes, in a process of
+/// its own (started by the local runner, or by a Slurm job through `repro exec-node`).
+public enum ActionWorker {
+    /// Every action this worker can run.
+    public static var implementations: [any Action] {
+        [WriteFileAction()]
+    }
+
+    public static func main(_ arguments: [String]) -> Int32 {
+        guard arguments.count == 2 else {
+            TextOutput.stderr("usage: repro-step REQUEST.json (started by repro to run one built-in action)\n")
+            return 2
+        }
+        let request: ActionWorkerProtocol.Request
+        do {
+            let json = try Value.parseJSON(bytes: try FileSystemPath.readBytes(arguments[1]))
+            guard let r = ActionWorkerProtocol.Request(json: json) else {
+                TextOutput.stderr("repro-step: '\(arguments[1])' is not an action request\n")
+                return 2
+            }
+            request = r
+        } catch {
+            TextOutput.stderr("repro-step: \(error)\n")
+            return 2
+        }
+        func finish(_ result: Value, _ status: Int32) -> Int32 {
+            do { try FileOps.writeAtomically(result.canonicalJSON, to: request.resultPath) } catch {
+                TextOutput.stderr("repro-step: \(error)\n")
+                return 1
+            }
+            return status
+        }
+        guard let action = implementations.first(where: { $0.name == request.action }) else {
+            return finish(["error": .string("this repro-step has no action '\(request.action)'")], 1)
+        }
+        let cancellation = Cancellation()
+        trapTermination(cancellation)
+        let progressOpen = fcntl(ActionWorkerProtocol.progressDescriptor, F_GETFD) != -1
+        let context = ActionContext(
+            with: request.with, outDir: request.outDir, workDir: request.workDir, nodeID: request.nodeID,
+            environment: request.environment, cpus: request.cpus,
+            log: StepLog(stdoutPath: "/dev/stdout", stderrPath: "/dev/stderr"), cancellation: cancellation,
+            progress: { p in
+                if progressOpen {
+                    TextOutput.write(ActionWorkerProtocol.progressLine(p), to: ActionWorkerProtocol.progressDescriptor)
+                }
+            })
+        do {
+            let outputs = try action.run(context)
+            return finish(["outputs": .map(outputs)], 0)
+        } catch {
+            TextOutput.stderr("error: \(error)\n")
+            return finish(["error": .string("\(error)")], 1)
+        }
+    }
+
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    /// SIGTERM and SIGINT ask the action to stop (it checks its cancellation); the runner kills it if it does not.
+    static func trapTermination(_ cancellation: Cancellation) {
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { cancellation.cancel() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
