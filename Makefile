@@ -13,6 +13,7 @@ bootstrap-test:
 
 build: bootstrap
 	$(SWIFT) build $(RELEASE_FLAGS) --product repro
+	$(SWIFT) build $(RELEASE_FLAGS) --product repro-step
 
 build-debug: bootstrap
 	$(SWIFT) build --build-tests
