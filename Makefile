@@ -21,9 +21,12 @@ build-debug: bootstrap
 demo: build
 	$(REPRO_RELEASE) run demo
 
+# The Slurm tests need the single-node cluster: started before the tests, stopped after, whatever happens.
 test: bootstrap-test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@scripts/slurm-local start || echo "make test: Slurm did not start; the Slurm tests will say why" >&2
+	@status=0; SLURM_CONF=$${SLURM_BASE:-/tmp/repro-slurm}/slurm.conf $(SWIFT) test --skip-build || status=$$?; \
+	  scripts/slurm-local stop; exit $$status
 
 bench: build
 	Benchmarks/run

@@ -8,12 +8,20 @@ public struct RunSession {
     public var options: RunOptions
     public var command: [String]
     public let actions: ActionCatalog
+    /// The `host` root of expressions (a Slurm job uses the submitter's, so keys agree).
+    public var host: Value
 
-    public init(workspace: Workspace, options: RunOptions, command: [String], actions: ActionCatalog = BuiltinActions.catalog) {
+    /// The runners a step can name.
+    public static let runnerNames = ["local", "slurm"]
+
+    public init(workspace: Workspace, options: RunOptions, command: [String], actions: ActionCatalog = BuiltinActions.catalog,
+                host: Value? = nil)
+    {
         self.workspace = workspace
         self.options = options
         self.command = command
         self.actions = actions
+        self.host = host ?? workspace.hostValue
     }
 
     /// Errors before anything runs: recipes, planning, options.
@@ -34,11 +42,16 @@ public struct RunSession {
     public func plan(_ requests: [PlanRequest]) throws(Failure) -> Plan {
         let registry: RecipeRegistry
         do { registry = try workspace.registry() } catch { throw .recipe(error) }
-        let planner = Planner(registry: registry, actions: actions, host: workspace.hostValue)
+        let planner = Planner(registry: registry, actions: actions, host: host)
         let plan: Plan
         do { plan = try planner.plan(requests) } catch { throw .workflow(error) }
         for name in options.fresh where !plan.nodes.contains(where: { $0.id == name || $0.recipe.name == name }) {
             throw .workflow(.noSuchNode(name, candidates: plan.nodes.map(\.id) + plan.recipes.map(\.name)))
+        }
+        for runner in Set(plan.nodes.map { $0.runner ?? options.defaultRunner }) where !RunSession.runnerNames.contains(runner) {
+            let users = plan.recipes.filter { ($0.runner ?? options.defaultRunner) == runner }.map(\.name)
+            throw .setup("no runner '\(runner)'\(Suggestions.hint(for: runner, in: RunSession.runnerNames)) "
+                         + "(runners: \(RunSession.runnerNames.joined(separator: ", "))); used by \(users.joined(separator: ", "))")
         }
         return plan
     }
@@ -67,10 +80,18 @@ public struct RunSession {
         let t0 = Clock.monotonic()
         events.emit(.runStarted(id: folder.id, nodes: plan.nodes.count, folder: folder.path))
         for w in plan.warnings { events.emit(.warning(w)) }
+        let record = RequestRecord(requests: requests, options: options, workspace: workspace, host: host)
+        try? FileOps.write(record.json.prettyJSON(), to: RequestRecord.path(folder))
         let runners: [String: any StepRunner] = ["local": LocalRunner(environment: workspace.environment)]
+        var batch: [String: any BatchScheduler] = [:]
+        if plan.nodes.contains(where: { ($0.runner ?? options.defaultRunner) == "slurm" }) {
+            if let problem = SlurmScheduler.available(environment: workspace.environment) { throw .setup(problem) }
+            batch["slurm"] = SlurmScheduler(reproPath: CommandLine.executablePath, environment: workspace.environment)
+        }
+        let adoptable = batch.isEmpty ? [:] : InterruptedRun.jobs(matching: record, in: workspace.runsDirectory, except: folder)
         let executor = Executor(plan: plan, cache: cache, runners: runners, actions: actions, options: options,
                                 events: events, folder: folder, cancellation: cancellation,
-                                reproVersion: ReproVersion.current)
+                                reproVersion: ReproVersion.current, batch: batch, adoptable: adoptable)
         let status = executor.run()
         let context = Manifest.Context(
             runID: folder.id, command: command, requests: requests, options: options,

@@ -15,6 +15,16 @@ public struct Workspace: Sendable {
     public var runsDirectory: String
     public var environment: [String: String]
 
+    /// Exactly these folders, as recorded by an earlier run (`RequestRecord`).
+    public init(recipeDirectories: [String], cacheDirectory: String, runsDirectory: String,
+                environment: [String: String] = ProcessInfo.processInfo.environment)
+    {
+        self.recipeDirectories = recipeDirectories
+        self.cacheDirectory = cacheDirectory
+        self.runsDirectory = runsDirectory
+        self.environment = environment
+    }
+
     public init(recipes: [String] = [], cache: String? = nil, runs: String? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment)
     {

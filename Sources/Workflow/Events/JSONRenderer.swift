@@ -22,6 +22,8 @@ public final class JSONRenderer: EventSink {
         case .started(let node, let key, let attempt, let of):
             return ["event": "started", "time": time, "node": .string(node), "key": .string(key),
                     "attempt": .int(attempt), "attempts": .int(of)]
+        case .submitted(let node, let job, let adopted):
+            return ["event": "submitted", "time": time, "node": .string(node), "job": .string(job), "adopted": .bool(adopted)]
         case .output(let node, let line): return ["event": "output", "time": time, "node": .string(node), "line": .string(line)]
         case .progress(let node, let p):
             return ["event": "progress", "time": time, "node": .string(node), "done": .double(p.done),

@@ -34,6 +34,8 @@ public final class PlainRenderer: EventSink {
             return "  waiting  \(node): another repro is building it (\(holder.isEmpty ? "lock held" : holder))"
         case .started(let node, let key, let attempt, let of):
             return "  run      \(node)  \(key.prefix(12))" + (of > 1 && attempt > 1 ? "  (attempt \(attempt) of \(of))" : "")
+        case .submitted(let node, let job, let adopted):
+            return "  \(adopted ? "adopted " : "queued  ") \(node)  job \(job)"
         case .output(let node, let line): return verbose ? "  | \(node): \(line)" : nil
         case .progress(let node, let p):
             // Plain output gets a progress line at most every 10 seconds per node.

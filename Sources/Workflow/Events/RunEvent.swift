@@ -8,6 +8,8 @@ public enum RunEvent: Sendable {
     case hit(node: String, key: String)
     case waitingForLock(node: String, holder: String)
     case started(node: String, key: String, attempt: Int, of: Int)
+    /// Handed to a batch system (or an earlier run's job adopted).
+    case submitted(node: String, job: String, adopted: Bool)
     case output(node: String, line: String)
     case progress(node: String, StepProgress)
     case retrying(node: String, attempt: Int, reason: String, delay: Double)

@@ -45,7 +45,7 @@ extension Executor {
             return [index]
         }
         results[index].status = .ready
-        ready.append(index)
+        if isBatch(index) { toSubmit.append(index) } else { ready.append(index) }
         return []
     }
 

@@ -9,7 +9,9 @@ import Recipes
 /// On cancellation no new step starts, running steps are stopped by their runners, and nothing partial
 /// reaches the cache.
 public final class Executor {
-    public enum Status: String, Sendable { case waiting, ready, running, hit, built, failed, notRun = "not-run", skipped }
+    public enum Status: String, Sendable {
+        case waiting, ready, running, submitted, hit, built, failed, notRun = "not-run", skipped
+    }
 
     /// Per-node results, for the manifest and the summary.
     public struct NodeResult: Sendable {
@@ -24,6 +26,8 @@ public final class Executor {
         public var note: String?
         public var started: Double?
         public var seconds: Double = 0
+        /// The batch job that ran it (Slurm), if any.
+        public var jobID: String?
     }
 
     enum Completion: Sendable {
@@ -40,6 +44,10 @@ public final class Executor {
     public let plan: Plan
     public let cache: CacheStore
     public let runners: [String: any StepRunner]
+    /// Runners that submit to a batch system, by name (`slurm`).
+    public let batch: [String: any BatchScheduler]
+    /// Jobs of an earlier, interrupted run of the same request, by node identity: adopted while still alive.
+    public let adoptable: [String: (job: String, folder: RunFolder)]
     public let actions: ActionCatalog
     public let options: RunOptions
     public let events: any EventSink
@@ -55,14 +63,22 @@ public final class Executor {
     var running: Set<Int> = []
     var exclusiveRunning = false
     let mailbox = Mailbox<Completion>()
+    /// Per node: dependencies neither settled nor submitted (a batch node can be submitted when it is 0).
+    var unsubmitted: [Int]
+    /// Batch nodes waiting to be submitted, and the jobs in flight (node → job, and the folder of its result).
+    var toSubmit: [Int] = []
+    var inFlight: [Int: (job: String, folder: RunFolder)] = [:]
 
     public init(plan: Plan, cache: CacheStore, runners: [String: any StepRunner], actions: ActionCatalog,
-                options: RunOptions,
-                events: any EventSink, folder: RunFolder, cancellation: Cancellation, reproVersion: String)
+                options: RunOptions, events: any EventSink, folder: RunFolder, cancellation: Cancellation,
+                reproVersion: String, batch: [String: any BatchScheduler] = [:],
+                adoptable: [String: (job: String, folder: RunFolder)] = [:])
     {
         self.plan = plan
         self.cache = cache
         self.runners = runners
+        self.batch = batch
+        self.adoptable = adoptable
         self.actions = actions
         self.options = options
         self.events = events
@@ -79,6 +95,11 @@ public final class Executor {
         }
         self.dependants = dependants
         self.remaining = remaining
+        self.unsubmitted = remaining
+    }
+
+    func isBatch(_ index: Int) -> Bool {
+        batch[plan.nodes[index].runner ?? options.defaultRunner] != nil
     }
 
     /// Runs to the end (or until cancelled) and returns the status of the whole run.
@@ -88,14 +109,22 @@ public final class Executor {
         var settled: [Int] = []
         for node in plan.nodes where remaining[node.index] == 0 { settled += resolve(node.index) }
         propagate(settled)
-        while !running.isEmpty || (!ready.isEmpty && !cancellation.isCancelled) {
-            if !cancellation.isCancelled { startReady() }
-            if running.isEmpty { break }
-            for message in mailbox.takeAll() {
+        var cancelledJobs = false
+        while !running.isEmpty || !inFlight.isEmpty || ((!ready.isEmpty || !toSubmit.isEmpty) && !cancellation.isCancelled) {
+            if cancellation.isCancelled {
+                if !cancelledJobs { cancelBatchJobs(); cancelledJobs = true }
+            } else {
+                startReady()
+                submitPending()
+            }
+            if running.isEmpty && inFlight.isEmpty { break }
+            let messages = inFlight.isEmpty ? mailbox.takeAll() : mailbox.takeAll(timeout: options.pollInterval)
+            for message in messages {
                 guard case .done(let index, let result) = message else { continue }
                 finish(index, result)
                 propagate([index])
             }
+            if !inFlight.isEmpty { propagate(pollBatchJobs()) }
         }
         var status: RunSummary.Status = .succeeded
         for i in results.indices {
@@ -105,7 +134,7 @@ public final class Executor {
                 results[i].note = cancellation.isCancelled ? "the run was stopped" : "not reached"
                 events.emit(.notRun(node: plan.nodes[i].id, reason: results[i].note!))
                 if status == .succeeded { status = cancellation.isCancelled ? .cancelled : .failed }
-            case .failed, .notRun:
+            case .failed, .notRun, .submitted, .running:
                 status = cancellation.isCancelled ? .cancelled : .failed
             default: break
             }
@@ -118,9 +147,11 @@ public final class Executor {
     func propagate(_ settled: [Int]) {
         var work = settled
         while let i = work.popLast() {
+            let wasSubmitted = results[i].jobID != nil
             for d in dependants[i] {
                 remaining[d] -= 1
-                if remaining[d] == 0 { work += resolve(d) }
+                if !wasSubmitted { noteSubmittedOrSettled(d) }
+                if remaining[d] == 0 && results[d].status == .waiting { work += resolve(d) }
             }
         }
     }

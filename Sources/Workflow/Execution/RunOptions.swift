@@ -10,6 +10,8 @@ public struct RunOptions: Sendable {
     public var cpus: Int = HostInfo.cpus
     /// The runner for nodes whose recipe does not name one.
     public var defaultRunner = "local"
+    /// Seconds between polls of a batch system's queue.
+    public var pollInterval = 0.5
 
     public init() {}
 

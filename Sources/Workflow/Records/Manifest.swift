@@ -84,6 +84,7 @@ public enum Manifest {
                 m["failure"] = .map(fm)
             }
             if let note = result.note { m["note"] = .string(note) }
+            if let job = result.jobID { m["job"] = .string(job) }
             nodes.append(.map(m))
         }
         var counts: [String: Value] = [:]

@@ -38,10 +38,13 @@ public struct RunFolder: Sendable {
 
     /// The logs of a node; ids are made safe for file names.
     public func log(for nodeID: String) -> StepLog {
-        let safe = String(nodeID.map { c -> Character in
-            c.isASCII && (c.isLetter || c.isNumber || "._@=,-".contains(c)) ? c : "_"
-        })
+        let safe = RunFolder.safeName(nodeID)
         return StepLog(stdoutPath: "\(logsDir)/\(safe).stdout", stderrPath: "\(logsDir)/\(safe).stderr")
+    }
+
+    /// A node id as a file name: letters, digits and `._@=,-` kept, anything else `_`.
+    public static func safeName(_ nodeID: String) -> String {
+        String(nodeID.map { c -> Character in c.isASCII && (c.isLetter || c.isNumber || "._@=,-".contains(c)) ? c : "_" })
     }
 
     /// Run ids in a runs folder, oldest first.

@@ -11,6 +11,16 @@ final class Mailbox<Message: Sendable>: Sendable {
         signal.signal()
     }
 
+    /// Waits up to `timeout` seconds for a message, then takes what is there (possibly nothing).
+    func takeAll(timeout: Double) -> [Message] {
+        _ = signal.wait(timeout: .now() + timeout)
+        return items.withLock { list -> [Message] in
+            let all = list
+            list.removeAll()
+            return all
+        }
+    }
+
     /// Waits until at least one message is there, then takes them all.
     func takeAll() -> [Message] {
         while true {

@@ -1,0 +1,79 @@
+import Recipes
+import Workflow
+
+/// `runs/<id>/request.json`: everything needed to plan the same DAG again elsewhere — the requests, the run
+/// options, the recipe search path and cache, and the `host` value the keys were computed with. A Slurm job
+/// (`repro exec-node`) plans from it, so its keys are the submitter's.
+public struct RequestRecord: Sendable {
+    public var requests: [PlanRequest]
+    public var options: RunOptions
+    public var recipeDirectories: [String]
+    public var cacheDirectory: String
+    public var runsDirectory: String
+    public var host: Value
+
+    public var json: Value {
+        .map([
+            "requests": .list(requests.map { r in
+                .map(["selection": .string(r.selection.description),
+                      "inputs": .map(r.inputs.mapValues { i in
+                          .map(["value": i.value, "key": i.keyValue, "base": i.baseDirectory.map { .string($0) } ?? .null])
+                      })])
+            }),
+            "options": .map(["no_cache": .bool(options.noCache), "fresh": .list(options.fresh.map { .string($0) }),
+                             "reuse_measured": .bool(options.reuseMeasured), "cpus": .int(options.cpus),
+                             "runner": .string(options.defaultRunner)]),
+            "recipes": .list(recipeDirectories.map { .string($0) }), "cache": .string(cacheDirectory),
+            "runs": .string(runsDirectory), "host": host,
+        ])
+    }
+
+    public init(requests: [PlanRequest], options: RunOptions, workspace: Workspace, host: Value) {
+        self.requests = requests
+        self.options = options
+        self.recipeDirectories = workspace.recipeDirectories
+        self.cacheDirectory = workspace.cacheDirectory
+        self.runsDirectory = workspace.runsDirectory
+        self.host = host
+    }
+
+    public init?(json: Value) {
+        guard let list = json["requests"]?.listValue, let cache = json["cache"]?.stringValue,
+            let runs = json["runs"]?.stringValue
+        else { return nil }
+        requests = list.map { r in
+            PlanRequest(selection: Selection(parsing: r["selection"]?.stringValue ?? ""),
+                        inputs: (r["inputs"]?.mapValue ?? [:]).mapValues { i in
+                            ProvidedInput(value: i["value"] ?? .null, keyValue: i["key"], location: nil,
+                                          baseDirectory: i["base"]?.stringValue)
+                        })
+        }
+        var o = RunOptions()
+        let m = json["options"]
+        o.noCache = m?["no_cache"]?.boolValue ?? false
+        o.fresh = m?["fresh"]?.listValue?.compactMap(\.stringValue) ?? []
+        o.reuseMeasured = m?["reuse_measured"]?.boolValue ?? false
+        o.cpus = m?["cpus"]?.intValue ?? HostInfo.cpus
+        o.defaultRunner = m?["runner"]?.stringValue ?? "local"
+        options = o
+        recipeDirectories = json["recipes"]?.listValue?.compactMap(\.stringValue) ?? []
+        cacheDirectory = cache
+        runsDirectory = runs
+        host = json["host"] ?? .map([:])
+    }
+
+    public static func path(_ folder: RunFolder) -> String { folder.path + "/request.json" }
+
+    public static func read(_ folder: RunFolder) -> RequestRecord? {
+        guard let bytes = try? FileSystemPath.readBytes(path(folder)), let v = try? Value.parseJSON(bytes: bytes)
+        else { return nil }
+        return RequestRecord(json: v)
+    }
+
+    /// What makes two records the same request (for adopting the jobs of an interrupted run).
+    public var fingerprint: String {
+        var j = json
+        if case .map(var m) = j { m["host"] = nil; j = .map(m) }
+        return Digests.text(j.canonicalJSON)
+    }
+}

@@ -1,0 +1,189 @@
+import Recipes
+
+/// Nodes on a batch runner (Slurm): submitted as soon as their dependencies are settled or submitted
+/// themselves (the batch system holds the order), polled, and settled from the result file their job wrote.
+extension Executor {
+    /// A dependency of `d` was submitted, or settled without a job.
+    func noteSubmittedOrSettled(_ d: Int) {
+        unsubmitted[d] -= 1
+        guard unsubmitted[d] == 0, remaining[d] > 0, isBatch(d), results[d].status == .waiting, plan.nodes[d].enabled
+        else { return }
+        results[d].status = .ready
+        toSubmit.append(d)
+    }
+
+    /// Submits what is waiting: independent nodes of one recipe with the same resources and the same jobs to
+    /// wait for go in as one array.
+    func submitPending() {
+        while !toSubmit.isEmpty {
+            let batchNodes = toSubmit
+            toSubmit = []
+            var groups: [String: [Int]] = [:]
+            var order: [String] = []
+            for i in batchNodes {
+                let node = plan.nodes[i]
+                if let failedDep = node.dependencyIndices.first(where: { [.failed, .notRun].contains(results[$0].status) }) {
+                    results[i].status = .notRun
+                    results[i].note = "'\(plan.nodes[failedDep].id)' did not succeed"
+                    events.emit(.notRun(node: node.id, reason: results[i].note!))
+                    continue
+                }
+                if let old = adoptable[node.identity], batch[runnerName(i)]!.isAlive(old.job) {
+                    adopt(i, job: old.job, folder: old.folder)
+                    continue
+                }
+                let after = afterJobs(i)
+                let r = node.instance.resources
+                let group = "\(runnerName(i))|\(node.recipe.name)|\(r.cpus)|\(r.memory ?? "")|\(r.time ?? "")|"
+                    + "\(r.partition ?? "")|\(r.gres ?? "")|\(r.account ?? "")|\(r.slurmOptions)|\(node.recipe.timeout ?? 0)|"
+                    + after.joined(separator: ",")
+                if groups[group] == nil { order.append(group) }
+                groups[group, default: []].append(i)
+            }
+            for g in order {
+                let members = groups[g]!
+                submit(members, after: afterJobs(members[0]))
+            }
+        }
+    }
+
+    func runnerName(_ i: Int) -> String { plan.nodes[i].runner ?? options.defaultRunner }
+
+    /// The jobs in flight among a node's dependencies.
+    func afterJobs(_ i: Int) -> [String] {
+        Array(Set(plan.nodes[i].dependencyIndices.compactMap { inFlight[$0]?.job })).sorted()
+    }
+
+    func submit(_ members: [Int], after: [String]) {
+        let scheduler = batch[runnerName(members[0])]!
+        let nodes = members.map { i in
+            BatchNode(id: plan.nodes[i].id, identity: plan.nodes[i].identity, recipe: plan.nodes[i].recipe.name,
+                      resources: plan.nodes[i].instance.resources, timeout: plan.nodes[i].recipe.timeout)
+        }
+        let jobs: [String]
+        do {
+            jobs = try scheduler.submit(nodes, after: after, folder: folder)
+        } catch {
+            for i in members {
+                results[i].status = .failed
+                results[i].failure = StepFailure(reason: "cannot submit to \(scheduler.name): \(error)")
+                events.emit(.failed(node: plan.nodes[i].id, failure: results[i].failure!))
+            }
+            propagate(members)
+            return
+        }
+        for (i, job) in zip(members, jobs) {
+            results[i].status = .submitted
+            results[i].jobID = job
+            results[i].started = Clock.now()
+            inFlight[i] = (job, folder)
+            events.emit(.submitted(node: plan.nodes[i].id, job: job, adopted: false))
+        }
+        recordJobs()
+        for i in members { for d in dependants[i] { noteSubmittedOrSettled(d) } }
+    }
+
+    func adopt(_ i: Int, job: String, folder old: RunFolder) {
+        results[i].status = .submitted
+        results[i].jobID = job
+        results[i].started = Clock.now()
+        inFlight[i] = (job, old)
+        events.emit(.submitted(node: plan.nodes[i].id, job: job, adopted: true))
+        recordJobs()
+        for d in dependants[i] { noteSubmittedOrSettled(d) }
+    }
+
+    /// `jobs.json` in the run folder: node identity → job, so a restarted run can adopt jobs still alive.
+    func recordJobs() {
+        var jobs: [String: Value] = [:]
+        for (i, flight) in inFlight { jobs[plan.nodes[i].identity] = ["job": .string(flight.job), "folder": .string(flight.folder.path)] }
+        for (i, r) in results.enumerated() where r.jobID != nil && jobs[plan.nodes[i].identity] == nil {
+            jobs[plan.nodes[i].identity] = ["job": .string(r.jobID!), "folder": .string(folder.path)]
+        }
+        try? FileOps.writeAtomically(Value.map(jobs).prettyJSON(), to: folder.path + "/jobs.json")
+    }
+
+    /// Polls every scheduler once; settles the nodes whose jobs ended and returns them.
+    func pollBatchJobs() -> [Int] {
+        var settled: [Int] = []
+        var byScheduler: [String: [Int]] = [:]
+        for i in inFlight.keys { byScheduler[runnerName(i), default: []].append(i) }
+        for (name, members) in byScheduler {
+            let states = batch[name]!.poll(members.map { inFlight[$0]!.job })
+            for i in members {
+                guard let state = states[inFlight[i]!.job] else { continue }
+                switch state {
+                case .queued: break
+                case .running(let host):
+                    if results[i].status == .submitted {
+                        results[i].status = .running
+                        events.emit(.started(node: plan.nodes[i].id, key: host, attempt: 1, of: 1))
+                    }
+                case .ended(let state, let exitCode):
+                    finishJob(i, state: state, exitCode: exitCode, scheduler: batch[name]!)
+                    settled.append(i)
+                }
+            }
+        }
+        return settled
+    }
+
+    /// Settles a node from its job's result file, or from what the batch system says when there is none.
+    func finishJob(_ i: Int, state: String, exitCode: Int32?, scheduler: any BatchScheduler) {
+        let (job, jobFolder) = inFlight.removeValue(forKey: i)!
+        let node = plan.nodes[i]
+        results[i].seconds = Clock.now() - (results[i].started ?? Clock.now())
+        var dependencies: [String: [String]] = [:]
+        for edge in node.needs { dependencies[edge.name] = edge.nodes.map { results[$0].entryKey ?? "?" } }
+        results[i].dependencyKeys = dependencies
+        results[i].key = node.keyMaterial.key(dependencies: dependencies)
+        let file = BatchResultFile.read(folder: jobFolder, node: node.id)
+        let status = file?["status"]?.stringValue
+        if status == "built" || status == "hit", let entry = file?["entry"]?.stringValue, let meta = cache.meta(entry) {
+            results[i].status = status == "hit" ? .hit : .built
+            results[i].meta = meta
+            results[i].entryKey = entry
+            results[i].outputs = meta.outputs(outDir: cache.outPath(entry))
+            if status == "hit" { events.emit(.hit(node: node.id, key: entry)) }
+            else { events.emit(.succeeded(node: node.id, key: entry, seconds: results[i].seconds)) }
+            return
+        }
+        if let failedDep = node.dependencyIndices.first(where: { [.failed, .notRun].contains(results[$0].status) }) {
+            results[i].status = .notRun
+            results[i].note = "'\(plan.nodes[failedDep].id)' did not succeed (job \(job) \(state.lowercased()))"
+            events.emit(.notRun(node: node.id, reason: results[i].note!))
+            return
+        }
+        var failure: StepFailure
+        if status == "failed" {
+            failure = StepFailure(reason: file?["reason"]?.stringValue ?? "failed",
+                                  exitCode: file?["exit_code"]?.intValue.map { Int32($0) },
+                                  timedOut: file?["timed_out"]?.boolValue ?? false,
+                                  stderrTail: file?["stderr_tail"]?.listValue?.compactMap(\.stringValue) ?? [])
+            failure.logPath = jobFolder.log(for: node.id).stderrPath
+        } else if status == "not-run" {
+            results[i].status = .notRun
+            results[i].note = file?["note"]?.stringValue ?? "not run"
+            events.emit(.notRun(node: node.id, reason: results[i].note!))
+            return
+        } else {
+            let code = exitCode.map { ", exit code \($0)" } ?? ""
+            failure = StepFailure(reason: "job \(job) ended \(state)\(code) before repro could record a result",
+                                  exitCode: exitCode, cancelled: cancellation.isCancelled,
+                                  stderrTail: scheduler.outputTail(job: job, node: node.id, folder: jobFolder))
+        }
+        failure.execution = ["job": .string(job), "runner": .string(scheduler.name)]
+        results[i].status = .failed
+        results[i].failure = failure
+        events.emit(.failed(node: node.id, failure: failure))
+    }
+
+    /// On cancellation: cancel every job in flight (the loop then polls until they have ended).
+    func cancelBatchJobs() {
+        var byScheduler: [String: [String]] = [:]
+        for (i, flight) in inFlight { byScheduler[runnerName(i), default: []].append(flight.job) }
+        for (name, jobs) in byScheduler { batch[name]!.cancel(jobs) }
+        for i in toSubmit { results[i].status = .waiting }
+        toSubmit = []
+    }
+}

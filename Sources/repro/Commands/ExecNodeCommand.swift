@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import Runners
+
+struct ExecNodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec-node",
+        abstract: "Run one node of a recorded run against the shared cache (what a Slurm job runs).",
+        discussion: """
+            Started by the slurm runner inside each job; not meant to be typed. It plans the request recorded
+            in RUN_FOLDER/request.json, takes the node on line INDEX of the node list, reuses or builds it,
+            and writes RUN_FOLDER/results/<node>.json.
+            Example:
+              repro exec-node --run-folder runs/20261123-040000.000-ab --node-list runs/…/slurm/group-1.nodes --index 0
+            """,
+        shouldDisplay: false)
+
+    @Option(help: "The run folder of the submitting repro.") var runFolder: String
+    @Option(help: "A file with one node id per line.") var nodeList: String
+    @Option(help: "Which line (0-based; an array job passes its task id).") var index: Int = 0
+
+    func run() throws {
+        let status = ExecNode.run(runFolder: runFolder, nodeList: nodeList, index: index,
+                                  environment: ProcessInfo.processInfo.environment)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
