@@ -22,12 +22,15 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
 
         .target(
             name: "Recipes",
             dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Workflow", dependencies: ["Recipes", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Fetch", dependencies: ["CCurl", "CGit2", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "Fetch",
+            dependencies: ["CCurl", "CGit2", "CArchive", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Kernels", dependencies: ["COpenBLAS"]),
         .target(name: "LoadGen"),
         .target(name: "Runners", dependencies: ["Workflow"]),
@@ -36,6 +39,8 @@ let package = Package(
             name: "repro",
             dependencies: ["Runners", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "repro-step", dependencies: ["Actions"]),
+        // Benchmarks (make bench), not tests.
+        .executableTarget(name: "repro-bench", dependencies: ["Fetch", "Workflow"], path: "Benchmarks/Sources/repro-bench"),
 
         .testTarget(name: "RecipesTests", dependencies: ["Recipes"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),

@@ -1,4 +1,5 @@
 import Dispatch
+import Fetch
 import Recipes
 import Runners
 import Workflow
@@ -12,10 +13,13 @@ import Workflow
 public enum ActionWorker {
     /// Every action this worker can run.
     public static var implementations: [any Action] {
-        [WriteFileAction()]
+        [WriteFileAction(), FetchAction(), GitAction(), ExtractAction(), DetectAction()]
     }
 
     public static func main(_ arguments: [String]) -> Int32 {
+        if arguments.count == 5 && arguments[1] == "git-sync" {
+            return gitSync(url: arguments[2], revision: arguments[3], path: arguments[4])
+        }
         guard arguments.count == 2 else {
             TextOutput.stderr("usage: repro-step REQUEST.json (started by repro to run one built-in action)\n")
             return 2
@@ -47,7 +51,7 @@ public enum ActionWorker {
         let progressOpen = fcntl(ActionWorkerProtocol.progressDescriptor, F_GETFD) != -1
         let context = ActionContext(
             with: request.with, outDir: request.outDir, workDir: request.workDir, nodeID: request.nodeID,
-            environment: request.environment, cpus: request.cpus,
+            environment: request.environment, persistentDir: request.persistentDir, cpus: request.cpus,
             log: StepLog(stdoutPath: "/dev/stdout", stderrPath: "/dev/stderr"), cancellation: cancellation,
             progress: { p in
                 if progressOpen {
@@ -60,6 +64,19 @@ public enum ActionWorker {
         } catch {
             TextOutput.stderr("error: \(error)\n")
             return finish(["error": .string("\(error)")], 1)
+        }
+    }
+
+    /// `repro-step git-sync URL REV PATH`: clones or updates a work tree to a revision (for `repro pull`) and
+    /// prints `{"commit": ...}`, or the error and status 1. REV `-` means the default branch.
+    static func gitSync(url: String, revision: String, path: String) -> Int32 {
+        do {
+            let result = try GitCheckout.cloneOrUpdate(url: url, revision: revision == "-" ? nil : revision, path: path)
+            TextOutput.stdout(Value.map(["commit": .string(result.commit)]).canonicalJSON + "\n")
+            return 0
+        } catch {
+            TextOutput.stderr("\(error)\n")
+            return 1
         }
     }
 

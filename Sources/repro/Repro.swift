@@ -15,6 +15,7 @@ struct Repro: ParsableCommand {
         version: ReproVersion.current,
         subcommands: [
             RunCommand.self, PlanCommand.self, ListCommand.self, InfoCommand.self, CacheCommand.self,
-            RunsCommand.self, ShowCommand.self, WhyCommand.self, ActionsCommand.self, ExecNodeCommand.self,
+            RunsCommand.self, ShowCommand.self, WhyCommand.self, ActionsCommand.self, PullCommand.self,
+            ExecNodeCommand.self,
         ])
 }

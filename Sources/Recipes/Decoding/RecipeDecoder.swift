@@ -211,12 +211,18 @@ public enum RecipeDecoder {
 }
 
 extension Substring {
-    func trimmingCharacters(in set: String) -> String {
+    /// The text without leading and trailing characters from `set`.
+    public func trimmingCharacters(in set: String) -> String {
         var s = self
         while let f = s.first, set.contains(f) { s.removeFirst() }
         while let l = s.last, set.contains(l) { s.removeLast() }
         return String(s)
     }
+}
+
+extension String {
+    /// The text without leading and trailing characters from `set`.
+    public func trimmingCharacters(in set: String) -> String { Substring(self).trimmingCharacters(in: set) }
 }
 
 extension SHA256 {

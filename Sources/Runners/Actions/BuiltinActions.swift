@@ -2,8 +2,9 @@ import Workflow
 
 /// Every built-in action of this build of repro.
 public enum BuiltinActions {
-    public static var all: [any Action] {
-        [WriteFileAction()]
+    /// Every action: the light ones with their implementation, the others as specs (run by `repro-step`).
+    public static var all: [any ActionSpec] {
+        [WriteFileAction(), FetchSpec(), GitSpec(), ExtractSpec(), DetectSpec()]
     }
 
     public static var catalog: ActionCatalog { ActionCatalog(all) }

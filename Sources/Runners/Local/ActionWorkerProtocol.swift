@@ -16,18 +16,20 @@ public enum ActionWorkerProtocol {
         public var workDir: String
         public var nodeID: String
         public var environment: [String: String]
+        public var persistentDir: String
         public var cpus: Int
         public var resultPath: String
 
         public var json: Value {
             .map(["action": .string(action), "with": .map(with), "out": .string(outDir), "work": .string(workDir),
                   "node": .string(nodeID), "env": .map(environment.mapValues { .string($0) }), "cpus": .int(cpus),
-                  "result": .string(resultPath)])
+                  "result": .string(resultPath), "persistent": .string(persistentDir)])
         }
 
         public init(action: String, with: [String: Value], outDir: String, workDir: String, nodeID: String,
-                    environment: [String: String], cpus: Int, resultPath: String)
+                    environment: [String: String], persistentDir: String, cpus: Int, resultPath: String)
         {
+            self.persistentDir = persistentDir
             self.action = action
             self.with = with
             self.outDir = outDir
@@ -45,7 +47,8 @@ public enum ActionWorkerProtocol {
             self.init(action: action, with: json["with"]?.mapValue ?? [:], outDir: out, workDir: work,
                       nodeID: json["node"]?.stringValue ?? action,
                       environment: (json["env"]?.mapValue ?? [:]).compactMapValues(\.stringValue),
-                      cpus: json["cpus"]?.intValue ?? 1, resultPath: result)
+                      persistentDir: json["persistent"]?.stringValue ?? work, cpus: json["cpus"]?.intValue ?? 1,
+                      resultPath: result)
         }
     }
 

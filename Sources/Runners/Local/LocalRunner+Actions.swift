@@ -14,8 +14,8 @@ extension LocalRunner {
         let watchdog = Watchdog(timeout: step.timeout) { stepCancellation.cancel() }
         let context = ActionContext(
             with: with, outDir: step.staging.outDir, workDir: step.staging.workDir, nodeID: step.nodeID,
-            environment: step.environment, cpus: step.resources.cpus, log: step.log, cancellation: stepCancellation,
-            progress: step.progress)
+            environment: step.environment, persistentDir: step.persistentDir, cpus: step.resources.cpus, log: step.log,
+            cancellation: stepCancellation, progress: step.progress)
         let result: Result<[String: Value], any Error>
         do { result = .success(try action.run(context)) } catch { result = .failure(error) }
         let timedOut = watchdog.stop()
@@ -42,7 +42,8 @@ extension LocalRunner {
         let resultPath = step.staging.path + "/action-result.json"
         let request = ActionWorkerProtocol.Request(
             action: spec.name, with: with, outDir: step.staging.outDir, workDir: step.staging.workDir,
-            nodeID: step.nodeID, environment: environment(for: step), cpus: step.resources.cpus, resultPath: resultPath)
+            nodeID: step.nodeID, environment: environment(for: step), persistentDir: step.persistentDir,
+            cpus: step.resources.cpus, resultPath: resultPath)
         do { try FileOps.write(request.json.prettyJSON(), to: requestPath) } catch {
             return .failed(StepFailure(reason: "\(error)"))
         }

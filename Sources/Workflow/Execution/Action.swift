@@ -70,6 +70,9 @@ public struct ActionContext: Sendable {
     public var nodeID: String
     /// The declared environment of the step.
     public var environment: [String: String]
+    /// A folder in the cache that outlives steps, for this action's resumable state (partial downloads,
+    /// repository mirrors). It holds no results: those go to `outDir`.
+    public var persistentDir: String
     /// CPUs the step may use (`resources.cpus`).
     public var cpus: Int
     public var log: StepLog
@@ -77,9 +80,10 @@ public struct ActionContext: Sendable {
     public var progress: @Sendable (StepProgress) -> Void
 
     public init(with: [String: Value], outDir: String, workDir: String, nodeID: String,
-                environment: [String: String], cpus: Int, log: StepLog, cancellation: Cancellation,
-                progress: @escaping @Sendable (StepProgress) -> Void)
+                environment: [String: String], persistentDir: String, cpus: Int, log: StepLog,
+                cancellation: Cancellation, progress: @escaping @Sendable (StepProgress) -> Void)
     {
+        self.persistentDir = persistentDir
         self.with = with
         self.outDir = outDir
         self.workDir = workDir
@@ -98,6 +102,16 @@ public struct ActionContext: Sendable {
             throw .badParameter(name: name, problem: "expected a string, found \(v.typeName) \(v)")
         }
         return s
+    }
+
+    /// A list of strings (a single string is a list of one).
+    public func strings(_ name: String) throws(ActionError) -> [String] {
+        switch with[name] {
+        case nil, .null?: return []
+        case .string(let s)?: return [s]
+        case .list(let items)?: return items.map(\.interpolated)
+        case let v?: throw .badParameter(name: name, problem: "expected a list of strings, found \(v)")
+        }
     }
 
     public func optionalString(_ name: String) throws(ActionError) -> String? {

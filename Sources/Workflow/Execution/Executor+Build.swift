@@ -23,6 +23,11 @@ extension Executor {
 
 /// Builds one node under its key's lock: stage, run (with retries), record, and move into the cache.
 struct NodeBuilder: Sendable {
+    func actionName(_ work: StepInvocation.Work) -> String {
+        if case .action(let spec, _) = work { return spec.name }
+        return "shell"
+    }
+
     let node: PlanNode
     let key: String
     let dependencyKeys: [String: [String]]
@@ -135,7 +140,8 @@ struct NodeBuilder: Sendable {
             let nodeID = node.id
             let events = self.events
             let invocation = StepInvocation(
-                nodeID: node.id, key: key, work: work, environment: environment, staging: staging, log: log,
+                nodeID: node.id, key: key, work: work, environment: environment, staging: staging,
+                persistentDir: cache.root + "/actions/" + actionName(work), log: log,
                 outputsFile: outputsFile, timeout: node.recipe.timeout, resources: node.instance.resources,
                 cancellation: cancellation, progress: { events.emit(.progress(node: nodeID, $0)) })
             switch runner.run(invocation) {

@@ -24,6 +24,8 @@ public struct StepInvocation: Sendable {
     /// The declared environment (the runner adds PATH, HOME, TMPDIR and the REPRO_* variables).
     public var environment: [String: String]
     public var staging: CacheStore.Staging
+    /// Where actions keep state that outlives a step (see `ActionContext.persistentDir`).
+    public var persistentDir: String
     public var log: StepLog
     /// A file where shell steps write `name=value` lines to set `run.outputs`.
     public var outputsFile: String
@@ -33,7 +35,7 @@ public struct StepInvocation: Sendable {
     public var progress: @Sendable (StepProgress) -> Void
 
     public init(nodeID: String, key: String, work: Work, environment: [String: String],
-                staging: CacheStore.Staging, log: StepLog, outputsFile: String, timeout: Double?,
+                staging: CacheStore.Staging, persistentDir: String, log: StepLog, outputsFile: String, timeout: Double?,
                 resources: Resources, cancellation: Cancellation,
                 progress: @escaping @Sendable (StepProgress) -> Void)
     {
@@ -42,6 +44,7 @@ public struct StepInvocation: Sendable {
         self.work = work
         self.environment = environment
         self.staging = staging
+        self.persistentDir = persistentDir
         self.log = log
         self.outputsFile = outputsFile
         self.timeout = timeout

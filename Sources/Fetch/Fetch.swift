@@ -1,1 +1,0 @@
-// The Fetch module; see README.md in this folder.
