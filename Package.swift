@@ -31,7 +31,10 @@ let package = Package(
         .target(
             name: "Fetch",
             dependencies: ["CCurl", "CGit2", "CArchive", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Kernels", dependencies: ["COpenBLAS"]),
+        .target(
+            name: "Kernels", dependencies: ["COpenBLAS"],
+            // Optimised even in debug builds: the tests train real models, and unoptimised loops are ~50x slower.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "LoadGen"),
         .target(name: "Runners", dependencies: ["Workflow"]),
         .target(name: "Actions", dependencies: ["Runners", "Fetch", "Kernels", "LoadGen"]),

@@ -4,7 +4,7 @@ import Workflow
 public enum BuiltinActions {
     /// Every action: the light ones with their implementation, the others as specs (run by `repro-step`).
     public static var all: [any ActionSpec] {
-        [WriteFileAction(), FetchSpec(), GitSpec(), ExtractSpec(), DetectSpec()]
+        [WriteFileAction(), FetchSpec(), GitSpec(), ExtractSpec(), DetectSpec(), PreprocessSpec(), ModelSpec(), TrainSpec()]
     }
 
     public static var catalog: ActionCatalog { ActionCatalog(all) }

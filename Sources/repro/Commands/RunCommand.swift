@@ -89,6 +89,17 @@ struct RunCommand: ParsableCommand {
 
 /// The lines printed after a run: what the asked-for nodes produced, and the counts.
 enum RunReport {
+    /// A value on one line: scalars whole, long lists and maps by their size (the manifest has them all).
+    static func brief(_ v: Value) -> String {
+        let text = v.interpolated
+        if text.count <= 160 { return text }
+        switch v {
+        case .list(let l): return "(a list of \(l.count); see the manifest)"
+        case .map(let m): return "(a map of \(m.count) keys; see the manifest)"
+        default: return String(text.prefix(157)) + "..."
+        }
+    }
+
     static func print(_ outcome: RunSession.Outcome) {
         let s = outcome.summary
         for root in outcome.plan.roots {
@@ -98,7 +109,7 @@ enum RunReport {
             let shown = result.outputs.keys.sorted().filter { $0 != "dir" || result.outputs.count == 1 }
             if !shown.isEmpty {
                 Output.error("\(node.id):")
-                for k in shown { Output.error("  \(k) = \(result.outputs[k]!.interpolated)") }
+                for k in shown { Output.error("  \(k) = \(RunReport.brief(result.outputs[k]!))") }
             }
             if let metrics = result.meta?.metrics, !metrics.isEmpty {
                 for k in metrics.keys.sorted() { Output.error("  metric \(k) = \(metrics[k]!.interpolated)") }

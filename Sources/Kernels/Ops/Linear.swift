@@ -1,0 +1,57 @@
+/// `y = x · W + b`, with `x` of shape [N, in] (or any [N, …] flattened), W [in, out], b [out].
+public final class Linear: Layer {
+    public let inputs: Int
+    public let outputs: Int
+    public let weight: Parameter
+    public let bias: Parameter
+    var input: Tensor?
+    var output: Tensor?
+    var gradInput: Tensor?
+
+    public init(_ inputs: Int, _ outputs: Int, name: String = "linear") {
+        self.inputs = inputs
+        self.outputs = outputs
+        weight = Parameter(name + ".weight", [inputs, outputs], decays: true)
+        bias = Parameter(name + ".bias", [outputs], decays: false)
+    }
+
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        let n = x.shape[0]
+        precondition(x.count == n * inputs, "linear layer expects \(inputs) inputs, found \(x.shape)")
+        let y = Tensor.reuse(output, [n, outputs])
+        output = y
+        if training { input = x }
+        Linear.apply(x.data, n: n, inputs: inputs, outputs: outputs, weight: weight.value.data, bias: bias.value.data,
+                     into: y.data)
+        return y
+    }
+
+    /// y[n×out] = x · W + b (shared with the inference path).
+    static func apply(_ x: UnsafePointer<Float>, n: Int, inputs: Int, outputs: Int, weight: UnsafePointer<Float>,
+                      bias: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>)
+    {
+        for r in 0..<n { (y + r * outputs).update(from: bias, count: outputs) }
+        BLAS.gemm(m: n, n: outputs, k: inputs, a: x, lda: inputs, b: weight, ldb: outputs, beta: 1, c: y, ldc: outputs)
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        let x = input!
+        let n = dy.shape[0]
+        // dW = xᵀ · dy ; db = Σ dy ; dx = dy · Wᵀ
+        BLAS.gemm(transA: true, m: inputs, n: outputs, k: n, a: x.data, lda: inputs, b: dy.data, ldb: outputs,
+                  c: weight.grad.data, ldc: outputs)
+        let db = bias.grad.data
+        db.update(repeating: 0, count: outputs)
+        for r in 0..<n {
+            let row = dy.data + r * outputs
+            for j in 0..<outputs { db[j] += row[j] }
+        }
+        let dx = Tensor.reuse(gradInput, x.shape)
+        gradInput = dx
+        BLAS.gemm(transB: true, m: n, n: inputs, k: outputs, a: dy.data, lda: outputs, b: weight.value.data,
+                  ldb: outputs, c: dx.data, ldc: inputs)
+        return dx
+    }
+
+    public var parameters: [Parameter] { [weight, bias] }
+}
