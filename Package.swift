@@ -43,7 +43,8 @@ let package = Package(
             dependencies: ["Runners", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "repro-step", dependencies: ["Actions"]),
         // Benchmarks (make bench), not tests.
-        .executableTarget(name: "repro-bench", dependencies: ["Fetch", "Workflow"], path: "Benchmarks/Sources/repro-bench"),
+        .executableTarget(
+            name: "repro-bench", dependencies: ["Fetch", "Workflow", "Kernels"], path: "Benchmarks/Sources/repro-bench"),
 
         .testTarget(name: "RecipesTests", dependencies: ["Recipes"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),

@@ -1,15 +1,22 @@
 import Fetch
 import Foundation
+import Kernels
 import Workflow
 
 // Measures repro's own code paths for the benchmark scripts, printing seconds as JSON:
 //   repro-bench download URL DEST [SHA256]   the fetch downloader (digest computed while streaming)
 //   repro-bench sha256 FILE                   the cache's file hashing (Digests.file)
+//   repro-bench preprocess CSV OUT SIZE CHANNELS  digits tensors
+//   repro-bench model ARCH H W C OUT          a seeded model file
+//   repro-bench conv-layers THREADS           GFLOP/s of ResNet-8's convolutions against sgemm
+//   repro-bench infer MODEL DATA BATCH THREADS  classification images/s
+//   repro-bench logits MODEL DATA COUNT OUT   logits of the first COUNT samples (float32)
+//   repro-bench train ARCH DATA_DIR BATCH EPOCHS THREADS  training images/s
 let args = CommandLine.arguments
 func now() -> Double { Date().timeIntervalSince1970 }
 
 guard args.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: repro-bench download URL DEST [SHA256] | sha256 FILE\n".utf8))
+    FileHandle.standardError.write(Data("usage: see Benchmarks/Sources/repro-bench/main.swift\n".utf8))
     exit(2)
 }
 switch args[1] {
@@ -36,6 +43,25 @@ case "sha256":
         FileHandle.standardError.write(Data("\(error)\n".utf8))
         exit(1)
     }
+case "preprocess":
+    var options = PreprocessOptions()
+    options.size = Int(args[4])!
+    options.channels = Int(args[5])!
+    _ = try Preprocess.run(csv: args[2], outputDirectory: args[3], options: options)
+case "model":
+    let network = Network(Architecture(rawValue: args[2])!, inputShape: [Int(args[3])!, Int(args[4])!, Int(args[5])!], seed: 1)
+    try ModelFile.save(network, seed: 1, to: args[6])
+case "conv-layers":
+    let rows = KernelBench.convLayers(threads: Int(args[2]) ?? 1)
+    print(String(decoding: try JSONSerialization.data(withJSONObject: rows), as: UTF8.self))
+case "infer":
+    let r = try KernelBench.infer(model: args[2], data: args[3], batch: Int(args[4])!, threads: Int(args[5])!)
+    print(String(decoding: try JSONSerialization.data(withJSONObject: r), as: UTF8.self))
+case "logits":
+    try KernelBench.logits(model: args[2], data: args[3], count: Int(args[4])!, output: args[5])
+case "train":
+    let r = try KernelBench.train(arch: args[2], data: args[3], batch: Int(args[4])!, epochs: Int(args[5])!, threads: Int(args[6])!)
+    print(String(decoding: try JSONSerialization.data(withJSONObject: r), as: UTF8.self))
 default:
     exit(2)
 }

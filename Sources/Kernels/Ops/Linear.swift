@@ -31,7 +31,11 @@ public final class Linear: Layer {
                       bias: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>)
     {
         for r in 0..<n { (y + r * outputs).update(from: bias, count: outputs) }
-        BLAS.gemm(m: n, n: outputs, k: inputs, a: x, lda: inputs, b: weight, ldb: outputs, beta: 1, c: y, ldc: outputs)
+        if n == 1 {
+            BLAS.rowTimesMatrix(n: outputs, k: inputs, x: x, b: weight, ldb: outputs, beta: 1, y: y)
+        } else {
+            BLAS.gemm(m: n, n: outputs, k: inputs, a: x, lda: inputs, b: weight, ldb: outputs, beta: 1, c: y, ldc: outputs)
+        }
     }
 
     public func backward(_ dy: Tensor) -> Tensor {

@@ -14,6 +14,22 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// y[n] = x[k] · B[k×n] + beta·y: one row times a matrix (sgemm's setup costs more than the work here).
+    @inline(__always)
+    static func rowTimesMatrix(n: Int, k: Int, x: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
+                               beta: Float, y: UnsafeMutablePointer<Float>)
+    {
+        // Row-major B[k×n] seen as column-major is Bᵀ[n×k]: y = Bᵀ·x.
+        cblas_sgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(k), 1, b, Int32(ldb), x, 1, beta, y, 1)
+    }
+
+    /// C[m×n] = A[m×k] · B[k×n], row-major, for benchmarks that measure the library itself.
+    public static func gemmPublic(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                                  c: UnsafeMutablePointer<Float>)
+    {
+        gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n)
+    }
+
     /// Sets the number of threads OpenBLAS uses (recorded in every result).
     public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
 
