@@ -19,7 +19,7 @@ build-debug: bootstrap
 	$(SWIFT) build --build-tests
 
 demo: build
-	$(REPRO_RELEASE) run demo
+	$(REPRO_RELEASE) run mlperf-demo --reuse-measured
 
 # The Slurm tests need the single-node cluster: started before the tests, stopped after, whatever happens.
 test: bootstrap-test

@@ -26,31 +26,36 @@ let package = Package(
 
         .target(
             name: "Recipes",
-            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Workflow", dependencies: ["Recipes", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["README.md"]),
+        .target(name: "Workflow", dependencies: ["Recipes", .product(name: "Crypto", package: "swift-crypto")], exclude: ["README.md"]),
         .target(
             name: "Fetch",
-            dependencies: ["CCurl", "CGit2", "CArchive", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["CCurl", "CGit2", "CArchive", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["README.md"]),
         .target(
             name: "Kernels", dependencies: ["COpenBLAS"],
             // Optimised even in debug builds: the tests train real models, and unoptimised loops are ~50x slower.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "LoadGen"),
-        .target(name: "Runners", dependencies: ["Workflow"]),
-        .target(name: "Actions", dependencies: ["Runners", "Fetch", "Kernels", "LoadGen"]),
+        .target(
+            name: "LoadGen",
+            // Optimised in debug builds too: its issuing loop and statistics are timing-sensitive.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "Runners", dependencies: ["Workflow"], exclude: ["README.md"]),
+        .target(name: "Actions", dependencies: ["Runners", "Fetch", "Kernels", "LoadGen"], exclude: ["README.md"]),
         .executableTarget(
             name: "repro",
             dependencies: ["Runners", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "repro-step", dependencies: ["Actions"]),
         // Benchmarks (make bench), not tests.
         .executableTarget(
-            name: "repro-bench", dependencies: ["Fetch", "Workflow", "Kernels"], path: "Benchmarks/Sources/repro-bench"),
+            name: "repro-bench", dependencies: ["Fetch", "Workflow", "Kernels", "LoadGen"], path: "Benchmarks/Sources/repro-bench"),
 
         .testTarget(name: "RecipesTests", dependencies: ["Recipes"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
-        .testTarget(name: "LoadGenTests", dependencies: ["LoadGen"]),
+        .testTarget(name: "LoadGenTests", dependencies: ["LoadGen"], exclude: ["Fixtures"]),
         .testTarget(name: "RunnersTests", dependencies: ["Runners"]),
         .testTarget(name: "ActionsTests", dependencies: ["Actions"]),
         .testTarget(name: "CLITests", dependencies: ["Workflow"]),

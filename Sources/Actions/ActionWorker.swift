@@ -13,8 +13,8 @@ import Workflow
 public enum ActionWorker {
     /// Every action this worker can run.
     public static var implementations: [any Action] {
-        [WriteFileAction(), FetchAction(), GitAction(), ExtractAction(), DetectAction(), PreprocessAction(), ModelAction(),
-         TrainAction()]
+        [WriteFileAction(), TableAction(), FetchAction(), GitAction(), ExtractAction(), DetectAction(), PreprocessAction(), ModelAction(),
+         TrainAction(), LoadGenAction(), AccuracyAction()]
     }
 
     public static func main(_ arguments: [String]) -> Int32 {

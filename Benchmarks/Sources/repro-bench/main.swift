@@ -1,6 +1,7 @@
 import Fetch
 import Foundation
 import Kernels
+import LoadGen
 import Workflow
 
 // Measures repro's own code paths for the benchmark scripts, printing seconds as JSON:
@@ -12,6 +13,7 @@ import Workflow
 //   repro-bench infer MODEL DATA BATCH THREADS  classification images/s
 //   repro-bench logits MODEL DATA COUNT OUT   logits of the first COUNT samples (float32)
 //   repro-bench train ARCH DATA_DIR BATCH EPOCHS THREADS  training images/s
+//   repro-bench loadgen SCENARIO QUERIES OUTDIR  LoadGen with a null SUT that answers at once (its overhead)
 let args = CommandLine.arguments
 func now() -> Double { Date().timeIntervalSince1970 }
 
@@ -61,6 +63,9 @@ case "logits":
     try KernelBench.logits(model: args[2], data: args[3], count: Int(args[4])!, output: args[5])
 case "train":
     let r = try KernelBench.train(arch: args[2], data: args[3], batch: Int(args[4])!, epochs: Int(args[5])!, threads: Int(args[6])!)
+    print(String(decoding: try JSONSerialization.data(withJSONObject: r), as: UTF8.self))
+case "loadgen":
+    let r = try LoadGenBench.run(scenario: args[2], queries: Int(args[3])!, output: args[4])
     print(String(decoding: try JSONSerialization.data(withJSONObject: r), as: UTF8.self))
 default:
     exit(2)

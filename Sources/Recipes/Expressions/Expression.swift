@@ -46,13 +46,14 @@ public indirect enum Expression: Sendable, Hashable {
 
 /// The functions expressions may call, with their arity; documented in docs/recipes.md.
 public enum ExpressionFunction: String, CaseIterable, Sendable {
-    case len, range, join, contains, str, int, float, quote, min, max, basename, dirname
+    case len, range, join, contains, str, int, float, quote, min, max, basename, dirname, choose
 
     var arity: ClosedRange<Int> {
         switch self {
         case .range: 1...2
         case .join: 1...2
         case .contains: 2...2
+        case .choose: 3...3
         case .min, .max: 1...8
         default: 1...1
         }

@@ -64,6 +64,8 @@ extension ExpressionEvaluator {
                 if f == .min ? a < b : a > b { best = item }
             }
             return best
+        case .choose:
+            return args[0].isTruthy ? args[1] : args[2]
         case .basename:
             return .string(FileSystemPath.lastComponent(args[0].interpolated))
         case .dirname:

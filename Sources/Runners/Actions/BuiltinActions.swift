@@ -4,7 +4,8 @@ import Workflow
 public enum BuiltinActions {
     /// Every action: the light ones with their implementation, the others as specs (run by `repro-step`).
     public static var all: [any ActionSpec] {
-        [WriteFileAction(), FetchSpec(), GitSpec(), ExtractSpec(), DetectSpec(), PreprocessSpec(), ModelSpec(), TrainSpec()]
+        [WriteFileAction(), TableAction(), FetchSpec(), GitSpec(), ExtractSpec(), DetectSpec(), PreprocessSpec(), ModelSpec(), TrainSpec(),
+         LoadGenSpec(), AccuracySpec()]
     }
 
     public static var catalog: ActionCatalog { ActionCatalog(all) }

@@ -92,6 +92,10 @@ enum RunReport {
     /// A value on one line: scalars whole, long lists and maps by their size (the manifest has them all).
     static func brief(_ v: Value) -> String {
         let text = v.interpolated
+        // A text of several lines (a results table) is shown whole, below its name.
+        if case .string(let s) = v, s.contains("\n"), s.count <= 20_000 {
+            return "\n" + s.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
+        }
         if text.count <= 160 { return text }
         switch v {
         case .list(let l): return "(a list of \(l.count); see the manifest)"

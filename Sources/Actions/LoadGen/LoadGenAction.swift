@@ -1,0 +1,177 @@
+import Foundation
+import Kernels
+import LoadGen
+import Recipes
+import Runners
+import Workflow
+
+/// `loadgen` (see `LoadGenSpec`): settings from repro's mlperf.conf, the user.conf and the overrides; a SUT (the
+/// model on the kernels, the paced null SUT, or an external process); LoadGen's four files in the output folder,
+/// `accuracy.txt` after an accuracy run, power beside a performance run, and `result.json`.
+struct LoadGenAction: Implementation {
+    let spec = LoadGenSpec()
+
+    func run(_ context: ActionContext) throws -> [String: Value] {
+        let scenario = try LoadGenAction.scenario(try context.string("scenario"))
+        let mode = try LoadGenAction.mode(try context.optionalString("mode") ?? "performance")
+        let modelName = try context.optionalString("model-name") ?? "resnet50"
+        let settings = try LoadGenAction.settings(context, model: modelName, scenario: scenario, mode: mode)
+        let log = context.log
+        let out = context.outDir
+
+        let sutKind = try context.optionalString("sut") ?? "kernels"
+        let setup = try SUTSetup.make(sutKind, context: context, scenario: scenario)
+        defer { setup.shutdown() }
+        log.out("\(scenario.rawValue) \(mode.rawValue) of \(modelName) on \(setup.sut.name): QSL \(setup.qsl.totalSampleCount) samples "
+                + "(\(setup.qsl.performanceSampleCount) in memory); \(setup.environmentLine)")
+
+        let sampler = try LoadGenAction.powerSampler(context, mode: mode)
+        sampler.sampler?.start()
+        let outcome = try LoadGen.run(settings: settings, sut: setup.sut, qsl: setup.qsl, outputDirectory: out,
+                                      trace: try context.bool("trace", default: true))
+        let exitStatus = setup.finish()
+
+        var outputs: [String: Value] = [
+            "logs": .string(out), "scenario": .string(scenario.rawValue), "mode": .string(mode.rawValue),
+            "model_name": .string(modelName), "sut_name": .string(setup.sut.name),
+            "summary": .string(out + "/mlperf_log_summary.txt"), "detail": .string(out + "/mlperf_log_detail.txt"),
+            "accuracy_log": .string(out + "/mlperf_log_accuracy.json"), "environment": setup.environment,
+        ]
+        // Every key exists in every mode, so recipes can name them; what a mode does not measure is null.
+        for key in ["result", "valid", "metric", "value", "samples_per_second", "latency_ms", "query_count", "sample_count",
+                    "accuracy", "accuracy_line", "power_watts"] { outputs[key] = .null }
+        outputs["power"] = .string("not measured (\(mode == .accuracyOnly ? "accuracy run" : "power: none"))")
+        if let status = exitStatus, status != 0 { outputs["sut_exit_status"] = .int(Int(status)) }
+        var problems = outcome.errors
+        if let p = outcome.performance {
+            outputs["result"] = .string(p.isValid ? "VALID" : "INVALID")
+            outputs["valid"] = .bool(p.isValid)
+            outputs["metric"] = .string(p.metric.name)
+            outputs["value"] = .double(p.metric.value)
+            outputs["query_count"] = .int(p.queryCount)
+            // Both figures for every scenario, so each can be tracked over time.
+            let span = scenario == .offline ? p.maxLatency : (scenario == .server ? p.finalQueryAllSamplesDoneTime : p.finalQueryIssuedTime)
+            outputs["samples_per_second"] = scenario == .offline || scenario == .server
+                ? .double(p.metric.value) : .double(span > 0 ? Double(p.sampleCount) / span : 0)
+            let latency = scenario == .multiStream ? p.target.queryLatency : p.target.sampleLatency
+            outputs["latency_ms"] = .double(Double(latency) / 1e6)
+            outputs["sample_count"] = .int(p.sampleCount)
+            outputs["latency_ns"] = .map(["min": .int(Int(p.sampleLatencyMin)), "mean": .int(Int(p.sampleLatencyMean)),
+                                          "max": .int(Int(p.sampleLatencyMax)),
+                                          "target_percentile": .double(p.target.percentile),
+                                          "at_target_percentile": .int(Int(scenario == .multiStream ? p.target.queryLatency : p.target.sampleLatency))])
+            if !p.isValid { outputs["invalid_reason"] = .string(p.invalidReason) }
+            log.out("result: \(p.isValid ? "VALID" : "INVALID") — \(p.metric.name) \(LoadGenAction.figure(p.metric.value))"
+                    + (p.isValid ? "" : " (\(p.invalidReason))"))
+        }
+        if mode != .performanceOnly {
+            let labels = try LoadGenAction.labels(context, setup: setup)
+            let accuracy = try AccuracyScript.evaluate(accuracyLog: out + "/mlperf_log_accuracy.json", labels: labels)
+            let hash = try Digests.file(out + "/mlperf_log_accuracy.json").sha256
+            try FileOps.write(accuracy.line + "\n", to: out + "/accuracy.txt")
+            outputs["accuracy"] = .double(accuracy.accuracy)
+            outputs["accuracy_txt"] = .string(out + "/accuracy.txt")
+            outputs["accuracy_log_sha256"] = .string(hash)
+            outputs["accuracy_samples"] = .int(accuracy.total)
+            outputs["accuracy_line"] = .string(accuracy.line)
+            log.out(accuracy.line + (labels == nil ? " (no labels: every answer counts as wrong)" : ""))
+        }
+        if let sampler = sampler.sampler {
+            let summary = try sampler.stop(window: outcome.powerWindow, csvPath: out + "/power_samples.csv")
+            outputs["power"] = .map(["source": .string(summary.source), "average_watts": .double(summary.averageWatts),
+                                     "energy_joules": .double(summary.energyJoules), "seconds": .double(summary.seconds),
+                                     "samples": .int(summary.samples), "csv": .string(out + "/power_samples.csv")])
+            outputs["power_watts"] = .double(summary.averageWatts)
+            log.out(String(format: "power: %.1f W average over %.1f s (%d readings, %@)", summary.averageWatts, summary.seconds,
+                           summary.samples, summary.source))
+        } else if let reason = sampler.unavailable {
+            outputs["power"] = .string(reason)
+            outputs["power_watts"] = .string("unavailable")
+            log.out(reason)
+        }
+        try FileOps.write(Value.map(outputs).prettyJSON(), to: out + "/result.json")
+        // A SUT that failed is a failed step; an INVALID result is a result (the reason is in the outputs).
+        problems = problems.filter { !$0.hasPrefix("Ending early") }
+        if !problems.isEmpty { throw ActionError.failed(problems.joined(separator: "; ")) }
+        return outputs
+    }
+
+    static func figure(_ v: Double) -> String { v >= 100 ? String(format: "%.0f", v) : String(format: "%.3f", v) }
+
+    static func scenario(_ text: String) throws -> TestScenario {
+        if let s = TestScenario.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) { return s }
+        throw ActionError.badParameter(name: "scenario", problem: "expected SingleStream, MultiStream, Server or Offline, found '\(text)'")
+    }
+
+    static func mode(_ text: String) throws -> TestMode {
+        switch text.lowercased() {
+        case "performance", "performanceonly": return .performanceOnly
+        case "accuracy", "accuracyonly": return .accuracyOnly
+        case "submission", "submissionrun": return .submissionRun
+        default: throw ActionError.badParameter(name: "mode", problem: "expected performance, accuracy or submission, found '\(text)'")
+        }
+    }
+
+    static func settings(_ context: ActionContext, model: String, scenario: TestScenario, mode: TestMode) throws -> TestSettings {
+        let user = try context.optionalString("user-conf").map { path in
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ActionError.badParameter(name: "user-conf", problem: "cannot read \(path)")
+            }
+            return try ConfigFile(path: path, text: text)
+        }
+        var overrides: [(String, String)] = []
+        // A null value leaves the key to the settings files.
+        for (key, value) in (context.with["settings"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) where value != .null {
+            overrides.append((key, value.interpolated))
+        }
+        let extra = overrides.isEmpty ? nil : try ConfigFile(overrides: overrides, source: "the step's settings")
+        return try SettingsLoader.settings(model: model, scenario: scenario, mode: mode, mlperf: MLPerfConf.file(), user: user, overrides: extra)
+    }
+
+    static func powerSampler(_ context: ActionContext, mode: TestMode) throws -> (sampler: PowerSampler?, unavailable: String?) {
+        let name = try context.optionalString("power") ?? "auto"
+        guard let kind = PowerSourceKind(rawValue: name) else {
+            throw ActionError.badParameter(name: "power", problem: "expected one of \(PowerSourceKind.allCases.map(\.rawValue).joined(separator: ", ")), found '\(name)'")
+        }
+        if kind == .none || mode == .accuracyOnly { return (nil, nil) }
+        do {
+            return (try PowerSampler(kind: kind, interval: try context.double("power-interval", default: 0.25),
+                                     root: try context.optionalString("power-root") ?? "",
+                                     command: (try? context.strings("power-command")) ?? []), nil)
+        } catch {
+            return (nil, "\(error)")
+        }
+    }
+
+    static func labels(_ context: ActionContext, setup: SUTSetup) throws -> [Int32]? {
+        var path = try context.optionalString("labels")
+        if path == nil, let data = try context.optionalString("data") { path = data + "/val-labels.rpt" }
+        guard let path, path != "none" else { return nil }
+        let t = try MappedTensor(path: path)
+        try t.expect(.int32, rank: 1)
+        return Array(UnsafeBufferPointer(start: t.ints, count: t.count))
+    }
+}
+
+/// `accuracy` (see `AccuracySpec`).
+struct AccuracyAction: Implementation {
+    let spec = AccuracySpec()
+
+    func run(_ context: ActionContext) throws -> [String: Value] {
+        var log = try context.string("log")
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: log, isDirectory: &isDirectory), isDirectory.boolValue { log += "/mlperf_log_accuracy.json" }
+        var labels: [Int32]?
+        if let path = try context.optionalString("labels"), path != "none" {
+            let t = try MappedTensor(path: path)
+            try t.expect(.int32, rank: 1)
+            labels = Array(UnsafeBufferPointer(start: t.ints, count: t.count))
+        }
+        let result = try AccuracyScript.evaluate(accuracyLog: log, labels: labels)
+        let hash = try Digests.file(log).sha256
+        try FileOps.write(result.line + "\nhash=\(hash)\n", to: context.outDir + "/accuracy.txt")
+        context.log.out(result.line)
+        return ["accuracy": .double(result.accuracy), "good": .int(result.good), "total": .int(result.total),
+                "accuracy_txt": .string(context.outDir + "/accuracy.txt"), "accuracy_log_sha256": .string(hash)]
+    }
+}

@@ -1,1 +1,0 @@
-// The LoadGen module; see README.md in this folder.

@@ -1,0 +1,221 @@
+/// The entries LoadGen writes to the detail log and the text of `mlperf_log_summary.txt`, field for field and in
+/// LoadGen's order.
+enum Reports {
+    static func logRequested(_ d: DetailLog, _ s: TestSettings) {
+        let f = "test_settings_internal.cc"
+        d.log("requested_scenario", .string(s.scenario.rawValue), file: f, line: 278)
+        d.log("requested_test_mode", .string(s.mode.rawValue), file: f, line: 279)
+        switch s.scenario {
+        case .singleStream:
+            d.log("requested_single_stream_expected_latency_ns", .double(s.singleStreamExpectedLatencyNs), file: f)
+            d.log("requested_single_stream_target_latency_percentile", .double(s.singleStreamTargetLatencyPercentile), file: f)
+        case .multiStream:
+            d.log("requested_multi_stream_expected_latency_ns", .double(s.multiStreamExpectedLatencyNs), file: f)
+            d.log("requested_multi_stream_target_latency_percentile", .double(s.multiStreamTargetLatencyPercentile), file: f)
+            d.log("requested_multi_stream_samples_per_query", .uint(s.multiStreamSamplesPerQuery), file: f)
+        case .server:
+            d.log("requested_server_target_qps", .double(s.serverTargetQPS), file: f)
+            d.log("requested_server_target_latency_ns", .uint(s.serverTargetLatencyNs), file: f)
+            d.log("requested_server_target_latency_percentile", .double(s.serverTargetLatencyPercentile), file: f)
+            d.log("requested_server_coalesce_queries", .bool(s.serverCoalesceQueries), file: f)
+            d.log("requested_server_find_peak_qps_decimals_of_precision", .int(1), file: f)
+            d.log("requested_server_find_peak_qps_boundary_step_size", .double(1), file: f)
+            d.log("requested_server_max_async_queries", .uint(s.serverMaxAsyncQueries), file: f)
+            d.log("requested_server_num_issue_query_threads", .int(0), file: f)
+        case .offline:
+            d.log("requested_offline_expected_qps", .double(s.offlineExpectedQPS), file: f)
+        }
+        d.log("requested_min_duration_ms", .uint(s.minDurationMs), file: f)
+        d.log("requested_max_duration_ms", .uint(s.maxDurationMs), file: f)
+        d.log("requested_min_query_count", .uint(s.minQueryCount), file: f)
+        d.log("requested_max_query_count", .uint(s.maxQueryCount), file: f)
+        d.log("requested_qsl_rng_seed", .uint(s.qslRNGSeed), file: f)
+        d.log("requested_sample_index_rng_seed", .uint(s.sampleIndexRNGSeed), file: f)
+        d.log("requested_schedule_rng_seed", .uint(s.scheduleRNGSeed), file: f)
+        d.log("requested_accuracy_log_rng_seed", .uint(s.accuracyLogRNGSeed), file: f)
+        d.log("requested_accuracy_log_probability", .double(s.accuracyLogProbability), file: f)
+        d.log("requested_accuracy_log_sampling_target", .uint(s.accuracyLogSamplingTarget), file: f)
+        d.log("requested_print_timestamps", .bool(s.printTimestamps), file: f)
+        d.log("requested_performance_issue_unique", .bool(s.performanceIssueUnique), file: f)
+        d.log("requested_performance_issue_same", .bool(s.performanceIssueSame), file: f)
+        d.log("requested_performance_issue_same_index", .uint(s.performanceIssueSameIndex), file: f)
+        d.log("requested_performance_sample_count_override", .uint(s.performanceSampleCountOverride), file: f)
+        d.log("requested_accuracy_sample_count_override", .uint(s.accuracySampleCountOverride), file: f)
+        d.log("requested_sample_concatenate_permutation", .bool(s.sampleConcatenatePermutation), file: f)
+    }
+
+    static func logEffective(_ d: DetailLog, _ s: EffectiveSettings) {
+        let f = "test_settings_internal.cc"
+        d.log("effective_scenario", .string(s.scenario.rawValue), file: f, line: 428)
+        d.log("effective_test_mode", .string(s.mode.rawValue), file: f, line: 429)
+        d.log("effective_samples_per_query", .uint(s.samplesPerQuery), file: f)
+        d.log("effective_target_qps", .double(s.targetQPS), file: f)
+        d.log("effective_target_latency_ns", .uint(s.targetLatencyNs), file: f)
+        d.log("effective_target_latency_percentile", .double(s.targetLatencyPercentile), file: f)
+        d.log("effective_max_async_queries", .uint(s.maxAsyncQueries), file: f)
+        d.log("effective_target_duration_ms", .uint(s.targetDurationMs), file: f)
+        d.log("effective_min_duration_ms", .uint(s.minDurationMs), file: f)
+        d.log("effective_max_duration_ms", .uint(s.maxDurationMs), file: f)
+        d.log("effective_min_query_count", .uint(s.minQueryCount), file: f)
+        d.log("effective_max_query_count", .uint(s.maxQueryCount), file: f)
+        d.log("effective_min_sample_count", .uint(s.minSampleCount), file: f)
+        d.log("effective_qsl_rng_seed", .uint(s.requested.qslRNGSeed), file: f)
+        d.log("effective_sample_index_rng_seed", .uint(s.requested.sampleIndexRNGSeed), file: f)
+        d.log("effective_schedule_rng_seed", .uint(s.requested.scheduleRNGSeed), file: f)
+        d.log("effective_accuracy_log_rng_seed", .uint(s.requested.accuracyLogRNGSeed), file: f)
+        d.log("effective_accuracy_log_probability", .double(s.requested.accuracyLogProbability), file: f)
+        d.log("effective_accuracy_log_sampling_target", .uint(s.requested.accuracyLogSamplingTarget), file: f)
+        d.log("effective_print_timestamps", .bool(s.requested.printTimestamps), file: f)
+        d.log("effective_performance_issue_unique", .bool(s.requested.performanceIssueUnique), file: f)
+        d.log("effective_performance_issue_same", .bool(s.requested.performanceIssueSame), file: f)
+        d.log("effective_performance_issue_same_index", .uint(s.requested.performanceIssueSameIndex), file: f)
+        d.log("effective_performance_sample_count", .uint(s.performanceSampleCount), file: f)
+        d.log("effective_accuracy_sample_count", .uint(s.accuracySampleCount), file: f)
+        d.log("effective_sample_concatenate_permutation", .bool(s.requested.sampleConcatenatePermutation), file: f)
+    }
+
+    static func logResults(_ d: DetailLog, _ p: PerformanceSummary) {
+        let f = "results.cc"
+        d.log("result_validity", .string(p.isValid ? "VALID" : "INVALID"), file: f, line: 674)
+        if p.settings.scenario == .server { d.log("result_perf_constraints_met", .bool(p.perfConstraintsMet), file: f) }
+        d.log("result_min_duration_met", .bool(p.minDurationMet), file: f, line: 679)
+        d.log("result_min_queries_met", .bool(p.minQueriesMet), file: f, line: 680)
+        d.log("early_stopping_met", .bool(p.earlyStoppingMet), file: f, line: 681)
+        if !p.isValid {
+            var reason = ""
+            if !p.perfConstraintsMet { reason += p.perfConstraintsRecommendation + " " }
+            if !p.minDurationMet { reason += p.minDurationRecommendation + " " }
+            if !p.minQueriesMet { reason += "The test exited early, before enough queries were issued." }
+            for extra in p.extraProblems { reason += (reason.isEmpty ? "" : " ") + extra }
+            d.log("result_invalid_reason", .string(reason), file: f)
+        }
+        d.log("early_stopping_result", .string(p.earlyStoppingRecommendation.replacingAll("\n", " ")), file: f, line: 700)
+        d.log("result_query_count", .int(Int64(p.queryCount)), file: f, line: 712)
+        if p.settings.scenario == .server { d.log("result_overlatency_query_count", .int(Int64(p.overlatencyQueryCount)), file: f) }
+        let n = Double(p.sampleCount)
+        switch p.settings.scenario {
+        case .singleStream:
+            d.log("result_qps_with_loadgen_overhead", .double(p.finalQueryIssuedTime > 0 ? (n - 1) / p.finalQueryIssuedTime : 0), file: f)
+            d.log("result_qps_without_loadgen_overhead", .double(p.sampleLatencyMean > 0 ? 1e9 / Double(p.sampleLatencyMean) : 0), file: f)
+            d.log("early_stopping_latency_ss", .uint(p.earlyStoppingLatencySS), file: f)
+            d.log("early_stopping_latency_ms", .uint(p.earlyStoppingLatencyMS), file: f)
+        case .multiStream:
+            d.log("result_min_query_latency_ns", .uint(p.queryLatencyMin), file: f)
+            d.log("result_max_query_latency_ns", .uint(p.queryLatencyMax), file: f)
+            d.log("result_mean_query_latency_ns", .uint(p.queryLatencyMean), file: f)
+            for lp in p.percentiles {
+                d.log("result_\(LoadGenFormat.fixed(lp.percentile * 100))_percentile_per_query_latency_ns", .uint(lp.queryLatency), file: f)
+            }
+            d.log("early_stopping_latency_ms", .uint(p.earlyStoppingLatencyMS), file: f)
+        case .server:
+            d.log("result_scheduled_samples_per_sec", .double(p.scheduledSamplesPerSecond), file: f)
+            d.log("result_completed_samples_per_sec", .double(p.metric.value), file: f)
+        case .offline:
+            d.log("result_samples_per_second", .double(p.metric.value), file: f, line: 768)
+        }
+        d.log("result_min_latency_ns", .uint(p.sampleLatencyMin), file: f, line: 774)
+        d.log("result_max_latency_ns", .uint(p.sampleLatencyMax), file: f, line: 775)
+        d.log("result_mean_latency_ns", .uint(p.sampleLatencyMean), file: f, line: 776)
+        for lp in p.percentiles {
+            d.log("result_\(LoadGenFormat.fixed(lp.percentile * 100))_percentile_latency_ns", .uint(lp.sampleLatency), file: f)
+        }
+    }
+
+    /// The text of `mlperf_log_summary.txt` for a performance run.
+    static func summary(_ p: PerformanceSummary, warnings: Int, errors: Int) -> String {
+        var out: [String] = []
+        func line(_ s: String) { out.append(s) }
+        let s = p.settings
+        line("================================================\nMLPerf Results Summary\n================================================")
+        line("SUT name : \(p.sutName)")
+        line("Scenario : \(s.scenario.rawValue)")
+        line("Mode     : \(s.mode.rawValue)")
+        let pct = LoadGenFormat.fixed(p.target.percentile * 100, 1)
+        switch s.scenario {
+        case .singleStream: line("\(pct)th percentile latency (ns) : \(p.target.sampleLatency)")
+        case .multiStream: line("\(pct)th percentile latency (ns) : \(p.target.queryLatency)")
+        case .server: line("Completed samples per second    : \(LoadGenFormat.fixed(p.metric.value))")
+        case .offline: line("Samples per second: \(LoadGenFormat.number(p.metric.value))")
+        }
+        line("Result is : \(p.isValid ? "VALID" : "INVALID")")
+        if s.scenario == .server { line("  Performance constraints satisfied : \(p.perfConstraintsMet ? "Yes" : "NO")") }
+        line("  Min duration satisfied : \(p.minDurationMet ? "Yes" : "NO")")
+        line("  Min queries satisfied : \(p.minQueriesMet ? "Yes" : "NO")")
+        line("  Early stopping satisfied: \(p.earlyStoppingMet ? "Yes" : "NO")")
+        if !p.isValid {
+            line("Recommendations:")
+            if !p.perfConstraintsMet { line(" * " + p.perfConstraintsRecommendation) }
+            if !p.minDurationMet { line(" * " + p.minDurationRecommendation) }
+            if !p.minQueriesMet {
+                line(" * The test exited early, before enough queries were issued.\n   See the detailed log for why this may have occurred.")
+            }
+            for extra in p.extraProblems { line(" * " + extra) }
+        }
+        if s.scenario != .offline {
+            line("Early Stopping Result:")
+            line(p.earlyStoppingRecommendation)
+        }
+        line("\n================================================\nAdditional Stats\n================================================")
+        let n = Double(p.sampleCount)
+        switch s.scenario {
+        case .singleStream:
+            line("QPS w/ loadgen overhead         : " + LoadGenFormat.fixed(p.finalQueryIssuedTime > 0 ? (n - 1) / p.finalQueryIssuedTime : 0))
+            line("QPS w/o loadgen overhead        : " + LoadGenFormat.fixed(p.sampleLatencyMean > 0 ? 1e9 / Double(p.sampleLatencyMean) : 0))
+            line("")
+        case .server:
+            line("Scheduled samples per second : " + LoadGenFormat.fixed(p.scheduledSamplesPerSecond))
+        case .multiStream:
+            line("Per-query latency:  ")
+            line("Min latency (ns)                : \(p.queryLatencyMin)")
+            line("Max latency (ns)                : \(p.queryLatencyMax)")
+            line("Mean latency (ns)               : \(p.queryLatencyMean)")
+            for lp in p.percentiles { line("\(LoadGenFormat.fixed(lp.percentile * 100)) percentile latency (ns)   : \(lp.queryLatency)") }
+        case .offline:
+            break
+        }
+        if s.scenario != .multiStream {
+            line("Min latency (ns)                : \(p.sampleLatencyMin)")
+            line("Max latency (ns)                : \(p.sampleLatencyMax)")
+            line("Mean latency (ns)               : \(p.sampleLatencyMean)")
+            for lp in p.percentiles { line("\(LoadGenFormat.fixed(lp.percentile * 100)) percentile latency (ns)   : \(lp.sampleLatency)") }
+        }
+        line("\n================================================\nTest Parameters Used\n================================================")
+        line("samples_per_query : \(s.samplesPerQuery)")
+        line("target_qps : \(LoadGenFormat.number(s.targetQPS))")
+        line("target_latency (ns): \(s.targetLatencyNs)")
+        line("max_async_queries : \(s.maxAsyncQueries)")
+        line("min_duration (ms): \(s.minDurationMs)")
+        line("max_duration (ms): \(s.maxDurationMs)")
+        line("min_query_count : \(s.minQueryCount)")
+        line("max_query_count : \(s.maxQueryCount)")
+        let r = s.requested
+        line("qsl_rng_seed : \(r.qslRNGSeed)")
+        line("sample_index_rng_seed : \(r.sampleIndexRNGSeed)")
+        line("schedule_rng_seed : \(r.scheduleRNGSeed)")
+        line("accuracy_log_rng_seed : \(r.accuracyLogRNGSeed)")
+        line("accuracy_log_probability : \(LoadGenFormat.number(r.accuracyLogProbability))")
+        line("accuracy_log_sampling_target : \(r.accuracyLogSamplingTarget)")
+        line("print_timestamps : \(r.printTimestamps ? 1 : 0)")
+        line("performance_issue_unique : \(r.performanceIssueUnique ? 1 : 0)")
+        line("performance_issue_same : \(r.performanceIssueSame ? 1 : 0)")
+        line("performance_issue_same_index : \(r.performanceIssueSameIndex)")
+        line("performance_sample_count : \(s.performanceSampleCount)")
+        line("accuracy_sample_count : \(s.accuracySampleCount)")
+        return out.joined(separator: "\n") + "\n" + trailer(warnings: warnings, errors: errors)
+    }
+
+    /// The warnings and errors lines that end every summary (and are the whole summary of an accuracy run).
+    static func trailer(warnings: Int, errors: Int) -> String {
+        let w = warnings == 0 ? "No warnings encountered during test.\n" : "\(warnings) warnings encountered. See detailed log.\n"
+        let e = errors == 0 ? "No errors encountered during test.\n" : "\(errors) ERRORS encountered. See detailed log.\n"
+        return "\n" + w + "\n" + e
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, _ replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}

@@ -1,0 +1,65 @@
+/// The scenarios of MLPerf Inference.
+public enum TestScenario: String, Sendable, CaseIterable {
+    case singleStream = "SingleStream"
+    case multiStream = "MultiStream"
+    case server = "Server"
+    case offline = "Offline"
+}
+
+/// What a run measures.
+public enum TestMode: String, Sendable, CaseIterable {
+    /// Accuracy then performance (two runs, as MLCommons' submission mode).
+    case submissionRun = "SubmissionRun"
+    case accuracyOnly = "AccuracyOnly"
+    case performanceOnly = "PerformanceOnly"
+}
+
+/// The settings a run asks for, with LoadGen's names, units and defaults (`TestSettings` in loadgen/test_settings.h).
+/// Latencies are in nanoseconds, durations in milliseconds, percentiles as fractions.
+public struct TestSettings: Sendable, Equatable {
+    public var scenario: TestScenario = .singleStream
+    public var mode: TestMode = .performanceOnly
+
+    public var singleStreamExpectedLatencyNs: Double = 1_000_000
+    public var singleStreamTargetLatencyPercentile: Double = 0.90
+    public var multiStreamExpectedLatencyNs: Double = 8_000_000
+    public var multiStreamTargetLatencyPercentile: Double = 0.99
+    public var multiStreamSamplesPerQuery: UInt64 = 8
+    public var serverTargetQPS: Double = 1
+    public var serverTargetLatencyNs: UInt64 = 100_000_000
+    public var serverTargetLatencyPercentile: Double = 0.99
+    public var serverCoalesceQueries = false
+    /// 0: no limit.
+    public var serverMaxAsyncQueries: UInt64 = 0
+    public var offlineExpectedQPS: Double = 1
+
+    public var minDurationMs: UInt64 = 10_000
+    /// 0: no limit.
+    public var maxDurationMs: UInt64 = 0
+    public var minQueryCount: UInt64 = 100
+    /// 0: no limit.
+    public var maxQueryCount: UInt64 = 0
+
+    public var qslRNGSeed: UInt64 = 0
+    public var sampleIndexRNGSeed: UInt64 = 0
+    public var scheduleRNGSeed: UInt64 = 0
+    public var accuracyLogRNGSeed: UInt64 = 0
+    public var accuracyLogProbability: Double = 0
+    public var accuracyLogSamplingTarget: UInt64 = 0
+
+    public var printTimestamps = false
+    public var performanceIssueUnique = false
+    public var performanceIssueSame = false
+    public var performanceIssueSameIndex: UInt64 = 0
+    /// 0: the QSL's performance sample count.
+    public var performanceSampleCountOverride: UInt64 = 0
+    /// 0: the QSL's total sample count.
+    public var accuracySampleCountOverride: UInt64 = 0
+    public var sampleConcatenatePermutation = false
+
+    /// repro's own guard (not a LoadGen key): seconds to wait for the SUT to complete what was issued before the
+    /// run is stopped as INVALID. 0 waits forever.
+    public var sutTimeoutSeconds: Double = 60
+
+    public init() {}
+}

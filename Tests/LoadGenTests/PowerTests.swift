@@ -1,0 +1,60 @@
+import Foundation
+import LoadGen
+import Testing
+
+/// Power readings from a RAPL-style energy counter (a prepared sysfs tree whose counter a thread advances at a
+/// known rate), from a command, and the words when nothing can be read.
+struct PowerTests {
+    @Test func raplEnergyCountersGiveTheAveragePower() throws {
+        let root = try Fixture.temporaryDirectory()
+        let zone = root + "/sys/class/powercap/intel-rapl:0"
+        // As sysfs shows them: the package zone and its sub-zone (which must not be counted twice).
+        try FileManager.default.createDirectory(atPath: zone, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: zone + ":0", withIntermediateDirectories: true)
+        try "999\n".write(toFile: zone + ":0/energy_uj", atomically: true, encoding: .utf8)
+        try "1000000\n".write(toFile: zone + "/energy_uj", atomically: true, encoding: .utf8)
+        try "262143328850\n".write(toFile: zone + "/max_energy_range_uj", atomically: true, encoding: .utf8)
+        let sampler = try PowerSampler(kind: .rapl, interval: 0.05, root: root)
+        #expect(sampler.source.contains("RAPL"))
+        // 40 W: 40 J/s = 40e6 µJ/s, advanced every 10 ms.
+        let stop = Date().addingTimeInterval(0.8)
+        let start = Date()
+        sampler.start()
+        while Date() < stop {
+            Thread.sleep(forTimeInterval: 0.01)
+            let energy = 1_000_000 + Int(Date().timeIntervalSince(start) * 40e6)
+            try "\(energy)\n".write(toFile: zone + "/energy_uj", atomically: true, encoding: .utf8)
+        }
+        let summary = try sampler.stop(window: nil, csvPath: root + "/power.csv")
+        #expect(summary.samples >= 8)
+        #expect(abs(summary.averageWatts - 40) < 8, "\(summary.averageWatts) W")
+        #expect(try String(contentsOfFile: root + "/power.csv", encoding: .utf8).hasPrefix("time_unix_s,watts\n"))
+    }
+
+    @Test func aCommandCanBeThePowerMeter() throws {
+        let root = try Fixture.temporaryDirectory()
+        let sampler = try PowerSampler(kind: .command, interval: 0.05, command: ["sh", "-c", "echo 42.5"])
+        sampler.start()
+        Thread.sleep(forTimeInterval: 0.4)
+        let summary = try sampler.stop(window: nil, csvPath: root + "/power.csv")
+        #expect(summary.samples >= 3)
+        #expect(summary.averageWatts == 42.5)
+    }
+
+    @Test func withoutASourcePowerIsUnavailableWithEveryReason() throws {
+        let root = try Fixture.temporaryDirectory()
+        do {
+            _ = try PowerSampler(kind: .auto, root: root)
+            Issue.record("expected no source under an empty root")
+        } catch {
+            let text = error.description
+            #expect(text.hasPrefix("power: unavailable (rapl: no \(root)/sys/class/powercap; hwmon: no \(root)/sys/class/hwmon"))
+        }
+        do {
+            _ = try PowerSampler(kind: .command, command: ["sh", "-c", "echo no reading"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("gave no reading"))
+        }
+    }
+}
