@@ -14,7 +14,7 @@ public enum ActionWorker {
     /// Every action this worker can run.
     public static var implementations: [any Action] {
         [WriteFileAction(), TableAction(), FetchAction(), GitAction(), ExtractAction(), DetectAction(), PreprocessAction(), ModelAction(),
-         TrainAction(), LoadGenAction(), AccuracyAction()]
+         TrainAction(), LoadGenAction(), AccuracyAction(), PowerAction()]
     }
 
     public static func main(_ arguments: [String]) -> Int32 {

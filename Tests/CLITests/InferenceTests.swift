@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// The MLPerf Inference flow through the CLI: the digits model trained, then tested under LoadGen in the four
@@ -63,5 +66,32 @@ struct InferenceTests {
         #expect(r.stderr.contains("stopped answering"), "\(r.stderr)")
         #expect(r.stderr.contains("segmentation fault in the driver"), "\(r.stderr)")
         #expect(cli.entries().isEmpty)
+    }
+
+    @Test func thePowerActionMeasuresACommandOrSaysWhyNot() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try "#!/bin/sh\necho 42.5\n".write(toFile: cli.root + "/meter.sh", atomically: true, encoding: .utf8)
+        chmod(cli.root + "/meter.sh", 0o755)
+        try FileManager.default.createDirectory(atPath: cli.root + "/empty", withIntermediateDirectories: true)
+        try cli.recipe("measured", """
+            summary: power while a command runs
+            run:
+              action: power
+              with: {during: "sleep 0.6", source: command, command: ["\(cli.root)/meter.sh"], interval: 0.1}
+            """)
+        let r = try cli.run(["run", "measured"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("average_watts = 42.5"), "\(r.stderr)")
+        try cli.recipe("nothing", """
+            summary: no sensors
+            run:
+              action: power
+              with: {seconds: 0.1, root: "\(cli.root)/empty"}
+            """)
+        let n = try cli.run(["run", "nothing"])
+        #expect(n.status == 0, "\(n.stderr)")
+        #expect(n.stderr.contains("power = power: unavailable (rapl: no \(cli.root)/empty/sys/class/powercap;"), "\(n.stderr)")
+        #expect(n.stderr.contains("average_watts = null") || !n.stderr.contains("average_watts = 4"))
     }
 }

@@ -58,3 +58,22 @@ struct PowerTests {
         }
     }
 }
+
+extension PowerTests {
+    @Test func hwmonSensorsAreSummed() throws {
+        let root = try Fixture.temporaryDirectory()
+        for (n, microwatts) in [("hwmon0", 12_500_000), ("hwmon3", 7_500_000)] {
+            let dir = root + "/sys/class/hwmon/\(n)"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try "\(microwatts)\n".write(toFile: dir + "/power1_input", atomically: true, encoding: .utf8)
+        }
+        try FileManager.default.createDirectory(atPath: root + "/sys/class/hwmon/hwmon1", withIntermediateDirectories: true)
+        try "45000\n".write(toFile: root + "/sys/class/hwmon/hwmon1/temp1_input", atomically: true, encoding: .utf8)
+        let sampler = try PowerSampler(kind: .auto, interval: 0.05, root: root)
+        #expect(sampler.source.hasPrefix("hwmon power sensors"))
+        sampler.start()
+        Thread.sleep(forTimeInterval: 0.3)
+        let summary = try sampler.stop(window: nil, csvPath: root + "/power.csv")
+        #expect(summary.averageWatts == 20)
+    }
+}

@@ -16,7 +16,7 @@ final class KernelsSUT: SystemUnderTest, QuerySampleLibrary, @unchecked Sendable
     let images: MappedTensor
     let sampleSize: Int
     let maxBatch: Int
-    let queue = Mutex<[(QuerySample, ResponseSink)]>([])
+    let queue = Mutex(SampleQueue())
     let wake = DispatchSemaphore(value: 0)
     let stopping = Atomic<Bool>(false)
     let workers: Int
@@ -50,7 +50,7 @@ final class KernelsSUT: SystemUnderTest, QuerySampleLibrary, @unchecked Sendable
     func unloadSamples(_ indices: [Int]) {}
 
     func issueQuery(_ samples: [QuerySample], sink: ResponseSink) {
-        queue.withLock { q in for s in samples { q.append((s, sink)) } }
+        queue.withLock { q in q.append(samples, sink) }
         for _ in 0..<min(samples.count, workers) { wake.signal() }
     }
 
@@ -66,12 +66,7 @@ final class KernelsSUT: SystemUnderTest, QuerySampleLibrary, @unchecked Sendable
         let input = UnsafeMutablePointer<Float>.allocate(capacity: maxBatch * sampleSize)
         defer { input.deallocate() }
         while !stopping.load(ordering: .acquiring) {
-            let batch: [(QuerySample, ResponseSink)] = queue.withLock { q in
-                let n = min(q.count, maxBatch)
-                let taken = Array(q.prefix(n))
-                q.removeFirst(n)
-                return taken
-            }
+            let batch = queue.withLock { $0.take(maxBatch) }
             if batch.isEmpty {
                 _ = wake.wait(timeout: .now() + .milliseconds(20))
                 continue
@@ -85,5 +80,27 @@ final class KernelsSUT: SystemUnderTest, QuerySampleLibrary, @unchecked Sendable
                 sink.complete(id: sample.id, bytes: [UInt8(c & 255), UInt8(c >> 8 & 255), UInt8(c >> 16 & 255), UInt8(c >> 24)])
             }
         }
+    }
+}
+
+/// Queued samples, taken from the front in batches without moving the rest (an Offline query can hold millions).
+struct SampleQueue {
+    private var items: [(QuerySample, ResponseSink)] = []
+    private var head = 0
+
+    mutating func append(_ samples: [QuerySample], _ sink: ResponseSink) {
+        if head > 0 && head == items.count {
+            items.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        items.reserveCapacity(items.count + samples.count)
+        for s in samples { items.append((s, sink)) }
+    }
+
+    mutating func take(_ n: Int) -> ArraySlice<(QuerySample, ResponseSink)> {
+        let end = min(items.count, head + n)
+        let batch = items[head..<end]
+        head = end
+        return batch
     }
 }

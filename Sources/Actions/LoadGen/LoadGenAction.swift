@@ -82,6 +82,9 @@ struct LoadGenAction: Implementation {
                                      "energy_joules": .double(summary.energyJoules), "seconds": .double(summary.seconds),
                                      "samples": .int(summary.samples), "csv": .string(out + "/power_samples.csv")])
             outputs["power_watts"] = .double(summary.averageWatts)
+            if let p = outcome.performance, summary.energyJoules > 0 {
+                outputs["samples_per_joule"] = .double(Double(p.sampleCount) / summary.energyJoules)
+            }
             log.out(String(format: "power: %.1f W average over %.1f s (%d readings, %@)", summary.averageWatts, summary.seconds,
                            summary.samples, summary.source))
         } else if let reason = sampler.unavailable {

@@ -60,7 +60,7 @@ struct Issuer {
             case .singleStream, .multiStream:
                 if q > 0 && !sink.waitForQuery(deadline: timeout == 0 ? 0 : now + timeout) {
                     timedOut = true
-                    errors.append(sink.failureReason ?? "the SUT did not complete a query within \(s.requested.sutTimeoutSeconds) s")
+                    errors.append(sink.failureReason ?? "the SUT did not complete a query within \(LoadGenFormat.number(s.requested.sutTimeoutSeconds)) s")
                     ranOut = false
                     break
                 }
@@ -124,12 +124,11 @@ struct Issuer {
                           + "TestSettings so they are more accurate.")
         }
         let samplesIssued = queriesIssued == 0 ? 0 : queries.queryStart[queriesIssued]
-        let deadline = timeout == 0 ? 0 : monotonicNanoseconds() - origin + timeout
-        if !timedOut && !sink.waitForAll(samplesIssued, deadline: deadline) {
+        if !timedOut && !sink.waitForAll(samplesIssued, stall: timeout) {
             timedOut = true
             let missing = samplesIssued - sink.completed.load(ordering: .acquiring)
             errors.append(sink.failureReason
-                ?? "the SUT did not complete \(missing) of \(samplesIssued) samples within \(s.requested.sutTimeoutSeconds) s")
+                ?? "the SUT completed no sample for \(LoadGenFormat.number(s.requested.sutTimeoutSeconds)) s; \(missing) of \(samplesIssued) samples were still pending")
         }
         let invalid = sink.invalid.load(ordering: .relaxed)
         if invalid > 0 { errors.append("the SUT completed \(invalid) samples that were not pending (unknown or repeated ids)") }

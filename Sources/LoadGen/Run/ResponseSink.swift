@@ -94,14 +94,23 @@ public final class ResponseSink: @unchecked Sendable {
         return true
     }
 
-    /// Waits until `total` samples are done; false at the deadline.
-    func waitForAll(_ total: Int, deadline: UInt64) -> Bool {
+    /// Waits until `total` samples are done; false when no sample completes for `stall` ns (0: wait forever).
+    func waitForAll(_ total: Int, stall: UInt64) -> Bool {
         var pause: UInt32 = 10
-        while completed.load(ordering: .acquiring) < total {
+        var last = completed.load(ordering: .acquiring)
+        var progressAt = monotonicNanoseconds()
+        while last < total {
             if failed.load(ordering: .acquiring) { return false }
-            if deadline != 0 && monotonicNanoseconds() - origin >= deadline { return false }
+            let now = monotonicNanoseconds()
+            if stall != 0 && now - progressAt >= stall { return false }
             usleep(pause)
             pause = min(pause * 2, 5_000)
+            let done = completed.load(ordering: .acquiring)
+            if done != last {
+                last = done
+                progressAt = monotonicNanoseconds()
+                pause = 10
+            }
         }
         return true
     }

@@ -5,7 +5,7 @@ public enum BuiltinActions {
     /// Every action: the light ones with their implementation, the others as specs (run by `repro-step`).
     public static var all: [any ActionSpec] {
         [WriteFileAction(), TableAction(), FetchSpec(), GitSpec(), ExtractSpec(), DetectSpec(), PreprocessSpec(), ModelSpec(), TrainSpec(),
-         LoadGenSpec(), AccuracySpec()]
+         LoadGenSpec(), AccuracySpec(), PowerSpec()]
     }
 
     public static var catalog: ActionCatalog { ActionCatalog(all) }

@@ -48,3 +48,20 @@ public struct AccuracySpec: ActionSpec {
     ]
     public init() {}
 }
+
+/// `power`: the machine's power while a command runs (or for a number of seconds).
+public struct PowerSpec: ActionSpec {
+    public let name = "power"
+    public let version = "1"
+    public let summary = "sample power (RAPL, hwmon, ipmitool, nvidia-smi or a command) while a command runs -> watts, joules"
+    public let parameters = [
+        ActionParameter("during", .string, doc: "a shell command to measure (its exit status is the step's)"),
+        ActionParameter("seconds", .float, doc: "measure this long instead of a command"),
+        ActionParameter("source", .string, doc: "auto (default), rapl, hwmon, ipmi, nvidia or command"),
+        ActionParameter("command", .list, doc: "a command printing watts (source: command)"),
+        ActionParameter("interval", .float, doc: "seconds between readings (default 0.25)"),
+        ActionParameter("root", .path, doc: "prefix of /sys for the sensors (tests)"),
+    ]
+    public init() {}
+    public func defaultPolicy(with: [String: Value]) -> CachePolicy? { .measured }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import LoadGen
+import Recipes
+import Runners
+import Workflow
+
+/// `power` (see `PowerSpec`): samples power while `during` runs (or for `seconds`), writes `power_samples.csv`.
+struct PowerAction: Implementation {
+    let spec = PowerSpec()
+
+    func run(_ context: ActionContext) throws -> [String: Value] {
+        let name = try context.optionalString("source") ?? "auto"
+        guard let kind = PowerSourceKind(rawValue: name), kind != .none else {
+            throw ActionError.badParameter(name: "source", problem: "expected auto, rapl, hwmon, ipmi, nvidia or command, found '\(name)'")
+        }
+        let during = try context.optionalString("during")
+        let seconds = context.with["seconds"] == nil ? nil : try context.double("seconds")
+        guard (during == nil) != (seconds == nil) else {
+            throw ActionError.badParameter(name: "during", problem: "give either 'during' (a command) or 'seconds'")
+        }
+        let sampler: PowerSampler
+        do {
+            sampler = try PowerSampler(kind: kind, interval: try context.double("interval", default: 0.25),
+                                       root: try context.optionalString("root") ?? "", command: (try? context.strings("command")) ?? [])
+        } catch {
+            context.log.out("\(error)")
+            if let during { try PowerAction.shell(during, context) }
+            return ["power": .string("\(error)"), "average_watts": .null, "energy_joules": .null, "seconds": .null]
+        }
+        let begin = Date().timeIntervalSince1970
+        sampler.start()
+        if let during { try PowerAction.shell(during, context) } else { Thread.sleep(forTimeInterval: seconds ?? 0) }
+        let end = Date().timeIntervalSince1970
+        let s = try sampler.stop(window: begin...end, csvPath: context.outDir + "/power_samples.csv")
+        context.log.out(String(format: "power: %.1f W average, %.1f J over %.2f s (%d readings, %@)", s.averageWatts, s.energyJoules,
+                               s.seconds, s.samples, s.source))
+        return ["power": .string(s.source), "average_watts": .double(s.averageWatts), "energy_joules": .double(s.energyJoules),
+                "seconds": .double(s.seconds), "samples": .int(s.samples), "csv": .string(context.outDir + "/power_samples.csv")]
+    }
+
+    static func shell(_ command: String, _ context: ActionContext) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        p.currentDirectoryURL = URL(fileURLWithPath: context.outDir)
+        p.environment = context.environment
+        try p.run()
+        p.waitUntilExit()
+        if p.terminationStatus != 0 { throw ActionError.failed("the measured command exited with status \(p.terminationStatus)") }
+    }
+}
