@@ -3,7 +3,8 @@ import PackageDescription
 
 // Module arrows point one way: repro -> Runners -> Workflow -> Recipes; repro-step -> Actions -> Runners, and
 // Actions -> Fetch, Kernels, LoadGen. The native libraries (libcurl, libgit2, OpenBLAS) are linked only into
-// repro-step, the worker that runs built-in actions, so `repro` itself starts in milliseconds.
+// repro-step, the worker that runs built-in actions, so `repro` itself starts in milliseconds; `repro` links only
+// SQLite (through GRDB, for the history of metrics).
 // C targets are imported only by the module that wraps them.
 let package = Package(
     name: "repro",
@@ -16,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries from Debian packages, found through pkg-config.
@@ -41,11 +43,13 @@ let package = Package(
             name: "LoadGen",
             // Optimised in debug builds too: its issuing loop and statistics are timing-sensitive.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "Runners", dependencies: ["Workflow"], exclude: ["README.md"]),
+        .target(name: "History", dependencies: ["Recipes", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Submission", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Runners", dependencies: ["Workflow", "Submission"], exclude: ["README.md"]),
         .target(name: "Actions", dependencies: ["Runners", "Fetch", "Kernels", "LoadGen"], exclude: ["README.md"]),
         .executableTarget(
             name: "repro",
-            dependencies: ["Runners", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Runners", "History", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "repro-step", dependencies: ["Actions"]),
         // Benchmarks (make bench), not tests.
         .executableTarget(
@@ -57,6 +61,8 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "LoadGenTests", dependencies: ["LoadGen"], exclude: ["Fixtures"]),
         .testTarget(name: "RunnersTests", dependencies: ["Runners"]),
+        .testTarget(name: "SubmissionTests", dependencies: ["Submission"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "ActionsTests", dependencies: ["Actions"]),
         .testTarget(name: "CLITests", dependencies: ["Workflow"]),
     ],

@@ -35,16 +35,20 @@ def worker():
         with ready:
             while not pending and not done:
                 ready.wait()
-                next_time = time.monotonic()
             if done and not pending:
                 return
-            sample_id, index = pending.popleft()
-        # A sample starts when the device is free and the sample is there, and takes one period.
-        next_time = max(next_time, time.monotonic()) + period
+            # A sample starts when the device is free and the sample is there, and takes one period. Samples that
+            # finish within a millisecond of the first are answered together (one line), so high rates keep up.
+            next_time = max(next_time, time.monotonic()) + period
+            batch = [pending.popleft()]
+            horizon = next_time + 0.001
+            while pending and next_time + period <= horizon:
+                next_time += period
+                batch.append(pending.popleft())
         delay = next_time - time.monotonic()
         if delay > 0:
             time.sleep(delay)
-        say("DONE %s:%s" % (sample_id, index.to_bytes(4, "little").hex().upper()))
+        say("DONE " + " ".join("%s:%s" % (i, x.to_bytes(4, "little").hex().upper()) for i, x in batch))
 
 
 threading.Thread(target=worker, daemon=True).start()

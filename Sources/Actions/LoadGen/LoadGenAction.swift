@@ -18,6 +18,8 @@ struct LoadGenAction: Implementation {
         let settings = try LoadGenAction.settings(context, model: modelName, scenario: scenario, mode: mode)
         let log = context.log
         let out = context.outDir
+        // The user.conf this test ran with (the file and the overrides), as a submission keeps it.
+        try FileOps.write(try LoadGenAction.userConf(context, model: modelName, scenario: scenario), to: out + "/user.conf")
 
         let sutKind = try context.optionalString("sut") ?? "kernels"
         let setup = try SUTSetup.make(sutKind, context: context, scenario: scenario)
@@ -34,6 +36,7 @@ struct LoadGenAction: Implementation {
         var outputs: [String: Value] = [
             "logs": .string(out), "scenario": .string(scenario.rawValue), "mode": .string(mode.rawValue),
             "model_name": .string(modelName), "sut_name": .string(setup.sut.name),
+            "benchmark": .string(try context.optionalString("benchmark") ?? (modelName == "resnet50" ? "resnet" : modelName)),
             "summary": .string(out + "/mlperf_log_summary.txt"), "detail": .string(out + "/mlperf_log_detail.txt"),
             "accuracy_log": .string(out + "/mlperf_log_accuracy.json"), "environment": setup.environment,
         ]
@@ -129,6 +132,16 @@ struct LoadGenAction: Implementation {
         }
         let extra = overrides.isEmpty ? nil : try ConfigFile(overrides: overrides, source: "the step's settings")
         return try SettingsLoader.settings(model: model, scenario: scenario, mode: mode, mlperf: MLPerfConf.file(), user: user, overrides: extra)
+    }
+
+    static func userConf(_ context: ActionContext, model: String, scenario: TestScenario) throws -> String {
+        var text = ""
+        if let path = try context.optionalString("user-conf") { text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
+        for (key, value) in (context.with["settings"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) where value != .null {
+            text += (key.contains(".") ? key : "\(model).\(scenario.rawValue).\(key)") + " = " + value.interpolated + "\n"
+        }
+        return text
     }
 
     static func powerSampler(_ context: ActionContext, mode: TestMode) throws -> (sampler: PowerSampler?, unavailable: String?) {

@@ -64,6 +64,13 @@ public enum Manifest {
                 m["entry"] = .string(meta.entryKey)
                 m["outputs"] = .map(meta.storedOutputs)
                 m["metrics"] = .map(meta.metrics)
+                // How each metric is judged over time (direction, unit, tolerance), for history and reproduction.
+                var specs: [String: Value] = [:]
+                for spec in node.recipe.metrics {
+                    specs[spec.name] = .map(["better": .string(spec.better.rawValue), "tolerance": .double(spec.tolerance),
+                                             "unit": spec.unit.map { .string($0) } ?? .null])
+                }
+                if !specs.isEmpty { m["metric_specs"] = .map(specs) }
                 m["outputs_sha256"] = .string(meta.outputsDigest)
                 m["files"] = .list(meta.files.map { .map(["path": .string($0.path), "sha256": .string($0.sha256),
                                                            "size": .int($0.size)]) })

@@ -76,6 +76,7 @@ struct RunCommand: ParsableCommand {
         do { outcome = try session.execute(plan, requests: requests, events: events, cancellation: cancellation) } catch {
             throw fail(error)
         }
+        HistoryDatabase.record(outcome.manifest, workspace: workspace)
         if !json { RunReport.print(outcome) }
         // Exit here rather than unwinding: freeing a large plan and its results costs more than the run itself
         // when everything was cached.

@@ -10,6 +10,7 @@ public struct LoadGenSpec: ActionSpec {
         ActionParameter("scenario", .string, required: true, doc: "SingleStream, MultiStream, Server or Offline"),
         ActionParameter("mode", .string, doc: "performance (default), accuracy or submission"),
         ActionParameter("model-name", .string, doc: "the benchmark's name in mlperf.conf and user.conf (default resnet50)"),
+        ActionParameter("benchmark", .string, doc: "the benchmark's folder name in a submission (default: resnet for resnet50)"),
         ActionParameter("user-conf", .path, doc: "a user.conf (LoadGen's format); read after repro's mlperf.conf"),
         ActionParameter("settings", .map, doc: "overrides on top, e.g. {min_duration: 10000, target_qps: 500}"),
         ActionParameter("sut", .string, doc: "kernels (default: the model on the built-in kernels), null or external"),

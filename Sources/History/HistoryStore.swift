@@ -1,0 +1,176 @@
+import Foundation
+import GRDB
+import Recipes
+
+/// The history of metrics, in SQLite (`cache/history.sqlite`): one row per run, one per metric of a node in a run,
+/// with the recipe, the node's key, the host and the time. Every run's manifest is the source; the database can be
+/// rebuilt from the manifests (`repro history --rebuild`), so a damaged database never costs a result.
+public final class HistoryStore {
+    public let path: String
+    let queue: DatabaseQueue
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
+
+    public init(path: String) throws(Failure) {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            queue = try DatabaseQueue(path: path, configuration: config)
+            try HistoryStore.migrator.migrate(queue)
+        } catch {
+            throw HistoryStore.explain(error, path: path)
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.create(table: "run") { t in
+                t.primaryKey("id", .text)
+                t.column("started", .text).notNull()
+                t.column("finished", .text)
+                t.column("status", .text).notNull()
+                t.column("command", .text).notNull()
+                t.column("hostname", .text)
+                t.column("cpu", .text)
+                t.column("host", .text)
+            }
+            try db.create(table: "metric") { t in
+                t.column("run_id", .text).notNull().references("run", onDelete: .cascade)
+                t.column("node", .text).notNull()
+                t.column("recipe", .text).notNull()
+                t.column("key", .text)
+                t.column("name", .text).notNull()
+                t.column("value", .double)
+                t.column("text", .text)
+                t.column("unit", .text)
+                t.column("better", .text).notNull()
+                t.column("tolerance", .double).notNull()
+                t.column("cached", .boolean).notNull()
+                t.primaryKey(["run_id", "node", "name"])
+            }
+            try db.create(index: "metric_by_name", on: "metric", columns: ["recipe", "name", "node"])
+        }
+        return m
+    }
+
+    static func explain(_ error: any Error, path: String) -> Failure {
+        if let e = error as? DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return Failure(description: "the history database \(path) is locked by another process (waited 5 s); try again when it is done")
+            case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+                return Failure(description: "the history database \(path) is damaged (\(e.message ?? "not a database")); "
+                               + "`repro history --rebuild` sets it aside and rebuilds it from the run manifests")
+            default:
+                return Failure(description: "the history database \(path): \(e.message ?? "\(e)")")
+            }
+        }
+        return Failure(description: "the history database \(path): \(error)")
+    }
+
+    /// Records a run from its manifest (a second record of the same run replaces the first).
+    public func record(manifest: Value) throws(Failure) {
+        guard case .map(let m) = manifest, let id = m["id"]?.stringValue else { return }
+        let host = m["host"] ?? .null
+        do {
+            try queue.write { db in
+                try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [id])
+                try db.execute(
+                    sql: "INSERT INTO run (id, started, finished, status, command, hostname, cpu, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [id, m["started"]?.stringValue ?? "", m["finished"]?.stringValue, m["status"]?.stringValue ?? "",
+                                (m["command"]?.listValue ?? []).map(\.interpolated).joined(separator: " "),
+                                host.mapValue?["hostname"]?.stringValue, host.mapValue?["cpu"]?.stringValue, host.canonicalJSON])
+                for node in m["nodes"]?.listValue ?? [] {
+                    guard let n = node.mapValue, let metrics = n["metrics"]?.mapValue, !metrics.isEmpty else { continue }
+                    let specs = n["metric_specs"]?.mapValue ?? [:]
+                    for (name, value) in metrics {
+                        let spec = specs[name]?.mapValue ?? [:]
+                        try db.execute(
+                            sql: """
+                                INSERT INTO metric (run_id, node, recipe, key, name, value, text, unit, better, tolerance, cached)
+                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                """,
+                            arguments: [id, n["id"]?.stringValue ?? "", n["recipe"]?.stringValue ?? "", n["key"]?.stringValue, name,
+                                        value.doubleValue, value.doubleValue == nil ? value.interpolated : nil,
+                                        spec["unit"]?.stringValue, spec["better"]?.stringValue ?? "equal",
+                                        spec["tolerance"]?.doubleValue ?? 0, n["status"]?.stringValue == "hit"])
+                    }
+                }
+            }
+        } catch {
+            throw HistoryStore.explain(error, path: path)
+        }
+    }
+
+    public struct Point: Sendable {
+        public let run: String
+        public let started: String
+        public let node: String
+        public let recipe: String
+        public let name: String
+        public let value: Double?
+        public let text: String?
+        public let unit: String?
+        public let better: String
+        public let tolerance: Double
+        public let cached: Bool
+        public let cpu: String?
+    }
+
+    /// Metric points, oldest first, optionally of one recipe / metric / run.
+    public func points(recipe: String? = nil, metric: String? = nil, run: String? = nil) throws(Failure) -> [Point] {
+        var sql = """
+            SELECT m.run_id, r.started, m.node, m.recipe, m.name, m.value, m.text, m.unit, m.better, m.tolerance, m.cached, r.cpu
+            FROM metric m JOIN run r ON r.id = m.run_id WHERE 1
+            """
+        var args: [any DatabaseValueConvertible] = []
+        if let recipe { sql += " AND m.recipe = ?"; args.append(recipe) }
+        if let metric { sql += " AND m.name = ?"; args.append(metric) }
+        if let run { sql += " AND m.run_id = ?"; args.append(run) }
+        sql += " ORDER BY r.started, m.run_id, m.node, m.name"
+        do {
+            return try queue.read { db in
+                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { r in
+                    Point(run: r[0], started: r[1], node: r[2], recipe: r[3], name: r[4], value: r[5], text: r[6], unit: r[7],
+                          better: r[8], tolerance: r[9], cached: r[10], cpu: r[11])
+                }
+            }
+        } catch {
+            throw HistoryStore.explain(error, path: path)
+        }
+    }
+
+    /// Run ids, oldest first.
+    public func runs() throws(Failure) -> [String] {
+        do { return try queue.read { db in try String.fetchAll(db, sql: "SELECT id FROM run ORDER BY started, id") } } catch {
+            throw HistoryStore.explain(error, path: path)
+        }
+    }
+
+    /// Sets a damaged database aside (renamed, never deleted) and records every manifest again.
+    public static func rebuild(path: String, manifests: [String]) throws(Failure) -> (store: HistoryStore, runs: Int, setAside: String?) {
+        var aside: String?
+        if FileManager.default.fileExists(atPath: path) {
+            let target = path + ".damaged-\(Int(Date().timeIntervalSince1970))"
+            do { try FileManager.default.moveItem(atPath: path, toPath: target) } catch {
+                throw Failure(description: "cannot set \(path) aside: \(error.localizedDescription)")
+            }
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.moveItem(atPath: path + suffix, toPath: target + suffix) }
+            aside = target
+        }
+        let store = try HistoryStore(path: path)
+        var count = 0
+        for file in manifests {
+            guard let data = FileManager.default.contents(atPath: file), let value = try? Value.parseJSON(bytes: Array(data)) else { continue }
+            try store.record(manifest: value)
+            count += 1
+        }
+        return (store, count, aside)
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Recipes
+import Submission
+import Workflow
+
+/// `submission`: an MLPerf Inference submission tree from `loadgen` steps' folders, checked by the built-in
+/// checker, packed as a tarball with its SHA-256.
+public struct SubmissionAction: Action {
+    public let name = "submission"
+    public let version = "1"
+    public let summary = "build and check an MLPerf Inference submission tree from loadgen runs (+ tarball, sha256)"
+    public let parameters = [
+        ActionParameter("performance", .list, required: true, doc: "loadgen output folders of performance runs"),
+        ActionParameter("accuracy", .list, required: true, doc: "loadgen output folders of accuracy runs (paired by benchmark and scenario)"),
+        ActionParameter("division", .string, doc: "open (default) or closed"),
+        ActionParameter("submitter", .string, doc: "the organisation (default repro)"),
+        ActionParameter("system", .string, doc: "the system's folder name (default: <cpus>xCPU)"),
+        ActionParameter("system-fields", .map, doc: "fields of systems/<system>.json to set (the rest come from the machine)"),
+        ActionParameter("framework", .string, doc: "the system description's framework (default: repro and its LoadGen)"),
+        ActionParameter("measurements", .map, doc: "fields of measurements.json (input_data_types, starting_weights_filename …)"),
+        ActionParameter("implementation", .string, doc: "src/<benchmark>/README.md: how the results were made"),
+        ActionParameter("layout", .string, doc: "v6.1 (default) or v5.0 (code/ and measurements/)"),
+    ]
+
+    public init() {}
+
+    public func run(_ context: ActionContext) throws -> [String: Value] {
+        let division = try context.optionalString("division") ?? "open"
+        let submitter = try context.optionalString("submitter") ?? "repro"
+        let system = try context.optionalString("system") ?? "\(HostInfo.cpus)xCPU"
+        guard let layout = SubmissionLayout(rawValue: try context.optionalString("layout") ?? "v6.1") else {
+            throw ActionError.badParameter(name: "layout", problem: "expected v6.1 or v5.0")
+        }
+        let framework = try context.optionalString("framework") ?? "repro \(ReproVersion.current) (LoadGen following MLCommons LoadGen 6.0.17)"
+        var fields: [String: String] = [:]
+        for (k, v) in context.with["system-fields"]?.mapValue ?? [:] { fields[k] = v.interpolated }
+        var measurements: [String: String] = [:]
+        for (k, v) in context.with["measurements"]?.mapValue ?? [:] { measurements[k] = v.interpolated }
+
+        let accuracyRuns = try context.strings("accuracy").map { try SubmissionAction.runInfo($0) }
+        var results: [InferenceResult] = []
+        for dir in try context.strings("performance") {
+            let perf = try SubmissionAction.runInfo(dir)
+            guard let acc = accuracyRuns.first(where: { $0.benchmark == perf.benchmark && $0.scenario == perf.scenario }) else {
+                throw ActionError.failed("no accuracy run for \(perf.benchmark) \(perf.scenario) among 'accuracy'")
+            }
+            let readme = "# \(perf.benchmark) \(perf.scenario)\n\nMade by repro \(ReproVersion.current): a `loadgen` step, scenario "
+                + "\(perf.scenario), SUT \(perf.sut). Reproduce with `repro reproduce` on the run's manifest.\n"
+            results.append(InferenceResult(benchmark: perf.benchmark, scenario: perf.scenario, performance: dir, accuracy: acc.dir,
+                                           readme: readme, measurements: measurements))
+        }
+        let description = SystemDescription.fromMachine(division: division, submitter: submitter, systemName: system,
+                                                        framework: framework, overrides: fields)
+        let implementation = try context.optionalString("implementation")
+            ?? "repro's LoadGen driving the system under test; see the README of each result for the command.\n"
+        let submission = InferenceSubmission(division: division, submitter: submitter, system: system, systemDescription: description,
+                                             implementationReadme: implementation, layout: layout, results: results)
+        let root = context.outDir + "/submission"
+        try InferenceTree.write(submission, to: root)
+        let problems = InferenceChecker.check(root: root)
+        try FileOps.write(problems.map { $0 + "\n" }.joined(), to: context.outDir + "/problems.txt")
+        let tarball = context.outDir + "/submission.tar.gz"
+        try SubmissionAction.tar(root, to: tarball)
+        let sha = try Digests.file(tarball).sha256
+        try FileOps.write("\(sha)  submission.tar.gz\n", to: tarball + ".sha256")
+        context.log.out("submission: \(results.count) results in \(root) (\(layout.rawValue) layout); tarball sha256 \(sha)")
+        context.log.out(problems.isEmpty ? "built-in checker: no problems" : "built-in checker: \(problems.count) problems:")
+        for p in problems { context.log.out("  " + p) }
+        return ["tree": .string(root), "problems": .list(problems.map { .string($0) }), "problem_count": .int(problems.count),
+                "tarball": .string(tarball), "sha256": .string(sha), "results": .int(results.count)]
+    }
+
+    struct RunInfo { let dir: String; let benchmark: String; let scenario: String; let sut: String }
+
+    static func runInfo(_ dir: String) throws -> RunInfo {
+        guard let data = FileManager.default.contents(atPath: dir + "/result.json"),
+              let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let scenario = json["scenario"] as? String else {
+            throw ActionError.failed("\(dir) is not a loadgen step's output (no result.json with a scenario)")
+        }
+        return RunInfo(dir: dir, benchmark: json["benchmark"] as? String ?? "resnet", scenario: scenario, sut: json["sut_name"] as? String ?? "?")
+    }
+
+    /// A gzip'd tar of the tree, by the system's tar (its members relative to the tree's parent).
+    static func tar(_ root: String, to path: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["tar", "-czf", path, "-C", (root as NSString).deletingLastPathComponent, (root as NSString).lastPathComponent]
+        try p.run()
+        p.waitUntilExit()
+        if p.terminationStatus != 0 { throw ActionError.failed("tar exited with status \(p.terminationStatus)") }
+    }
+}

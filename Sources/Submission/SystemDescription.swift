@@ -1,0 +1,145 @@
+import Foundation
+
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// `systems/<system>.json`: every field the MLCommons system-description schema requires, filled from this machine
+/// (processor, cores, memory, storage, operating system), with `"0"` accelerators when there are none. Fields the
+/// machine cannot tell (interconnects, cooling) are "N/A"; `overrides` replace anything.
+public enum SystemDescription {
+    /// The fields of the official checker's SYSTEM_DESC_REQUIRED_FIELDS, in its order.
+    public static let requiredFields = [
+        "division", "submitter", "status", "system_name", "number_of_nodes", "host_processor_model_name",
+        "host_processors_per_node", "host_processor_core_count", "host_memory_capacity", "host_storage_capacity",
+        "host_storage_type", "accelerators_per_node", "accelerator_model_name", "accelerator_memory_capacity",
+        "framework", "operating_system", "system_type", "other_software_stack", "host_processor_frequency",
+        "host_processor_caches", "host_memory_configuration", "host_processor_interconnect", "host_networking",
+        "host_networking_topology", "accelerator_frequency", "accelerator_host_interconnect",
+        "accelerator_interconnect", "accelerator_interconnect_topology", "accelerator_memory_configuration",
+        "accelerator_on-chip_memories", "cooling", "hw_notes", "sw_notes", "host_network_card_count",
+        "system_type_detail",
+    ]
+
+    /// The fields that must not be empty (SYSTEM_DESC_MEANINGFUL_RESPONSE_REQUIRED_FIELDS).
+    public static let meaningfulFields: Set<String> = [
+        "division", "submitter", "system_type", "status", "system_name", "number_of_nodes", "host_processor_model_name",
+        "host_processors_per_node", "host_processor_core_count", "host_memory_capacity", "host_memory_configuration",
+        "host_storage_capacity", "host_storage_type", "host_networking", "host_network_card_count",
+        "host_networking_topology", "accelerators_per_node", "accelerator_model_name", "accelerator_memory_capacity",
+        "accelerator_host_interconnect", "accelerator_memory_configuration", "accelerator_interconnect", "cooling",
+        "framework", "operating_system", "other_software_stack",
+    ]
+
+    public static func fromMachine(division: String, submitter: String, systemName: String, framework: String,
+                                   overrides: [String: String] = [:]) -> [String: String]
+    {
+        var d: [String: String] = [:]
+        d["division"] = division
+        d["submitter"] = submitter
+        d["status"] = "available"
+        d["system_name"] = systemName
+        d["system_type"] = "edge"
+        d["system_type_detail"] = "N/A"
+        d["number_of_nodes"] = "1"
+        let cpu = cpuInfo()
+        d["host_processor_model_name"] = cpu.model
+        d["host_processors_per_node"] = "\(cpu.sockets)"
+        d["host_processor_core_count"] = "\(cpu.cores)"
+        d["host_processor_frequency"] = cpu.mhz.map { String(format: "%.0f MHz", $0) } ?? "N/A"
+        d["host_processor_caches"] = cpu.cache ?? "N/A"
+        d["host_processor_interconnect"] = "N/A"
+        d["host_memory_capacity"] = memory()
+        d["host_memory_configuration"] = "N/A"
+        d["host_storage_capacity"] = storage()
+        d["host_storage_type"] = "N/A"
+        d["host_networking"] = "N/A"
+        d["host_networking_topology"] = "N/A"
+        d["host_network_card_count"] = "N/A"
+        d["accelerators_per_node"] = "0"
+        for k in ["accelerator_model_name", "accelerator_memory_capacity", "accelerator_host_interconnect",
+                  "accelerator_interconnect", "accelerator_memory_configuration"] { d[k] = "N/A" }
+        for k in ["accelerator_frequency", "accelerator_interconnect_topology", "accelerator_on-chip_memories", "hw_notes", "sw_notes"] {
+            d[k] = ""
+        }
+        d["cooling"] = "N/A"
+        d["framework"] = framework
+        d["operating_system"] = operatingSystem()
+        d["other_software_stack"] = "Linux \(kernel())"
+        for (k, v) in overrides { d[k] = v }
+        return d
+    }
+
+    /// The JSON text, fields in the schema's order, then any extra fields sorted.
+    public static func json(_ d: [String: String]) -> String {
+        let numeric: Set<String> = ["number_of_nodes", "host_processors_per_node", "host_processor_core_count"]
+        var keys = requiredFields.filter { d[$0] != nil }
+        keys += d.keys.filter { !requiredFields.contains($0) }.sorted()
+        let lines = keys.map { k -> String in
+            let v = d[k]!
+            let value = numeric.contains(k) && Int(v) != nil ? v : quote(v)
+            return "  \(quote(k)): \(value)"
+        }
+        return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            default: if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
+            }
+        }
+        return out + "\""
+    }
+
+    struct CPU { var model = "unknown"; var sockets = 1; var cores = 1; var mhz: Double?; var cache: String? }
+
+    static func cpuInfo() -> CPU {
+        var cpu = CPU()
+        cpu.cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return cpu }
+        var sockets = Set<String>()
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { continue }
+            switch parts[0] {
+            case "model name": cpu.model = parts[1]
+            case "physical id": sockets.insert(parts[1])
+            case "cpu MHz": cpu.mhz = Double(parts[1])
+            case "cache size": cpu.cache = parts[1]
+            default: break
+            }
+        }
+        cpu.sockets = max(1, sockets.count)
+        return cpu
+    }
+
+    static func memory() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }),
+              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return "N/A" }
+        return String(format: "%.0f GB", kb / 1_048_576)
+    }
+
+    static func storage() -> String {
+        var s = statvfs()
+        guard statvfs("/", &s) == 0 else { return "N/A" }
+        return String(format: "%.0f GB", Double(s.f_blocks) * Double(s.f_frsize) / 1e9)
+    }
+
+    static func operatingSystem() -> String {
+        guard let text = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PRETTY_NAME=") }) else { return "Linux" }
+        return String(line.dropFirst(12)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+    }
+
+    static func kernel() -> String {
+        var u = utsname()
+        uname(&u)
+        return withUnsafeBytes(of: &u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+}

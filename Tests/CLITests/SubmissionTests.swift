@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+/// A short MLPerf Inference submission for resnet from repro's LoadGen and the paced external null SUT: the tree
+/// has the v6.1 layout and the built-in checker reports exactly the minimum-duration problems (the official
+/// checker, run by hand on such a tree, reports the same three and nothing else).
+@Suite("submission", .serialized)
+struct SubmissionTests {
+    @Test func aShortNullSUTTreeHasOnlyTheDurationProblems() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let r = try cli.run(["run", "mlperf-submission-resnet-null", "--recipes", CLI.packageRoot + "/recipes",
+                             "min_duration_ms=1000", "rate=20000"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let tree = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("  tree = ") }).dropFirst(9)
+        let base = "\(tree)/open/ReproTeam"
+        let fm = FileManager.default
+        #expect(fm.fileExists(atPath: base + "/systems/2xCPU_nullsut.json"))
+        #expect(fm.fileExists(atPath: base + "/src/resnet/README.md"))
+        for scenario in ["SingleStream", "MultiStream", "Offline"] {
+            let dir = base + "/results/2xCPU_nullsut/resnet/\(scenario)"
+            for f in ["measurements.json", "user.conf", "README.md", "performance/run_1/mlperf_log_summary.txt",
+                      "performance/run_1/mlperf_log_detail.txt", "accuracy/accuracy.txt", "accuracy/mlperf_log_accuracy.json"] {
+                #expect(fm.fileExists(atPath: "\(dir)/\(f)"), "\(scenario)/\(f)")
+            }
+            let size = try fm.attributesOfItem(atPath: dir + "/accuracy/mlperf_log_accuracy.json")[.size] as! Int
+            #expect(size <= 10 * 1024)
+            let accuracy = try String(contentsOfFile: dir + "/accuracy/accuracy.txt", encoding: .utf8)
+            #expect(accuracy.hasPrefix("accuracy=0.000%, good=0, total=50000\n\nhash="), "\(accuracy)")
+        }
+        let problems = try String(contentsOfFile: "\(tree)/../problems.txt", encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(problems == ["MultiStream", "Offline", "SingleStream"].map {
+            "open/ReproTeam/results/2xCPU_nullsut/resnet/\($0)/performance/run_1/mlperf_log_detail.txt Test duration less than 600s in user config. expected=600000, found=1000"
+        })
+        #expect(fm.fileExists(atPath: "\(tree)/../submission.tar.gz.sha256"))
+    }
+}
