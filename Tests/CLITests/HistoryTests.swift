@@ -99,3 +99,48 @@ struct HistoryTests {
         #expect(r.stderr.contains("is locked by another process"), "\(r.stderr)")
     }
 }
+
+extension HistoryTests {
+    /// The report opened in headless Chromium (Debian's, installed by scripts/bootstrap --test): its DOM after
+    /// rendering has the plots, and a screenshot is kept in .build/test-artifacts/report.png.
+    @Test func theReportRendersInChromium() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.recipe("timed", HistoryTests.timed)
+        let delay = cli.root + "/delay"
+        for seconds in ["0.05", "0.05", "0.2"] {
+            try seconds.write(toFile: delay, atomically: true, encoding: .utf8)
+            #expect(try cli.run(["run", "timed", "delay_file=\(delay)"]).status == 0)
+        }
+        let r = try cli.run(["report", "--out", cli.root + "/report.html"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: cli.root + "/report.html", encoding: .utf8)
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("http://") || !html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http://"))
+        #expect(html.contains("class=\"regression\""))
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let browser = try #require(chromium, "Chromium is not installed: scripts/bootstrap --test installs Debian's chromium")
+        func chrome(_ args: [String]) throws -> String {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: browser)
+            p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(cli.root)/chrome"] + args
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return text
+        }
+        let dom = try chrome(["--dump-dom", "file://\(cli.root)/report.html"])
+        #expect(dom.contains("<svg"), "the rendered page has no SVG")
+        #expect(dom.contains("<polyline"))
+        #expect(dom.contains("timed: rate"))
+        let artifacts = CLI.packageRoot + "/.build/test-artifacts"
+        try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(atPath: artifacts + "/report.png")
+        _ = try chrome(["--window-size=1000,1200", "--screenshot=\(artifacts)/report.png", "file://\(cli.root)/report.html"])
+        let size = (try FileManager.default.attributesOfItem(atPath: artifacts + "/report.png")[.size] as? Int) ?? 0
+        #expect(size > 10_000, "the screenshot is \(size) bytes")
+    }
+}

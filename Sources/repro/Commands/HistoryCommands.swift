@@ -169,3 +169,50 @@ struct RegressCommand: ParsableCommand {
         Glibc.exit(1)
     }
 }
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a self-contained HTML report: latest results, latency percentiles, metrics over time.",
+        discussion: """
+            The page has no script and loads nothing from the network: tables and SVG plots only.
+            Examples:
+              repro report                         # report.html
+              repro report --out /var/www/nightly.html --threshold 10%
+            """)
+
+    @Option(help: "The HTML file to write.") var out: String = "report.html"
+    @Option(help: "Changes worse than this are highlighted as regressions.") var threshold: String = "5%"
+    @OptionGroup var location: LocationOptions
+
+    func run() throws {
+        let w = location.workspace
+        let t: Double
+        do { t = try HistoryDatabase.threshold(threshold) } catch { throw fail(error) }
+        let store: HistoryStore
+        do { store = try HistoryDatabase.open(w) } catch { throw fail(error) }
+        let runs = RunStore(directory: w.runsDirectory)
+        // The percentiles of the newest run that has LoadGen performance tests.
+        var percentiles: [ReportPage.Percentiles] = []
+        for id in runs.ids.reversed() {
+            guard let manifest = try? runs.manifest(id), let nodes = manifest.mapValue?["nodes"]?.listValue else { continue }
+            for node in nodes {
+                guard let n = node.mapValue, let entry = n["entry"]?.stringValue, let stored = n["outputs"],
+                      let outputs = OutputPaths.materialize(stored, outDir: w.cache.entryPath(entry) + "/out").mapValue,
+                      outputs["mode"]?.stringValue == "PerformanceOnly",
+                      let logs = outputs["logs"]?.stringValue, let scenario = outputs["scenario"]?.stringValue else { continue }
+                if let p = ReportPage.percentiles(summary: logs + "/mlperf_log_summary.txt", scenario: scenario, node: n["id"]?.stringValue ?? "") {
+                    percentiles.append(p)
+                }
+            }
+            if !percentiles.isEmpty { break }
+        }
+        let order = ["SingleStream", "MultiStream", "Server", "Offline"]
+        percentiles.sort { (order.firstIndex(of: $0.scenario) ?? 9, $0.node) < (order.firstIndex(of: $1.scenario) ?? 9, $1.node) }
+        do {
+            let html = try ReportPage.html(store: store, latestRun: try store.runs().last, percentiles: percentiles, threshold: t)
+            try html.write(toFile: out, atomically: true, encoding: .utf8)
+        } catch { throw fail("error: \(error)") }
+        Output.line("report: \(out)")
+    }
+}
