@@ -1,0 +1,180 @@
+import ArgumentParser
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Recipes
+import Runners
+import Workflow
+
+struct ReproduceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reproduce",
+        abstract: "Run a published result again from its manifest and compare it metric by metric.",
+        discussion: """
+            The manifest holds the exact recipe texts, the requests and their inputs, every node's metrics and the
+            machine. repro runs the same requests with nothing reused from the cache, then prints, metric by
+            metric: published value, reproduced value, difference, tolerance and verdict. Values that must not move
+            (`better: equal`, such as a seeded accuracy) must match exactly; measurements must be within the
+            recipe's tolerance (±10% when it states none); LoadGen VALID/INVALID must agree. A different machine
+            (CPU, CPU count, OpenBLAS build or threads) is named as a likely cause of a mismatch.
+
+            Examples:
+              repro reproduce published/mlperf-digits/manifest.json
+              repro reproduce published/mlperf-digits          # a folder holding manifest.json
+              repro reproduce runs/20261123-081055.782-6f/manifest.json
+            Exit status: 0 when every value reproduced, 1 otherwise, 2 for bad input.
+            """)
+
+    @Argument(help: "A manifest.json, or a folder holding one (a published result).") var source: String
+    @OptionGroup var location: LocationOptions
+
+    func run() throws {
+        var path = source
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw fail("error: \(source) does not exist (expected a manifest.json or a folder with one)")
+        }
+        if isDirectory.boolValue { path += "/manifest.json" }
+        let published: Value
+        do { published = try Manifest.read(path) } catch { throw fail(error) }
+        guard let requestList = published["request"]?["requests"]?.listValue, !requestList.isEmpty else {
+            throw fail("error: \(path) has no requests to run again")
+        }
+        var workspace = location.workspace
+        // The published recipe texts: a local recipe with the same digest is used as it is (with its assets);
+        // any other is written out from the manifest and searched first.
+        let override = NSTemporaryDirectory() + "repro-reproduce-\(getpid())"
+        try? FileManager.default.removeItem(atPath: override)
+        try FileManager.default.createDirectory(atPath: override, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: override) }
+        let registry = try? workspace.registry()
+        for (name, entry) in published["recipes"]?.mapValue ?? [:] {
+            guard let text = entry["text"]?.stringValue, let digest = entry["sha256"]?.stringValue else { continue }
+            if let local = try? registry?.recipe(named: name), local.source.digest == digest { continue }
+            try text.write(toFile: "\(override)/\(name).yaml", atomically: true, encoding: .utf8)
+            Output.error("repro reproduce: \(name): the local recipe differs from the published one (or is missing); using the published text")
+        }
+        workspace.recipeDirectories.insert(override, at: 0)
+        let requests = requestList.map { r in
+            PlanRequest(selection: Selection(parsing: r["selection"]?.stringValue ?? ""),
+                        inputs: (r["inputs"]?.mapValue ?? [:]).mapValues {
+                            ProvidedInput(value: $0, location: nil, baseDirectory: FileSystemPath.currentDirectory)
+                        })
+        }
+        var options = RunOptions()
+        options.noCache = true
+        let session = RunSession(workspace: workspace, options: options, command: CommandLine.arguments)
+        let plan: Plan
+        do { plan = try session.plan(requests) } catch { throw fail(error) }
+        let events: any EventSink = TextOutput.isTerminal(2) ? LiveRenderer() as any EventSink : PlainRenderer()
+        let cancellation = Cancellation()
+        SignalTrap.install(cancellation) { _ in TextOutput.stderr("\nrepro: stopping\n") }
+        let outcome: RunSession.Outcome
+        do { outcome = try session.execute(plan, requests: requests, events: events, cancellation: cancellation) } catch { throw fail(error) }
+        HistoryDatabase.record(outcome.manifest, workspace: workspace)
+        let verdicts = Reproduction.compare(published: published, reproduced: outcome.manifest)
+        Output.line(Reproduction.table(verdicts))
+        let failed = verdicts.filter { !$0.ok }
+        let machine = Reproduction.machineDifferences(published: published, reproduced: outcome.manifest)
+        if !machine.isEmpty {
+            Output.line("machine: " + machine.joined(separator: "; ") + (failed.isEmpty ? "" : " — a likely cause of the differences above"))
+        }
+        if outcome.summary.status != .succeeded { Output.line("repro reproduce: the run did not succeed (\(outcome.summary.status.rawValue)); see \(DisplayPath.of(outcome.summary.manifestPath))") }
+        let ok = failed.isEmpty && outcome.summary.status == .succeeded && !verdicts.isEmpty
+        Output.line(ok ? "reproduced: all \(verdicts.count) values agree" : "NOT reproduced: \(failed.count) of \(verdicts.count) values differ")
+        Glibc.exit(ok ? 0 : 1)
+    }
+}
+
+/// Published against reproduced, value by value.
+enum Reproduction {
+    struct Verdict {
+        let node: String
+        let name: String
+        let published: String
+        let reproduced: String
+        let difference: String
+        let tolerance: String
+        let ok: Bool
+        let note: String
+    }
+
+    static func nodes(_ manifest: Value) -> [String: [String: Value]] {
+        var out: [String: [String: Value]] = [:]
+        for n in manifest["nodes"]?.listValue ?? [] { if let m = n.mapValue, let id = m["id"]?.stringValue { out[id] = m } }
+        return out
+    }
+
+    static func compare(published: Value, reproduced: Value) -> [Verdict] {
+        let now = nodes(reproduced)
+        var out: [Verdict] = []
+        for (id, node) in nodes(published).sorted(by: { $0.key < $1.key }) {
+            let metrics = node["metrics"]?.mapValue ?? [:]
+            let specs = node["metric_specs"]?.mapValue ?? [:]
+            let again = now[id]
+            for (name, value) in metrics.sorted(by: { $0.key < $1.key }) {
+                let spec = specs[name]?.mapValue ?? [:]
+                let better = spec["better"]?.stringValue ?? "equal"
+                let stated = spec["tolerance"]?.doubleValue ?? 0
+                let tolerance = stated > 0 ? stated : (better == "equal" ? 0 : 0.10)
+                let r = again?["metrics"]?[name]
+                if value == .null && (r == nil || r == .null) { continue }  // not measured in this mode, then or now
+                out.append(judge(id, name, value, r, better: better, tolerance: tolerance))
+            }
+            // LoadGen's verdict must agree.
+            if let p = node["outputs"]?["result"]?.stringValue {
+                let r = again?["outputs"]?["result"]?.stringValue ?? "missing"
+                out.append(Verdict(node: id, name: "result", published: p, reproduced: r, difference: p == r ? "" : "differs",
+                                   tolerance: "exact", ok: p == r, note: ""))
+            }
+        }
+        return out
+    }
+
+    static func judge(_ id: String, _ name: String, _ p: Value, _ r: Value?, better: String, tolerance: Double) -> Verdict {
+        let tol = tolerance == 0 ? "exact" : String(format: "±%.0f%%", tolerance * 100)
+        guard let r else { return Verdict(node: id, name: name, published: p.interpolated, reproduced: "missing", difference: "", tolerance: tol, ok: false, note: "") }
+        guard let a = p.doubleValue, let b = r.doubleValue else {
+            return Verdict(node: id, name: name, published: p.interpolated, reproduced: r.interpolated, difference: p == r ? "" : "differs",
+                           tolerance: tol, ok: p == r, note: "")
+        }
+        let change = a == 0 ? (b == 0 ? 0 : Double.infinity) : (b - a) / abs(a)
+        var ok: Bool, note = ""
+        switch better {
+        case "higher": ok = change >= -tolerance; if change > tolerance { note = "better" }
+        case "lower": ok = change <= tolerance; if change < -tolerance { note = "better" }
+        default: ok = tolerance == 0 ? a == b : abs(change) <= tolerance
+        }
+        return Verdict(node: id, name: name, published: HistoryDatabase.number(a), reproduced: HistoryDatabase.number(b),
+                       difference: HistoryDatabase.percent(change.isFinite ? change : nil), tolerance: tol, ok: ok, note: note)
+    }
+
+    static func table(_ verdicts: [Verdict]) -> String {
+        var rows = [["NODE", "METRIC", "PUBLISHED", "REPRODUCED", "DIFFERENCE", "TOLERANCE", "VERDICT"]]
+        for v in verdicts {
+            rows.append([v.node, v.name, v.published, v.reproduced, v.difference, v.tolerance,
+                         v.ok ? (v.note.isEmpty ? "ok" : "ok (\(v.note))") : "FAILED"])
+        }
+        return Output.table(rows)
+    }
+
+    /// What differs between the machines: the host, and the thread counts and OpenBLAS builds the steps report.
+    static func machineDifferences(published: Value, reproduced: Value) -> [String] {
+        var out: [String] = []
+        for key in ["cpu", "cpus", "arch", "os"] {
+            let a = published["host"]?[key]?.interpolated ?? "?", b = reproduced["host"]?[key]?.interpolated ?? "?"
+            if a != b { out.append("\(key) \(a) → \(b)") }
+        }
+        let now = nodes(reproduced)
+        var seen = Set<String>()
+        for (id, node) in nodes(published) {
+            guard let env = node["outputs"]?["environment"]?.mapValue, let env2 = now[id]?["outputs"]?["environment"]?.mapValue else { continue }
+            for key in ["threads", "blas_threads", "blas_core", "blas_config", "workers"] {
+                guard let a = env[key]?.interpolated, let b = env2[key]?.interpolated, a != b, seen.insert(key).inserted else { continue }
+                out.append("\(key) \(a) → \(b)")
+            }
+        }
+        return out
+    }
+}
