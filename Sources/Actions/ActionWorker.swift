@@ -13,7 +13,7 @@ import Workflow
 public enum ActionWorker {
     /// Every action this worker can run.
     public static var implementations: [any Action] {
-        [WriteFileAction(), TableAction(), SubmissionAction(), FetchAction(), GitAction(), ExtractAction(), DetectAction(), PreprocessAction(), ModelAction(),
+        [WriteFileAction(), TableAction(), SubmissionAction(), TrainingSubmissionAction(), FetchAction(), GitAction(), ExtractAction(), DetectAction(), PreprocessAction(), ModelAction(),
          TrainAction(), LoadGenAction(), AccuracyAction(), PowerAction()]
     }
 

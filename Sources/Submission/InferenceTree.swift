@@ -104,7 +104,7 @@ public enum InferenceTree {
             .joined(separator: ",\n") + "\n}\n"
     }
 
-    static func copy(_ from: String, to: String) throws {
+    public static func copy(_ from: String, to: String) throws {
         guard FileManager.default.fileExists(atPath: from) else { throw SubmissionError("\(from) is missing") }
         try? FileManager.default.removeItem(atPath: to)
         try FileManager.default.copyItem(atPath: from, toPath: to)

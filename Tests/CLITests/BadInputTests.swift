@@ -125,6 +125,6 @@ struct BadInputTests {
     @Test func unknownAction() throws {
         try expectError([("x", "summary: x\nrun:\n  action: wrte-file\n  with: {path: a, text: b}\n")], ["run", "x"],
                         "recipes/x.yaml:3:11: error: no built-in action 'wrte-file'; did you mean 'write-file'? "
-                            + "(actions: accuracy, detect, extract, fetch, git, loadgen, model, power, preprocess, submission, table, train, write-file)")
+                            + "(actions: accuracy, detect, extract, fetch, git, loadgen, model, power, preprocess, submission, table, train, training-submission, write-file)")
     }
 }

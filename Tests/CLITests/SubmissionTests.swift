@@ -34,4 +34,32 @@ struct SubmissionTests {
         })
         #expect(fm.fileExists(atPath: "\(tree)/../submission.tar.gz.sha256"))
     }
+
+    @Test func theTrainingTreeHoldsEveryRunsLogAndTheyPassTheMLPerfChecker() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let r = try cli.run(["run", "mlperf-training-submission-digits", "--recipes", CLI.packageRoot + "/recipes", "runs=3"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let tree = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("  tree = ") }).dropFirst(9)
+        let system = "\(ProcessInfo.processInfo.activeProcessorCount)xCPU_repro_kernels"
+        let results = "\(tree)/open/repro/results/\(system)/resnet"
+        let files = try FileManager.default.contentsOfDirectory(atPath: results).sorted()
+        #expect(files == ["result_0.txt", "result_1.txt", "result_2.txt"])
+        #expect(FileManager.default.fileExists(atPath: "\(tree)/open/repro/benchmarks/resnet/implementations/repro/README.md"))
+        let problems = try String(contentsOfFile: "\(tree)/../problems.txt", encoding: .utf8)
+        #expect(problems == "open/repro/results/\(system)/resnet has 3 result files, resnet needs 5\n")
+        for f in files {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["python3", "-m", "mlperf_logging.compliance_checker", "--usage", "training", "--ruleset", "4.0.0",
+                           "--config", "training_4.0.0/common.yaml", "\(results)/\(f)"]
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = out
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0, "\(f): \(text)")
+        }
+    }
 }

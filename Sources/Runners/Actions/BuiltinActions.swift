@@ -4,7 +4,7 @@ import Workflow
 public enum BuiltinActions {
     /// Every action: the light ones with their implementation, the others as specs (run by `repro-step`).
     public static var all: [any ActionSpec] {
-        [WriteFileAction(), TableAction(), SubmissionAction(), FetchSpec(), GitSpec(), ExtractSpec(), DetectSpec(), PreprocessSpec(), ModelSpec(), TrainSpec(),
+        [WriteFileAction(), TableAction(), SubmissionAction(), TrainingSubmissionAction(), FetchSpec(), GitSpec(), ExtractSpec(), DetectSpec(), PreprocessSpec(), ModelSpec(), TrainSpec(),
          LoadGenSpec(), AccuracySpec(), PowerSpec()]
     }
 
