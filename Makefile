@@ -3,7 +3,7 @@ SWIFT        ?= swift
 RELEASE_FLAGS = -c release --static-swift-stdlib
 REPRO_RELEASE = .build/release/repro
 
-.PHONY: bootstrap bootstrap-test build build-debug demo test bench format-lint clean
+.PHONY: bootstrap bootstrap-test build build-debug demo test bench conformance format-lint clean
 
 bootstrap:
 	@scripts/bootstrap
@@ -36,3 +36,12 @@ format-lint:
 
 clean:
 	rm -rf .build
+
+# The official MLCommons inference checker on a resnet null-SUT tree made by repro:
+#   make conformance MLPERF_INFERENCE_SRC=~/src/inference                       # 600 s per scenario (~35 min)
+#   make conformance MLPERF_INFERENCE_SRC=... CONFORMANCE_DURATION_MS=10000     # short: only the duration errors
+CONFORMANCE_DURATION_MS ?= 600000
+conformance: build
+	@test -n "$(MLPERF_INFERENCE_SRC)" || { echo "make conformance: set MLPERF_INFERENCE_SRC to an mlcommons/inference checkout"; exit 2; }
+	$(REPRO_RELEASE) submit mlperf-submission-resnet-null min_duration_ms=$(CONFORMANCE_DURATION_MS) --out conformance \
+	  --official-checker $(MLPERF_INFERENCE_SRC)
