@@ -75,7 +75,10 @@ struct InterruptionTests {
         for (n, t) in InterruptionTests.recipes { try cli.recipe(n, t) }
         let go = cli.root + "/go"
         let (p, out, err) = try cli.start(["run", "all", "go=\(go)"])
-        waitFor("the gate to start") { FileManager.default.fileExists(atPath: go + ".pid") }
+        // The quick steps run beside the gate: wait until they are cached too, so what Ctrl-C stops is the gate.
+        waitFor("the gate to start and the quick steps to finish") {
+            FileManager.default.fileExists(atPath: go + ".pid") && cli.entries().count == 3
+        }
         kill(p.processIdentifier, SIGINT)
         let r = try CLI.wait(p, out, err, timeout: 30)
         #expect(r.status == 130)

@@ -63,10 +63,10 @@ struct GitTests {
         let root = try temporaryFolder("git")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let (url, first, second) = try makeRepository(root)
-        let a = try GitCheckout.cloneOrUpdate(url: url, revision: "v1", path: root + "/work")
+        let a = try GitCheckout.cloneOrUpdate(url: url, revision: "v1", path: root + "/checkout")
         #expect(a.commit == first)
-        let b = try GitCheckout.cloneOrUpdate(url: url, revision: "main", path: root + "/work")
+        let b = try GitCheckout.cloneOrUpdate(url: url, revision: "main", path: root + "/checkout")
         #expect(b.commit == second)
-        #expect(try String(contentsOfFile: root + "/work/file.txt", encoding: .utf8) == "two\n")
+        #expect(try String(contentsOfFile: root + "/checkout/file.txt", encoding: .utf8) == "two\n")
     }
 }

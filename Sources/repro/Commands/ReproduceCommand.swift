@@ -65,14 +65,7 @@ struct ReproduceCommand: ParsableCommand {
         var options = RunOptions()
         options.noCache = true
         let session = RunSession(workspace: workspace, options: options, command: CommandLine.arguments)
-        let plan: Plan
-        do { plan = try session.plan(requests) } catch { throw fail(error) }
-        let events: any EventSink = TextOutput.isTerminal(2) ? LiveRenderer() as any EventSink : PlainRenderer()
-        let cancellation = Cancellation()
-        SignalTrap.install(cancellation) { _ in TextOutput.stderr("\nrepro: stopping\n") }
-        let outcome: RunSession.Outcome
-        do { outcome = try session.execute(plan, requests: requests, events: events, cancellation: cancellation) } catch { throw fail(error) }
-        HistoryDatabase.record(outcome.manifest, workspace: workspace)
+        let outcome = try planAndRun(session, requests, workspace: workspace)
         let verdicts = Reproduction.compare(published: published, reproduced: outcome.manifest)
         Output.line(Reproduction.table(verdicts))
         let failed = verdicts.filter { !$0.ok }

@@ -63,20 +63,7 @@ struct RunCommand: ParsableCommand {
         do { provided = try InputArguments.parse(inputs) } catch { throw fail(error) }
         let requests = [PlanRequest(selection: Selection(parsing: selection), inputs: provided)]
         let session = RunSession(workspace: workspace, options: options, command: CommandLine.arguments)
-        let plan: Plan
-        do { plan = try session.plan(requests) } catch { throw fail(error) }
-
-        let events: any EventSink =
-            json ? JSONRenderer() : (TextOutput.isTerminal(2) ? LiveRenderer() as any EventSink : PlainRenderer())
-        let cancellation = Cancellation()
-        SignalTrap.install(cancellation) { _ in
-            if !json { TextOutput.stderr("\nrepro: stopping (press Ctrl-C again to quit at once)\n") }
-        }
-        let outcome: RunSession.Outcome
-        do { outcome = try session.execute(plan, requests: requests, events: events, cancellation: cancellation) } catch {
-            throw fail(error)
-        }
-        HistoryDatabase.record(outcome.manifest, workspace: workspace)
+        let outcome = try planAndRun(session, requests, workspace: workspace, json: json)
         if !json { RunReport.print(outcome) }
         // Exit here rather than unwinding: freeing a large plan and its results costs more than the run itself
         // when everything was cached.

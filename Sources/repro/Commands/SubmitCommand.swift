@@ -84,14 +84,7 @@ struct SubmitCommand: ParsableCommand {
         options.reuseMeasured = reuseMeasured
         let requests = selections.map { PlanRequest(selection: Selection(parsing: $0), inputs: provided) }
         let session = RunSession(workspace: workspace, options: options, command: CommandLine.arguments)
-        let plan: Plan
-        do { plan = try session.plan(requests) } catch { throw fail(error) }
-        let events: any EventSink = TextOutput.isTerminal(2) ? LiveRenderer() as any EventSink : PlainRenderer()
-        let cancellation = Cancellation()
-        SignalTrap.install(cancellation) { _ in TextOutput.stderr("\nrepro: stopping (press Ctrl-C again to quit at once)\n") }
-        let outcome: RunSession.Outcome
-        do { outcome = try session.execute(plan, requests: requests, events: events, cancellation: cancellation) } catch { throw fail(error) }
-        HistoryDatabase.record(outcome.manifest, workspace: workspace)
+        let outcome = try planAndRun(session, requests, workspace: workspace)
         guard outcome.summary.status == .succeeded else {
             RunReport.print(outcome)
             Output.error("repro submit: the run did not finish; run the same command again to resume (finished steps are cached)")
