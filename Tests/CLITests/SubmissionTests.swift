@@ -62,4 +62,18 @@ struct SubmissionTests {
             #expect(p.terminationStatus == 0, "\(f): \(text)")
         }
     }
+
+    @Test func aMatrixValueThatNamesNothingIsAClearError() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let recipes = ["--recipes", CLI.packageRoot + "/recipes"]
+        let badVariation = try cli.run(["submit", "mlperf-submission-digits", "--matrix", "model=mlp,resnet50"] + recipes)
+        #expect(badVariation.status == 2)
+        #expect(badVariation.stderr.contains("'resnet50' is not a variation of group 'model' of mlperf-submission-digits (its variations: mlp, resnet8)"),
+                "\(badVariation.stderr)")
+        let badAxis = try cli.run(["submit", "mlperf-submission-digits", "--matrix", "gpu=a100"] + recipes)
+        #expect(badAxis.status == 2)
+        #expect(badAxis.stderr.contains("the matrix axis 'gpu' names no input or variation group of mlperf-submission-digits"), "\(badAxis.stderr)")
+        #expect(cli.entries().isEmpty)
+    }
 }

@@ -52,6 +52,7 @@ struct LoadGenAction: Implementation {
             outputs["metric"] = .string(p.metric.name)
             outputs["value"] = .double(p.metric.value)
             outputs["query_count"] = .int(p.queryCount)
+            if scenario == .server { outputs["scheduled_samples_per_second"] = .double(p.scheduledSamplesPerSecond) }
             // Both figures for every scenario, so each can be tracked over time.
             let span = scenario == .offline ? p.maxLatency : (scenario == .server ? p.finalQueryAllSamplesDoneTime : p.finalQueryIssuedTime)
             outputs["samples_per_second"] = scenario == .offline || scenario == .server
