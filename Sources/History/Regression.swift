@@ -6,6 +6,8 @@ public struct MetricChange: Sendable {
     public let name: String
     public let unit: String?
     public let better: String
+    /// The recipe's tolerance: for `equal` metrics, how far they may move (0: not at all).
+    public let tolerance: Double
     public let baseline: Double?
     public let current: Double?
     public let baselineRun: String?
@@ -15,13 +17,14 @@ public struct MetricChange: Sendable {
         return (c - b) / abs(b)
     }
 
-    /// Worse than the threshold in the metric's bad direction (for `equal` metrics: any difference beyond it).
+    /// Worse than the threshold in the metric's bad direction; an `equal` metric (a seeded value) regressed when it
+    /// moved more than its own tolerance, whatever the threshold.
     public func regressed(threshold: Double) -> Bool {
         guard let b = baseline, let c = current else { return false }
         switch better {
         case "higher": return (change ?? 0) < -threshold
         case "lower": return (change ?? 0) > threshold
-        default: return b == 0 ? c != 0 : abs(c - b) / abs(b) > threshold
+        default: return b == 0 ? c != 0 : abs(c - b) / abs(b) > tolerance
         }
     }
 
@@ -68,7 +71,7 @@ public enum Regression {
                 }
             case .run(let id): base = all.first { $0.run == id && $0.node == p.node && $0.name == p.name }
             }
-            out.append(MetricChange(node: p.node, name: p.name, unit: p.unit, better: p.better, baseline: base?.value,
+            out.append(MetricChange(node: p.node, name: p.name, unit: p.unit, better: p.better, tolerance: p.tolerance, baseline: base?.value,
                                     current: p.value, baselineRun: base?.run))
         }
         return out
