@@ -18,6 +18,8 @@ public final class HistoryStore {
         self.path = path
         var config = Configuration()
         config.busyMode = .timeout(5)
+        // Write-ahead logging: a reader (repro report) never blocks a run that records, and commits are cheap.
+        config.journalMode = .wal
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             queue = try DatabaseQueue(path: path, configuration: config)

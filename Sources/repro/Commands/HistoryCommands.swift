@@ -16,6 +16,9 @@ enum HistoryDatabase {
 
     /// After a run: its metrics go into the history. A failure here is a warning; the manifest keeps everything.
     static func record(_ manifest: Value, workspace: Workspace) {
+        // A run without metrics leaves the database alone (and costs nothing).
+        let hasMetrics = manifest["nodes"]?.listValue?.contains { !($0["metrics"]?.mapValue?.isEmpty ?? true) } ?? false
+        guard hasMetrics else { return }
         do { try open(workspace).record(manifest: manifest) } catch {
             Output.error("repro: warning: the run's metrics were not added to the history: \(error) (the run's manifest has them)")
         }
