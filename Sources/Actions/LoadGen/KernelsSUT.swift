@@ -38,7 +38,7 @@ final class KernelsSUT: SystemUnderTest, QuerySampleLibrary, @unchecked Sendable
         self.workers = max(1, workers)
         name = "repro-kernels-\(classifier.architecture.rawValue)"
         for i in 0..<self.workers {
-            let t = Thread { [unowned self] in self.work() }
+            let t = Thread { self.work() }  // strong: the thread ends when stopped, then lets go
             t.name = "repro-sut-\(i)"
             threads.append(t)
             t.start()

@@ -63,7 +63,7 @@ public final class PowerSampler: @unchecked Sendable {
     public func start() {
         running.store(true, ordering: .releasing)
         _ = reader.read()  // an energy counter's first read sets its baseline
-        let t = Thread { [unowned self] in
+        let t = Thread {  // strong: the loop ends once stopped
             while self.running.load(ordering: .acquiring) {
                 Thread.sleep(forTimeInterval: self.interval)
                 if let w = self.reader.read() {

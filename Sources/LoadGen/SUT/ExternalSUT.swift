@@ -67,7 +67,7 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
         try? errors.close()
         input = stdinPipe.fileHandleForWriting.fileDescriptor
         let output = stdoutPipe.fileHandleForReading.fileDescriptor
-        let thread = Thread { [unowned self] in self.readLoop(output) }
+        let thread = Thread { self.readLoop(output) }  // strong: it ends at end of output, when the SUT exits
         thread.name = "repro-external-sut"
         reader = thread
         thread.start()

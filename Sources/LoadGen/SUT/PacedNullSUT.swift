@@ -23,7 +23,7 @@ public final class PacedNullSUT: SystemUnderTest, QuerySampleLibrary, @unchecked
         self.totalSampleCount = totalSampleCount
         self.performanceSampleCount = performanceSampleCount
         period = UInt64(1e9 / max(samplesPerSecond, 1e-3))
-        let thread = Thread { [unowned self] in self.work() }
+        let thread = Thread { self.work() }  // strong: the thread ends when stopped, then lets go
         thread.name = "repro-null-sut"
         worker = thread
         thread.start()
