@@ -76,4 +76,19 @@ struct SubmissionTests {
         #expect(badAxis.stderr.contains("the matrix axis 'gpu' names no input or variation group of mlperf-submission-digits"), "\(badAxis.stderr)")
         #expect(cli.entries().isEmpty)
     }
+
+    @Test func aMatrixOfVariationsAndScenariosMakesOneTreePerVariation() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let r = try cli.run(["submit", "mlperf-submission-digits", "--recipes", CLI.packageRoot + "/recipes", "min_duration_ms=300",
+                             "--matrix", "model=mlp,resnet8", "--matrix", "scenario=Offline", "--out", cli.root + "/out"])
+        #expect(r.status == 1, "the checker lists the short runs and the data set: \(r.stdout)\(r.stderr)")
+        for i in [1, 2] {
+            let results = cli.root + "/out/\(i)/submission/open/repro/results"
+            let system = try #require(try FileManager.default.contentsOfDirectory(atPath: results).first)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: "\(results)/\(system)/resnet") == ["Offline"])
+            #expect(FileManager.default.fileExists(atPath: cli.root + "/out/\(i)/submission.tar.gz.sha256"))
+        }
+        #expect(r.stdout.contains("built-in checker: 2 problems:"), "\(r.stdout)")
+    }
 }
