@@ -129,6 +129,7 @@ struct TrainingTests {
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", "-m", "mlperf_logging.compliance_checker", "--usage", "training", "--ruleset", "4.0.0",
                        "--config", "training_4.0.0/common.yaml", run.log]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)  // the checker writes compliance_checker.log here
         let out = Pipe()
         p.standardOutput = out
         p.standardError = out
