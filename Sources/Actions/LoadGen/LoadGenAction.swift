@@ -29,8 +29,11 @@ struct LoadGenAction: Implementation {
 
         let sampler = try LoadGenAction.powerSampler(context, mode: mode)
         sampler.sampler?.start()
+        let report = context.progress
         let outcome = try LoadGen.run(settings: settings, sut: setup.sut, qsl: setup.qsl, outputDirectory: out,
-                                      trace: try context.bool("trace", default: true))
+                                      trace: try context.bool("trace", default: true)) { completed, issued in
+            report(StepProgress(done: Double(completed), total: Double(issued), unit: "samples", detail: scenario.rawValue))
+        }
         let exitStatus = setup.finish()
 
         var outputs: [String: Value] = [

@@ -33,6 +33,8 @@ struct Issuer {
     let settings: EffectiveSettings
     let queries: GeneratedQueries
     let accuracy: Bool
+    /// Called about twice a second with the samples completed and the samples issued so far.
+    var progress: ((_ completed: Int, _ issued: Int) -> Void)?
 
     /// Runs the queries; `firstID` numbers the samples (sequence ids continue across sets in accuracy mode).
     func run(sut: any SystemUnderTest, firstID: UInt64, keepResponses: Bool) -> (IssueResult, ResponseSink) {
@@ -52,6 +54,7 @@ struct Issuer {
         var timedOut = false
         let targetDuration = s.targetDurationMs * 1_000_000
         let waitsForQueries = s.scenario != .server
+        var nextReport: UInt64 = 0
 
         for q in 0..<queries.count {
             // Wait as the scenario says: for the previous query (single/multi stream), or for the scheduled time.
@@ -91,6 +94,10 @@ struct Issuer {
             if waitsForQueries { sink.expect(end - first) }
             sut.issueQuery(samples, sink: sink)
             queriesIssued += 1
+            if let progress, now >= nextReport {
+                nextReport = now + 500_000_000
+                progress(sink.completed.load(ordering: .relaxed), queries.queryStart[queriesIssued])
+            }
             if accuracy { continue }
             let duration = now
             if s.scenario == .server {
@@ -124,7 +131,8 @@ struct Issuer {
                           + "TestSettings so they are more accurate.")
         }
         let samplesIssued = queriesIssued == 0 ? 0 : queries.queryStart[queriesIssued]
-        if !timedOut && !sink.waitForAll(samplesIssued, stall: timeout) {
+        let report = progress.map { p in { (done: Int) in p(done, samplesIssued) } }
+        if !timedOut && !sink.waitForAll(samplesIssued, stall: timeout, progress: report) {
             timedOut = true
             let missing = samplesIssued - sink.completed.load(ordering: .acquiring)
             errors.append(sink.failureReason

@@ -95,10 +95,11 @@ public final class ResponseSink: @unchecked Sendable {
     }
 
     /// Waits until `total` samples are done; false when no sample completes for `stall` ns (0: wait forever).
-    func waitForAll(_ total: Int, stall: UInt64) -> Bool {
+    func waitForAll(_ total: Int, stall: UInt64, progress: ((Int) -> Void)? = nil) -> Bool {
         var pause: UInt32 = 10
         var last = completed.load(ordering: .acquiring)
         var progressAt = monotonicNanoseconds()
+        var reportAt = progressAt + 500_000_000
         while last < total {
             if failed.load(ordering: .acquiring) { return false }
             let now = monotonicNanoseconds()
@@ -106,6 +107,10 @@ public final class ResponseSink: @unchecked Sendable {
             usleep(pause)
             pause = min(pause * 2, 5_000)
             let done = completed.load(ordering: .acquiring)
+            if let progress, now >= reportAt {
+                reportAt = now + 500_000_000
+                progress(done)
+            }
             if done != last {
                 last = done
                 progressAt = monotonicNanoseconds()

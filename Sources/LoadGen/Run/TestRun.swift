@@ -29,7 +29,8 @@ public enum LoadGen {
     public static let versionString = "\(referenceVersion) @ repro"
 
     public static func run(settings requested: TestSettings, sut: any SystemUnderTest, qsl: any QuerySampleLibrary,
-                           outputDirectory: String, trace: Bool = true) throws(LoadGenError) -> TestOutcome
+                           outputDirectory: String, trace: Bool = true,
+                           progress: ((_ completed: Int, _ issued: Int) -> Void)? = nil) throws(LoadGenError) -> TestOutcome
     {
         do { try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true) } catch {
             throw .io("cannot create \(outputDirectory): \(error.localizedDescription)")
@@ -50,10 +51,10 @@ public enum LoadGen {
         var window: ClosedRange<Double>?
         let mode = settings.mode
         if mode == .accuracyOnly || mode == .submissionRun {
-            errors += try runAccuracy(settings, sut, qsl, detail, accuracyLog, traceLog, seq: &seq)
+            errors += try runAccuracy(settings, sut, qsl, detail, accuracyLog, traceLog, seq: &seq, progress: progress)
         }
         if mode == .performanceOnly || mode == .submissionRun {
-            let (summary, w, problems) = try runPerformance(settings, sut, qsl, detail, traceLog, seq: &seq)
+            let (summary, w, problems) = try runPerformance(settings, sut, qsl, detail, traceLog, seq: &seq, progress: progress)
             performance = summary
             window = w
             errors += problems
@@ -112,7 +113,8 @@ public enum LoadGen {
     }
 
     static func runPerformance(_ s: EffectiveSettings, _ sut: any SystemUnderTest, _ qsl: any QuerySampleLibrary,
-                               _ d: DetailLog, _ trace: TraceLog, seq: inout UInt64) throws(LoadGenError)
+                               _ d: DetailLog, _ trace: TraceLog, seq: inout UInt64,
+                               progress: ((Int, Int) -> Void)?) throws(LoadGenError)
         -> (PerformanceSummary, ClosedRange<Double>, [String])
     {
         d.log("generic_message", .string("Starting performance mode"), line: 848)
@@ -122,7 +124,8 @@ public enum LoadGen {
         defer { qsl.unloadSamples(set.samples) }
         let queries = QueryGenerator.generate(settings: s, set: set, accuracy: false)
         logGenerated(d, set, queries)
-        let (result, _) = Issuer(settings: s, queries: queries, accuracy: false).run(sut: sut, firstID: seq, keepResponses: false)
+        let (result, _) = Issuer(settings: s, queries: queries, accuracy: false, progress: progress)
+            .run(sut: sut, firstID: seq, keepResponses: false)
         seq += UInt64(queries.sampleIndices.count)
         logIssueErrors(d, result)
         d.log("logger_swap_request_slots_retry_count", .int(0), file: "logging.cc", line: 902)
@@ -134,7 +137,8 @@ public enum LoadGen {
     }
 
     static func runAccuracy(_ s: EffectiveSettings, _ sut: any SystemUnderTest, _ qsl: any QuerySampleLibrary,
-                            _ d: DetailLog, _ log: AccuracyLog, _ trace: TraceLog, seq: inout UInt64) throws(LoadGenError)
+                            _ d: DetailLog, _ log: AccuracyLog, _ trace: TraceLog, seq: inout UInt64,
+                            progress: ((Int, Int) -> Void)?) throws(LoadGenError)
         -> [String]
     {
         d.log("generic_message", .string("Starting accuracy mode"), line: 1101)
@@ -144,7 +148,10 @@ public enum LoadGen {
             try load(qsl, set)
             let queries = QueryGenerator.generate(settings: s, set: set, accuracy: true)
             logGenerated(d, set, queries)
-            let (result, sink) = Issuer(settings: s, queries: queries, accuracy: true).run(sut: sut, firstID: seq, keepResponses: true)
+            let done = Int(seq)
+            let (result, sink) = Issuer(settings: s, queries: queries, accuracy: true,
+                                        progress: progress.map { p in { c, i in p(done + c, done + i) } })
+                .run(sut: sut, firstID: seq, keepResponses: true)
             logIssueErrors(d, result)
             _ = logPower(d, result)
             let responses = sink.data.withLock { $0 }
