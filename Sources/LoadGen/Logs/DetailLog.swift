@@ -35,8 +35,6 @@ final class DetailLog {
                      + "\"is_warning\": \(warning), \"file\": \"\(file)\", \"line_no\": \(line), \"pid\": \(pid), \"tid\": \(pid)}}")
     }
 
-    func error(_ key: String, _ message: String) { log(key, .string(message), error: true) }
-
     static func render(_ v: Value) -> String {
         switch v {
         case .string(let s): return quote(s)
@@ -73,13 +71,7 @@ final class DetailLog {
 /// Number formatting as LoadGen's C++ streams print it.
 enum LoadGenFormat {
     /// `std::ostream << double` (6 significant digits, shortest of fixed and scientific).
-    static func number(_ d: Double) -> String {
-        if d == d.rounded() && abs(d) < 1e15 && abs(d) >= 1e-4 || d == 0 {
-            let g = String(format: "%g", d)
-            return g
-        }
-        return String(format: "%g", d)
-    }
+    static func number(_ d: Double) -> String { String(format: "%g", d) }
 
     /// LoadGen's `DoubleToString(value, precision)`: fixed with that many decimals.
     static func fixed(_ d: Double, _ precision: Int = 2) -> String { String(format: "%.\(precision)f", d) }
