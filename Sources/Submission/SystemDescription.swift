@@ -31,7 +31,15 @@ public enum SystemDescription {
         "framework", "operating_system", "other_software_stack",
     ]
 
-    public static func fromMachine(division: String, submitter: String, systemName: String, framework: String,
+    /// What the run already knows of the machine (repro's host description).
+    public struct Host: Sendable {
+        public var cpu: String, cpus: Int, memoryGiB: Double, os: String, kernel: String
+        public init(cpu: String, cpus: Int, memoryGiB: Double, os: String, kernel: String) {
+            (self.cpu, self.cpus, self.memoryGiB, self.os, self.kernel) = (cpu, cpus, memoryGiB, os, kernel)
+        }
+    }
+
+    public static func fromMachine(_ host: Host, division: String, submitter: String, systemName: String, framework: String,
                                    overrides: [String: String] = [:]) -> [String: String]
     {
         var d: [String: String] = [:]
@@ -43,13 +51,13 @@ public enum SystemDescription {
         d["system_type_detail"] = "N/A"
         d["number_of_nodes"] = "1"
         let cpu = cpuInfo()
-        d["host_processor_model_name"] = cpu.model
+        d["host_processor_model_name"] = host.cpu
         d["host_processors_per_node"] = "\(cpu.sockets)"
-        d["host_processor_core_count"] = "\(cpu.cores)"
+        d["host_processor_core_count"] = "\(host.cpus)"
         d["host_processor_frequency"] = cpu.mhz.map { String(format: "%.0f MHz", $0) } ?? "N/A"
         d["host_processor_caches"] = cpu.cache ?? "N/A"
         d["host_processor_interconnect"] = "N/A"
-        d["host_memory_capacity"] = memory()
+        d["host_memory_capacity"] = String(format: "%.0f GB", host.memoryGiB)
         d["host_memory_configuration"] = "N/A"
         d["host_storage_capacity"] = storage()
         d["host_storage_type"] = "N/A"
@@ -64,8 +72,8 @@ public enum SystemDescription {
         }
         d["cooling"] = "N/A"
         d["framework"] = framework
-        d["operating_system"] = operatingSystem()
-        d["other_software_stack"] = "Linux \(kernel())"
+        d["operating_system"] = host.os
+        d["other_software_stack"] = "Linux \(host.kernel)"
         for (k, v) in overrides { d[k] = v }
         return d
     }
@@ -96,18 +104,17 @@ public enum SystemDescription {
         return out + "\""
     }
 
-    struct CPU { var model = "unknown"; var sockets = 1; var cores = 1; var mhz: Double?; var cache: String? }
+    /// What the host description leaves out: sockets, clock and cache.
+    struct CPU { var sockets = 1; var mhz: Double?; var cache: String? }
 
     static func cpuInfo() -> CPU {
         var cpu = CPU()
-        cpu.cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return cpu }
         var sockets = Set<String>()
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { continue }
             switch parts[0] {
-            case "model name": cpu.model = parts[1]
             case "physical id": sockets.insert(parts[1])
             case "cpu MHz": cpu.mhz = Double(parts[1])
             case "cache size": cpu.cache = parts[1]
@@ -118,28 +125,9 @@ public enum SystemDescription {
         return cpu
     }
 
-    static func memory() -> String {
-        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemTotal:") }),
-              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return "N/A" }
-        return String(format: "%.0f GB", kb / 1_048_576)
-    }
-
     static func storage() -> String {
         var s = statvfs()
         guard statvfs("/", &s) == 0 else { return "N/A" }
         return String(format: "%.0f GB", Double(s.f_blocks) * Double(s.f_frsize) / 1e9)
-    }
-
-    static func operatingSystem() -> String {
-        guard let text = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PRETTY_NAME=") }) else { return "Linux" }
-        return String(line.dropFirst(12)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-    }
-
-    static func kernel() -> String {
-        var u = utsname()
-        uname(&u)
-        return withUnsafeBytes(of: &u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
 }

@@ -168,6 +168,11 @@ struct LoadGenAction: Implementation {
         var path = try context.optionalString("labels")
         if path == nil, let data = try context.optionalString("data") { path = data + "/val-labels.rpt" }
         guard let path, path != "none" else { return nil }
+        return try readLabels(path)
+    }
+
+    /// An int32 labels tensor (a preprocess step's `val-labels.rpt`), indexed by QSL index.
+    static func readLabels(_ path: String) throws -> [Int32] {
         let t = try MappedTensor(path: path)
         try t.expect(.int32, rank: 1)
         return Array(UnsafeBufferPointer(start: t.ints, count: t.count))
@@ -183,11 +188,7 @@ struct AccuracyAction: Implementation {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: log, isDirectory: &isDirectory), isDirectory.boolValue { log += "/mlperf_log_accuracy.json" }
         var labels: [Int32]?
-        if let path = try context.optionalString("labels"), path != "none" {
-            let t = try MappedTensor(path: path)
-            try t.expect(.int32, rank: 1)
-            labels = Array(UnsafeBufferPointer(start: t.ints, count: t.count))
-        }
+        if let path = try context.optionalString("labels"), path != "none" { labels = try LoadGenAction.readLabels(path) }
         let result = try AccuracyScript.evaluate(accuracyLog: log, labels: labels)
         let hash = try Digests.file(log).sha256
         try FileOps.write(result.line + "\nhash=\(hash)\n", to: context.outDir + "/accuracy.txt")

@@ -23,8 +23,6 @@ final class AccuracyLog {
 
     func write(to path: String) throws(LoadGenError) {
         let body = lines.isEmpty ? "[\n]\n" : "[\n" + lines.joined(separator: ",\n") + "\n]\n"
-        do { try body.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw .io("cannot write \(path): \(error.localizedDescription)")
-        }
+        try LoadGen.write(body, to: path)
     }
 }

@@ -62,9 +62,7 @@ final class DetailLog {
     }
 
     func write(to path: String) throws(LoadGenError) {
-        do { try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw .io("cannot write \(path): \(error.localizedDescription)")
-        }
+        try LoadGen.write(lines.joined(separator: "\n") + "\n", to: path)
     }
 }
 

@@ -29,8 +29,6 @@ final class TraceLog {
 
     func write(to path: String) throws(LoadGenError) {
         let body = "{\"traceEvents\":[\n" + events.joined(separator: ",\n") + "\n]}\n"
-        do { try body.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw .io("cannot write \(path): \(error.localizedDescription)")
-        }
+        try LoadGen.write(body, to: path)
     }
 }

@@ -49,7 +49,7 @@ public struct SubmissionAction: Action {
             results.append(InferenceResult(benchmark: perf.benchmark, scenario: perf.scenario, performance: dir, accuracy: acc.dir,
                                            readme: readme, measurements: measurements))
         }
-        let description = SystemDescription.fromMachine(division: division, submitter: submitter, systemName: system,
+        let description = SystemDescription.fromMachine(.current, division: division, submitter: submitter, systemName: system,
                                                         framework: framework, overrides: fields)
         let implementation = try context.optionalString("implementation")
             ?? "repro's LoadGen driving the system under test; see the README of each result for the command.\n"
@@ -58,11 +58,7 @@ public struct SubmissionAction: Action {
         let root = context.outDir + "/submission"
         try InferenceTree.write(submission, to: root)
         let problems = InferenceChecker.check(root: root)
-        try FileOps.write(problems.map { $0 + "\n" }.joined(), to: context.outDir + "/problems.txt")
-        let tarball = context.outDir + "/submission.tar.gz"
-        try SubmissionAction.tar(root, to: tarball)
-        let sha = try Digests.file(tarball).sha256
-        try FileOps.write("\(sha)  submission.tar.gz\n", to: tarball + ".sha256")
+        let (tarball, sha) = try SubmissionAction.pack(root, problems: problems, into: context.outDir)
         context.log.out("submission: \(results.count) results in \(root) (\(layout.rawValue) layout); tarball sha256 \(sha)")
         context.log.out(problems.isEmpty ? "built-in checker: no problems" : "built-in checker: \(problems.count) problems:")
         for p in problems { context.log.out("  " + p) }
@@ -81,6 +77,16 @@ public struct SubmissionAction: Action {
         return RunInfo(dir: dir, benchmark: json["benchmark"] as? String ?? "resnet", scenario: scenario, sut: json["sut_name"] as? String ?? "?")
     }
 
+    /// Writes `problems.txt`, `submission.tar.gz` (of the tree) and its `.sha256` into `outDir`.
+    static func pack(_ root: String, problems: [String], into outDir: String) throws -> (tarball: String, sha256: String) {
+        try FileOps.write(problems.map { $0 + "\n" }.joined(), to: outDir + "/problems.txt")
+        let tarball = outDir + "/submission.tar.gz"
+        try tar(root, to: tarball)
+        let sha = try Digests.file(tarball).sha256
+        try FileOps.write("\(sha)  submission.tar.gz\n", to: tarball + ".sha256")
+        return (tarball, sha)
+    }
+
     /// A gzip'd tar of the tree, by the system's tar (its members relative to the tree's parent).
     static func tar(_ root: String, to path: String) throws {
         let p = Process()
@@ -89,5 +95,15 @@ public struct SubmissionAction: Action {
         try p.run()
         p.waitUntilExit()
         if p.terminationStatus != 0 { throw ActionError.failed("tar exited with status \(p.terminationStatus)") }
+    }
+}
+
+extension SystemDescription.Host {
+    /// The machine as repro's host description (`HostInfo`) has it.
+    static var current: SystemDescription.Host {
+        let h = HostInfo.description
+        return SystemDescription.Host(cpu: h["cpu"]?.stringValue ?? "unknown", cpus: HostInfo.cpus,
+                                      memoryGiB: h["memory_gib"]?.doubleValue ?? 0, os: h["os"]?.stringValue ?? "Linux",
+                                      kernel: h["kernel"]?.stringValue ?? "")
     }
 }

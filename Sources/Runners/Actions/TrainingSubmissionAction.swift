@@ -27,7 +27,7 @@ public struct TrainingSubmissionAction: Action {
         let system = try context.optionalString("system") ?? "\(HostInfo.cpus)xCPU"
         var fields: [String: String] = [:]
         for (k, v) in context.with["system-fields"]?.mapValue ?? [:] { fields[k] = v.interpolated }
-        let description = SystemDescription.fromMachine(division: division, submitter: submitter, systemName: system,
+        let description = SystemDescription.fromMachine(.current, division: division, submitter: submitter, systemName: system,
                                                         framework: "repro \(ReproVersion.current) built-in kernels (OpenBLAS)", overrides: fields)
         let root = context.outDir + "/submission"
         let base = try TrainingTree.write(logs: try context.strings("logs"), benchmark: benchmark, division: division, submitter: submitter,
@@ -36,11 +36,7 @@ public struct TrainingSubmissionAction: Action {
                                           to: root)
         let prefix = root + "/"
         let problems = TrainingTree.check(base: base, benchmark: benchmark, system: system).map { $0.replacingOccurrences(of: prefix, with: "") }
-        try FileOps.write(problems.map { $0 + "\n" }.joined(), to: context.outDir + "/problems.txt")
-        let tarball = context.outDir + "/submission.tar.gz"
-        try SubmissionAction.tar(root, to: tarball)
-        let sha = try Digests.file(tarball).sha256
-        try FileOps.write("\(sha)  submission.tar.gz\n", to: tarball + ".sha256")
+        let (tarball, sha) = try SubmissionAction.pack(root, problems: problems, into: context.outDir)
         context.log.out("training submission: \(base); \(problems.isEmpty ? "no problems" : "\(problems.count) problems")")
         for p in problems { context.log.out("  " + p) }
         return ["tree": .string(root), "problems": .list(problems.map { .string($0) }), "problem_count": .int(problems.count),
