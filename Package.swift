@@ -35,8 +35,10 @@ let package = Package(
             name: "Fetch",
             dependencies: ["CCurl", "CGit2", "CArchive", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"]),
+        // Our own C: the AVX-512 direct convolution (chosen at run time; see Sources/CKernels/direct_conv.c).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(
-            name: "Kernels", dependencies: ["COpenBLAS"],
+            name: "Kernels", dependencies: ["COpenBLAS", "CKernels"],
             // Optimised even in debug builds: the tests train real models, and unoptimised loops are ~50x slower.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(

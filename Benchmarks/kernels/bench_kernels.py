@@ -117,9 +117,13 @@ def main():
     bench("preprocess", args.csv, work + "/d32", 32, 3)
     threads = [1] if args.quick else [1, 2]
 
-    print("conv2d forward, ResNet-8 on 32x32x3 at batch 32, 1 thread (sgemm: a square product of the same work):")
+    print("conv2d forward, ResNet-8 on 32x32x3 at batch 32, 1 thread (sgemm: a square product of the same work;")
+    print("Winograd: the direct convolution's FLOPs over Winograd's time, as inference runs stride-1 3x3 layers):")
     for r in bench("conv-layers", 1):
-        print(f"  {r['layer']:32s} {r['conv_gflops']:6.1f} GFLOP/s   sgemm {r['sgemm_gflops']:6.1f}   ratio {r['conv_gflops'] / r['sgemm_gflops']:.2f}")
+        line = f"  {r['layer']:32s} {r['conv_gflops']:6.1f} GFLOP/s   sgemm {r['sgemm_gflops']:6.1f}   ratio {r['conv_gflops'] / r['sgemm_gflops']:.2f}"
+        if "winograd_gflops" in r:
+            line += f"   Winograd {r['winograd_gflops']:6.1f} effective, ratio {r['winograd_gflops'] / r['sgemm_gflops']:.2f}"
+        print(line)
 
     print("\ninference, repro / onnxruntime images per second (same weights; outputs compared first):")
     for arch, data, shape in [("mlp", "d8", (8, 8, 1)), ("resnet8", "d32", (32, 32, 3))]:

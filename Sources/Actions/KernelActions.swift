@@ -97,7 +97,8 @@ struct TrainAction: Implementation {
                   "samples_per_second": .double(r.samplesPerSecond)])
         }
         let environment: Value = .map(["threads": .int(result.environment.threads), "blas_core": .string(result.environment.blasCore),
-                                       "blas_config": .string(result.environment.blasConfig)])
+                                       "blas_config": .string(result.environment.blasConfig),
+                                       "convolution": .string(result.environment.convolution)])
         var outputs: [String: Value] = [
             "runs": .list(runs), "score_rule": .string(result.scoreRule), "environment": environment,
             "status": .string(result.runs.allSatisfy { $0.status == "success" } ? "success" : "aborted"),

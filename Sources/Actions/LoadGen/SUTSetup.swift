@@ -53,11 +53,12 @@ struct SUTSetup {
         let env = KernelsEnvironment.current
         let environment: Value = .map([
             "sut": .string("kernels"), "architecture": .string(sut.classifier.architecture.rawValue),
-            "workers": .int(workers), "batch": .int(batch), "blas_threads": .int(threads),
-            "blas_core": .string(env.blasCore), "blas_config": .string(env.blasConfig), "host": HostInfo.description,
+            "workers": .int(workers), "batch": .int(batch), "threads": .int(threads),
+            "blas_core": .string(env.blasCore), "blas_config": .string(env.blasConfig),
+            "convolution": .string(env.convolution), "host": HostInfo.description,
         ])
         return SUTSetup(sut: sut, qsl: sut, environment: environment,
-                        environmentLine: "\(workers) worker(s), batch ≤ \(batch), \(threads) OpenBLAS thread(s) each, \(env.blasCore)",
+                        environmentLine: "\(workers) worker(s), batch ≤ \(batch), \(threads) kernel thread(s) each, \(env.convolution), OpenBLAS \(env.blasCore)",
                         shutdown: sut.shutdown, finish: { nil })
     }
 }

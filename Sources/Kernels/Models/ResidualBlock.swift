@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// ResNet's basic block: conv3×3 → BN → ReLU → conv3×3 → BN, plus the shortcut (the input itself, or a 1×1
 /// convolution with a bias where the shape changes, as in the MLPerf Tiny ResNet), then ReLU.
 public final class ResidualBlock: Layer {
@@ -27,8 +29,7 @@ public final class ResidualBlock: Layer {
         let shortcut = projection?.forward(x, training: training) ?? x
         let y = Tensor.reuse(output, main.shape)
         output = y
-        let a = main.data, b = shortcut.data, d = y.data
-        for i in 0..<y.count { d[i] = max(a[i] + b[i], 0) }
+        ck_add_relu(main.data, shortcut.data, y.data, y.count)
         return y
     }
 
@@ -36,19 +37,16 @@ public final class ResidualBlock: Layer {
         // Through the final ReLU: the sum's gradient goes to both branches.
         let y = output!
         let g = Tensor.reuse(gradInput, dy.shape)
-        let gd = g.data, out = y.data, up = dy.data
-        for i in 0..<dy.count { gd[i] = out[i] > 0 ? up[i] : 0 }
+        ck_relu_backward(y.data, dy.data, g.data, dy.count)
         let dMain = conv1.backward(bn1.backward(relu1.backward(conv2.backward(bn2.backward(g)))))
         let dx: Tensor
         if let projection {
             let dShort = projection.backward(g)
             dx = dMain
-            let a = dx.data, b = dShort.data
-            for i in 0..<dx.count { a[i] += b[i] }
+            ck_add(dx.data, dShort.data, dx.count)
         } else {
             dx = dMain
-            let a = dx.data
-            for i in 0..<dx.count { a[i] += gd[i] }
+            ck_add(dx.data, g.data, dx.count)
         }
         gradInput = g
         return dx

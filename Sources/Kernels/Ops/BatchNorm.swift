@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// Batch normalisation over the channels of NHWC (or [N, C]) tensors.
 ///
 /// Training uses the batch's statistics and updates running averages; inference uses the running averages,
@@ -47,72 +49,29 @@ public final class BatchNorm: Layer {
         // Two passes (mean, then variance) for accuracy; sums in Double so the result does not depend on order
         // effects of large batches.
         var mean = [Double](repeating: 0, count: c)
-        for r in 0..<rows {
-            let o = r * c
-            for ch in 0..<c { mean[ch] += Double(src[o + ch]) }
-        }
-        for ch in 0..<c { mean[ch] /= Double(rows) }
         var variance = [Double](repeating: 0, count: c)
-        for r in 0..<rows {
-            let o = r * c
-            for ch in 0..<c {
-                let d = Double(src[o + ch]) - mean[ch]
-                variance[ch] += d * d
-            }
-        }
+        ck_batchnorm_statistics(src, rows, Int32(c), &mean, &variance)
         let xh = Tensor.reuse(xhat, x.shape)
         xhat = xh
         var meanF = [Float](repeating: 0, count: c)
         for ch in 0..<c {
-            variance[ch] /= Double(rows)
             invStd[ch] = Float(1 / (variance[ch] + Double(epsilon)).squareRoot())
             meanF[ch] = Float(mean[ch])
             let unbiased = rows > 1 ? variance[ch] * Double(rows) / Double(rows - 1) : variance[ch]
             runningMean[ch] = (1 - momentum) * runningMean[ch] + momentum * Float(mean[ch])
             runningVar[ch] = (1 - momentum) * runningVar[ch] + momentum * Float(unbiased)
         }
-        let xhd = xh.data
-        for r in 0..<rows {
-            let o = r * c
-            for ch in 0..<c {
-                let v = (src[o + ch] - meanF[ch]) * invStd[ch]
-                xhd[o + ch] = v
-                dst[o + ch] = v * g[ch] + b[ch]
-            }
-        }
+        ck_batchnorm_normalise(src, rows, Int32(c), meanF, invStd, g, b, xh.data, dst)
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
         let c = channels
         let rows = dy.count / c
-        let xh = xhat!.data, g = dy.data
-        var sumDy = [Float](repeating: 0, count: c)
-        var sumDyXhat = [Float](repeating: 0, count: c)
-        for r in 0..<rows {
-            let o = r * c
-            for ch in 0..<c {
-                sumDy[ch] += g[o + ch]
-                sumDyXhat[ch] += g[o + ch] * xh[o + ch]
-            }
-        }
-        let dGamma = gamma.grad.data, dBeta = beta.grad.data, gam = gamma.value.data
-        for ch in 0..<c {
-            dGamma[ch] = sumDyXhat[ch]
-            dBeta[ch] = sumDy[ch]
-        }
         let dx = Tensor.reuse(gradInput, dy.shape)
         gradInput = dx
-        let d = dx.data
-        let m = Float(rows)
-        var k = [Float](repeating: 0, count: c)
-        for ch in 0..<c { k[ch] = gam[ch] * invStd[ch] / m }
-        for r in 0..<rows {
-            let o = r * c
-            for ch in 0..<c {
-                d[o + ch] = k[ch] * (m * g[o + ch] - sumDy[ch] - xh[o + ch] * sumDyXhat[ch])
-            }
-        }
+        ck_batchnorm_backward(dy.data, xhat!.data, rows, Int32(c), gamma.value.data, invStd, gamma.grad.data,
+                              beta.grad.data, dx.data)
         return dx
     }
 

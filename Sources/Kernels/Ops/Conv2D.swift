@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// A 2-D convolution over NHWC images by im2col + GEMM, any stride and padding; a 1×1 stride-1 convolution is
 /// a single GEMM over the pixels (no im2col).
 ///
@@ -39,10 +41,18 @@ public final class Conv2D: Layer {
         let g = geometry
         let dx = Tensor.reuse(gradInput, x.shape)
         gradInput = dx
-        col = g.backward(x.data, n: x.shape[0], h: x.shape[1], w: x.shape[2], dy: dy.data, weight: weight.value.data,
-                         weightGrad: weight.grad.data, biasGrad: bias?.grad.data, dx: dx.data, scratch: col)
+        let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
+        // A stride-1 convolution's dx is itself a convolution of dy: the direct kernel does it where it applies.
+        let inputGradientDone = DirectConv.inputGradient(g, dy: dy.data, n: n, h: h, w: w, weight: weight.value.data,
+                                                         into: dx.data, buffers: &transposedBuffers)
+        col = g.backward(x.data, n: n, h: h, w: w, dy: dy.data, weight: weight.value.data,
+                         weightGrad: weight.grad.data, biasGrad: bias?.grad.data,
+                         dx: inputGradientDone ? nil : dx.data, scratch: col)
         return dx
     }
+
+    /// The transposed weights and the scratch of `DirectConv.inputGradient`, kept between steps.
+    var transposedBuffers: (weights: Tensor?, scratch: Tensor?) = (nil, nil)
 
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
 }
@@ -70,9 +80,31 @@ public struct ConvGeometry: Sendable, Equatable {
         max(1, min(n, ConvGeometry.chunkBytes / max(1, oh * ow * patch * 4)))
     }
 
-    /// y = conv(x) (+ bias). Returns the scratch buffer for reuse.
+    /// y = conv(x) (+ bias) (+ residual), then ReLU if `relu`. Returns the scratch buffer for reuse.
+    ///
+    /// On a CPU with AVX-512 a convolution with a multiple of 16 output channels runs as a direct convolution
+    /// (`DirectConv`), the batch split over the kernels' threads; otherwise im2col + sgemm.
     func forward(_ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, weight: UnsafePointer<Float>,
-                 bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>, scratch: Tensor?) -> Tensor?
+                 bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>? = nil, relu: Bool = false,
+                 into y: UnsafeMutablePointer<Float>, scratch: Tensor?, threads: Int = BLAS.threads) -> Tensor?
+    {
+        if !isPointwise, let done = DirectConv.forward(self, x, n: n, h: h, w: w, weight: weight, bias: bias,
+                                                       residual: residual, relu: relu, into: y, scratch: scratch,
+                                                       threads: threads)
+        {
+            return done
+        }
+        let result = gemmForward(x, n: n, h: h, w: w, weight: weight, bias: bias, into: y, scratch: scratch)
+        let (oh, ow) = outputSize(h, w)
+        let count = n * oh * ow * outChannels
+        if let residual { for i in 0..<count { y[i] += residual[i] } }
+        if relu { for i in 0..<count { y[i] = max(y[i], 0) } }
+        return result
+    }
+
+    /// y = conv(x) (+ bias) by im2col + sgemm.
+    func gemmForward(_ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, weight: UnsafePointer<Float>,
+                     bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>, scratch: Tensor?) -> Tensor?
     {
         let (oh, ow) = outputSize(h, w)
         let rowsPerImage = oh * ow
@@ -102,29 +134,25 @@ public struct ConvGeometry: Sendable, Equatable {
         return col
     }
 
-    /// Writes dW (and db) and dx from dy.
+    /// Writes dW (and db) and, unless `dx` is nil, dx from dy.
     func backward(_ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, dy: UnsafePointer<Float>,
                   weight: UnsafePointer<Float>, weightGrad: UnsafeMutablePointer<Float>,
-                  biasGrad: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>, scratch: Tensor?) -> Tensor?
+                  biasGrad: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, scratch: Tensor?) -> Tensor?
     {
         let (oh, ow) = outputSize(h, w)
         let rowsPerImage = oh * ow
         let oc = outChannels
-        if let biasGrad {
-            biasGrad.update(repeating: 0, count: oc)
-            for r in 0..<(n * rowsPerImage) {
-                let row = dy + r * oc
-                for j in 0..<oc { biasGrad[j] += row[j] }
-            }
-        }
+        if let biasGrad { ck_channel_sums(dy, n * rowsPerImage, Int32(oc), biasGrad) }
         if isPointwise {
             BLAS.gemm(transA: true, m: inChannels, n: oc, k: n * rowsPerImage, a: x, lda: inChannels, b: dy, ldb: oc,
                       c: weightGrad, ldc: oc)
-            BLAS.gemm(transB: true, m: n * rowsPerImage, n: inChannels, k: oc, a: dy, lda: oc, b: weight, ldb: oc,
-                      c: dx, ldc: inChannels)
+            if let dx {
+                BLAS.gemm(transB: true, m: n * rowsPerImage, n: inChannels, k: oc, a: dy, lda: oc, b: weight, ldb: oc,
+                          c: dx, ldc: inChannels)
+            }
             return scratch
         }
-        dx.update(repeating: 0, count: n * h * w * inChannels)
+        dx?.update(repeating: 0, count: n * h * w * inChannels)
         let chunk = imagesPerChunk(n: n, oh: oh, ow: ow)
         let col = Tensor.reuse(scratch, [chunk * rowsPerImage, patch])
         var start = 0
@@ -140,6 +168,10 @@ public struct ConvGeometry: Sendable, Equatable {
             BLAS.gemm(transA: true, m: patch, n: oc, k: rows, a: col.data, lda: patch, b: dyChunk, ldb: oc,
                       beta: start == 0 ? 0 : 1, c: weightGrad, ldc: oc)
             // dcol = dy · Wᵀ, then scattered back into dx
+            guard let dx else {
+                start += count
+                continue
+            }
             BLAS.gemm(transB: true, m: rows, n: patch, k: oc, a: dyChunk, lda: oc, b: weight, ldb: oc, c: col.data,
                       ldc: patch)
             for i in 0..<count {
@@ -184,22 +216,7 @@ public struct ConvGeometry: Sendable, Equatable {
 
     /// The adjoint of `im2col`: adds every patch entry back to the pixel it came from.
     func col2im(_ col: UnsafePointer<Float>, h: Int, w: Int, oh: Int, ow: Int, into dx: UnsafeMutablePointer<Float>) {
-        let c = inChannels, k = kernel
-        var src = col
-        for oy in 0..<oh {
-            for ox in 0..<ow {
-                for kh in 0..<k {
-                    let iy = oy * stride - padding + kh
-                    for kw in 0..<k {
-                        let ix = ox * stride - padding + kw
-                        if iy >= 0 && iy < h && ix >= 0 && ix < w {
-                            let d = dx + (iy * w + ix) * c
-                            for ch in 0..<c { d[ch] += src[ch] }
-                        }
-                        src += c
-                    }
-                }
-            }
-        }
+        ck_col2im(col, Int32(h), Int32(w), Int32(inChannels), Int32(kernel), Int32(stride), Int32(padding), Int32(oh),
+                  Int32(ow), dx)
     }
 }

@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// A step of a network with its backward pass.
 ///
 /// `forward` in training mode keeps what `backward` needs; `backward` takes dL/dy, writes the gradients of the
@@ -41,8 +43,7 @@ public final class ReLU: Layer {
         let y = Tensor.reuse(output, x.shape)
         output = y
         let n = x.count
-        let src = x.data, dst = y.data
-        for i in 0..<n { dst[i] = max(src[i], 0) }
+        ck_relu(x.data, y.data, n)
         return y
     }
 
@@ -51,8 +52,7 @@ public final class ReLU: Layer {
         let dx = Tensor.reuse(gradInput, dy.shape)
         gradInput = dx
         let n = dy.count
-        let g = dy.data, out = y.data, d = dx.data
-        for i in 0..<n { d[i] = out[i] > 0 ? g[i] : 0 }
+        ck_relu_backward(y.data, dy.data, dx.data, n)
         return dx
     }
 

@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// `y = x · W + b`, with `x` of shape [N, in] (or any [N, …] flattened), W [in, out], b [out].
 public final class Linear: Layer {
     public let inputs: Int
@@ -26,10 +28,18 @@ public final class Linear: Layer {
         return y
     }
 
-    /// y[n×out] = x · W + b (shared with the inference path).
+    /// y[n×out] = x · W + b, then ReLU if `relu` (shared with the inference path). A batch goes through the direct
+    /// kernel where it applies (it beats sgemm's setup on products this small); one row through sgemv.
     static func apply(_ x: UnsafePointer<Float>, n: Int, inputs: Int, outputs: Int, weight: UnsafePointer<Float>,
-                      bias: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>)
+                      bias: UnsafePointer<Float>, relu: Bool = false, into y: UnsafeMutablePointer<Float>,
+                      threads: Int = BLAS.threads)
     {
+        if n > 1, DirectConv.linear(x, n: n, inputs: inputs, outputs: outputs, weight: weight, bias: bias, relu: relu,
+                                    into: y, threads: threads)
+        {
+            return
+        }
+        defer { if relu { for i in 0..<(n * outputs) { y[i] = max(y[i], 0) } } }
         for r in 0..<n { (y + r * outputs).update(from: bias, count: outputs) }
         if n == 1 {
             BLAS.rowTimesMatrix(n: outputs, k: inputs, x: x, b: weight, ldb: outputs, beta: 1, y: y)
@@ -44,12 +54,7 @@ public final class Linear: Layer {
         // dW = xᵀ · dy ; db = Σ dy ; dx = dy · Wᵀ
         BLAS.gemm(transA: true, m: inputs, n: outputs, k: n, a: x.data, lda: inputs, b: dy.data, ldb: outputs,
                   c: weight.grad.data, ldc: outputs)
-        let db = bias.grad.data
-        db.update(repeating: 0, count: outputs)
-        for r in 0..<n {
-            let row = dy.data + r * outputs
-            for j in 0..<outputs { db[j] += row[j] }
-        }
+        ck_channel_sums(dy.data, n, Int32(outputs), bias.grad.data)
         let dx = Tensor.reuse(gradInput, x.shape)
         gradInput = dx
         BLAS.gemm(transB: true, m: n, n: inputs, k: outputs, a: dy.data, lda: outputs, b: weight.value.data,

@@ -34,7 +34,7 @@ public struct TrainingConfig: Sendable {
     public var targetAccuracy: Double = 0.95
     /// Stop with `aborted` after this many epochs without reaching the target.
     public var maxEpochs: Int = 30
-    /// OpenBLAS threads.
+    /// Kernel threads (`BLAS.setThreads`).
     public var threads: Int = 1
     /// Where logs and trained weights go.
     public var outputDirectory: String

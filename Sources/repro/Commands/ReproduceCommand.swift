@@ -163,7 +163,7 @@ enum Reproduction {
         var seen = Set<String>()
         for (id, node) in nodes(published) {
             guard let env = node["outputs"]?["environment"]?.mapValue, let env2 = now[id]?["outputs"]?["environment"]?.mapValue else { continue }
-            for key in ["threads", "blas_threads", "blas_core", "blas_config", "workers"] {
+            for key in ["threads", "blas_threads", "blas_core", "blas_config", "convolution", "workers"] {
                 guard let a = env[key]?.interpolated, let b = env2[key]?.interpolated, a != b, seen.insert(key).inserted else { continue }
                 out.append("\(key) \(a) → \(b)")
             }

@@ -32,7 +32,7 @@ public struct ModelSpec: ActionSpec {
 /// `train`: MLPerf Training-style runs to a target accuracy, with `:::MLLOG` logs.
 public struct TrainSpec: ActionSpec {
     public let name = "train"
-    public let version = "1"
+    public let version = "2"  // 2: direct/Winograd kernels, kernel threads
     public let summary = "train to a target validation accuracy (MLPerf semantics, :::MLLOG logs, seeded runs, score)"
     public let parameters = [
         ActionParameter("data", .path, required: true, doc: "a preprocess output folder (train/val tensor files)"),
@@ -47,7 +47,7 @@ public struct TrainSpec: ActionSpec {
         ActionParameter("weight-decay", .float, doc: "default 1e-4"),
         ActionParameter("target-accuracy", .float, doc: "stop with success at this validation accuracy (default 0.95)"),
         ActionParameter("max-epochs", .int, doc: "stop with aborted after this many epochs (default 30)"),
-        ActionParameter("threads", .int, doc: "OpenBLAS threads (default: the step's resources.cpus)"),
+        ActionParameter("threads", .int, doc: "kernel threads (default: the step's resources.cpus)"),
         ActionParameter("benchmark", .string, doc: "submission_benchmark in the log (default resnet)"),
         ActionParameter("organization", .string, doc: "submission_org (default repro)"),
         ActionParameter("division", .string, doc: "submission_division: open (default) or closed"),

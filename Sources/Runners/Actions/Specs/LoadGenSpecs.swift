@@ -4,7 +4,7 @@ import Workflow
 /// `loadgen`: an MLPerf Inference test under repro's LoadGen, with LoadGen's logs, the accuracy script and power.
 public struct LoadGenSpec: ActionSpec {
     public let name = "loadgen"
-    public let version = "1"
+    public let version = "2"  // 2: direct/Winograd kernels, kernel threads
     public let summary = "run a SUT under LoadGen (scenario, mode, mlperf.conf + user.conf) -> MLPerf logs, accuracy, power"
     public let parameters = [
         ActionParameter("scenario", .string, required: true, doc: "SingleStream, MultiStream, Server or Offline"),
@@ -23,7 +23,7 @@ public struct LoadGenSpec: ActionSpec {
         ActionParameter("performance-count", .int, doc: "samples that fit in memory, null and external SUTs (default 1024)"),
         ActionParameter("workers", .int, doc: "kernels SUT threads (default: 1 for the stream scenarios, the CPUs otherwise)"),
         ActionParameter("batch", .int, doc: "largest batch a kernels worker takes (default 1 single-stream, 8 multi-stream/server, 32 offline)"),
-        ActionParameter("threads", .int, doc: "OpenBLAS threads per worker (default: CPUs / workers)"),
+        ActionParameter("threads", .int, doc: "kernel threads per worker (default: CPUs / workers)"),
         ActionParameter("power", .string, doc: "auto (default), rapl, hwmon, ipmi, nvidia, command or none"),
         ActionParameter("power-command", .list, doc: "a command printing watts (power: command)"),
         ActionParameter("power-interval", .float, doc: "seconds between power readings (default 0.25)"),

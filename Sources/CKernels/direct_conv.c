@@ -1,0 +1,97 @@
+// Direct NHWC convolution, register-blocked for AVX-512: a block of P output pixels of one output row times V
+// vectors of 16 output channels is kept in P·V zmm registers while every (tap, input channel) pair adds
+// x[pixel, c] · W[tap, c, 16 channels] to it. Weights are read once per block, inputs broadcast once per
+// (pixel, c, block), so the loop is bound by FMA throughput rather than memory. Padding is done once per image
+// by copying it into a zero-bordered scratch buffer, so the inner loop has no bounds checks.
+
+#include "blocks.h"
+#include "ckernels.h"
+
+#include <string.h>
+
+size_t ck_direct_conv_scratch_floats(int h, int w, int in_channels, int padding) {
+    return (size_t)(h + 2 * padding) * (size_t)(w + 2 * padding) * (size_t)in_channels;
+}
+
+#ifdef CK_X86
+
+int ck_direct_conv_available(void) {
+    static int known = -1;
+    if (known < 0) {
+        __builtin_cpu_init();
+        known = __builtin_cpu_supports("avx512f") ? 1 : 0;
+    }
+    return known;
+}
+
+// One call's arguments, shared by the threads that split it.
+typedef struct {
+    const float *x, *weight, *bias, *residual;
+    float *y, *scratch;
+    int n, h, w, ic, oc, kernel, stride, padding, relu, oh, ow;
+    size_t scratch_floats;
+} ck_conv_call;
+
+// Output rows [first, last) of the whole batch (row r is image r / oh, row r % oh).
+static void ck_conv_rows(const ck_conv_call *c, int first, int last, float *scratch) {
+    const int ic = c->ic, oc = c->oc, ow = c->ow, w = c->w;
+    const int pw = w + 2 * c->padding;
+    const int xrow = pw * ic, xstep = c->stride * ic, run = c->kernel * ic;
+    if (c->padding > 0) memset(scratch, 0, sizeof(float) * c->scratch_floats);
+    int padded = -1; // the image now in `scratch`
+    for (int r = first; r < last; r++) {
+        const int b = r / c->oh, oy = r % c->oh;
+        const float *src = c->x + (size_t)b * c->h * w * ic;
+        if (c->padding > 0) {
+            if (padded != b) {
+                // The border stays zero: only the interior is written, image after image.
+                for (int iy = 0; iy < c->h; iy++)
+                    memcpy(scratch + ((size_t)(iy + c->padding) * pw + c->padding) * ic, src + (size_t)iy * w * ic,
+                           sizeof(float) * (size_t)w * ic);
+                padded = b;
+            }
+            src = scratch;
+        }
+        const float *row = src + (size_t)oy * c->stride * xrow;
+        const size_t out = (size_t)r * ow * oc;
+        ck_blocks(row, xrow, xstep, run, c->kernel, c->weight, oc, c->bias, c->residual ? c->residual + out : NULL,
+                  c->relu, c->y + out, ow);
+    }
+}
+
+static void ck_conv_part(void *context, int part, int parts) {
+    const ck_conv_call *c = context;
+    const int rows = c->n * c->oh;
+    ck_conv_rows(c, (int)((long)rows * part / parts), (int)((long)rows * (part + 1) / parts),
+                 c->scratch ? c->scratch + (size_t)part * c->scratch_floats : NULL);
+}
+
+int ck_direct_conv(const float *x, int n, int h, int w, int ic, const float *weight, const float *bias, int oc,
+                   int kernel, int stride, int padding, const float *residual, int relu, float *y, float *scratch,
+                   int threads) {
+    if (oc <= 0 || oc % 16 != 0 || ic <= 0 || kernel <= 0 || stride <= 0 || padding < 0 || padding >= kernel)
+        return -1;
+    if (!ck_direct_conv_available()) return -1;
+    const int oh = (h + 2 * padding - kernel) / stride + 1, ow = (w + 2 * padding - kernel) / stride + 1;
+    if (n <= 0 || oh <= 0 || ow <= 0) return -1;
+    ck_conv_call call = {x, weight, bias, residual, y, scratch, n, h, w, ic, oc, kernel, stride, padding, relu,
+                         oh, ow, ck_direct_conv_scratch_floats(h, w, ic, padding)};
+    const int rows = n * oh;
+    const double macs = (double)rows * ow * oc * kernel * kernel * ic;
+    ck_parallel(ck_parts(threads, rows, macs, 1 << 19), ck_conv_part, &call);
+    return 0;
+}
+
+#else
+
+int ck_direct_conv_available(void) { return 0; }
+
+int ck_direct_conv(const float *x, int n, int h, int w, int ic, const float *weight, const float *bias, int oc,
+                   int kernel, int stride, int padding, const float *residual, int relu, float *y, float *scratch,
+                   int threads) {
+    (void)threads; (void)x; (void)n; (void)h; (void)w; (void)ic; (void)weight; (void)bias; (void)oc; (void)kernel; (void)stride;
+    (void)padding; (void)residual; (void)relu; (void)y; (void)scratch;
+    return -1;
+}
+
+#endif

@@ -1,0 +1,70 @@
+#ifndef REPRO_CKERNELS_H
+#define REPRO_CKERNELS_H
+
+// Direct convolutions over NHWC images with AVX-512 register blocking: the hot loops of the built-in kernels
+// that OpenBLAS cannot do well (narrow 3/16/32/64-channel layers, where im2col + sgemm reaches a fraction of
+// sgemm's speed). Chosen at run time: on a CPU without AVX-512 the Swift side keeps im2col + sgemm.
+
+#include <stddef.h>
+
+/// Runs part `part` of `parts` of some work.
+typedef void (*ck_part_fn)(void *context, int part, int parts);
+
+/// Runs fn(context, p, parts) for p in 0..<parts, part 0 on the calling thread and part p on worker p of the
+/// kernels' pool (parallel.c), and returns when all are done. A call made while another runs does its parts inline.
+void ck_parallel(int parts, ck_part_fn fn, void *context);
+
+/// How many parts to split `units` of `work` into over `threads`: at most one per unit, and none smaller than
+/// `least` work (a part of ~10 µs or less costs more to hand over than it saves). At least 1.
+int ck_parts(int threads, long units, double work, double least);
+
+/// 1 when this CPU can run the direct convolution (AVX-512F), 0 otherwise.
+int ck_direct_conv_available(void);
+
+/// Floats of scratch `ck_direct_conv` needs per thread (a zero-padded copy of one image).
+size_t ck_direct_conv_scratch_floats(int h, int w, int in_channels, int padding);
+
+/// y = conv(x, weight) + bias (+ residual), then ReLU if `relu`; every pointer NHWC or HWIO, row-major.
+///
+/// x: [n, h, w, in_channels]; weight: [kernel·kernel·in_channels, out_channels] (row (kh·kernel + kw)·in_channels
+/// + c); bias: [out_channels] or NULL; residual: [n, oh, ow, out_channels] or NULL; y: [n, oh, ow, out_channels].
+/// The batch's output rows are split between up to `threads` threads (a static split: the result does not depend
+/// on the thread count); scratch holds `threads` × ck_direct_conv_scratch_floats. out_channels must be a
+/// multiple of 16. Returns 0 when it did the work, -1 when the shape is not supported (the
+/// caller then uses im2col + sgemm).
+int ck_direct_conv(const float *x, int n, int h, int w, int in_channels, const float *weight, const float *bias,
+                   int out_channels, int kernel, int stride, int padding, const float *residual, int relu, float *y,
+                   float *scratch, int threads);
+
+/// Winograd F(2×2, 3×3) for a 3×3, stride 1, padding 1 convolution with in and out channels multiples of 16.
+/// `ck_winograd_weights` turns HWIO weights [9·in, out] into the 16 transformed matrices u [16, in, out]
+/// (ck_winograd_weights_floats of them); `ck_winograd_conv` then works like `ck_direct_conv` (same x, bias,
+/// residual, relu, y; scratch holds `threads` × ck_winograd_scratch_floats). Returns -1 when the shape or the CPU
+/// is not supported.
+size_t ck_winograd_weights_floats(int in_channels, int out_channels);
+size_t ck_winograd_scratch_floats(int in_channels, int out_channels);
+void ck_winograd_weights(const float *weight, int in_channels, int out_channels, float *u);
+int ck_winograd_conv(const float *x, int n, int h, int w, int in_channels, const float *u, const float *bias,
+                     int out_channels, const float *residual, int relu, float *y, float *scratch, int threads);
+
+// Element-wise loops of training (elementwise.c), vectorised for the CPU at hand. NHWC rows of `c` channels.
+void ck_relu(const float *x, float *y, size_t n);                            // y = max(x, 0)
+void ck_relu_backward(const float *y, const float *dy, float *dx, size_t n); // dx = y > 0 ? dy : 0
+void ck_add_relu(const float *a, const float *b, float *y, size_t n);        // y = max(a + b, 0)
+void ck_add(float *a, const float *b, size_t n);                            // a += b
+void ck_channel_sums(const float *x, size_t rows, int c, float *sum);        // sum[ch] = Σ_rows x
+/// Mean and (biased) variance per channel, two passes, in double.
+void ck_batchnorm_statistics(const float *x, size_t rows, int c, double *mean, double *variance);
+/// xhat = (x - mean)·inv_std; y = xhat·gamma + beta.
+void ck_batchnorm_normalise(const float *x, size_t rows, int c, const float *mean, const float *inv_std,
+                            const float *gamma, const float *beta, float *xhat, float *y);
+/// dbeta = Σ dy, dgamma = Σ dy·xhat, dx = gamma·inv_std/m · (m·dy − dbeta − xhat·dgamma).
+void ck_batchnorm_backward(const float *dy, const float *xhat, size_t rows, int c, const float *gamma,
+                           const float *inv_std, float *dgamma, float *dbeta, float *dx);
+/// The adjoint of im2col for one image: adds each patch entry of `col` back into dx [h, w, c].
+void ck_col2im(const float *col, int h, int w, int c, int kernel, int stride, int padding, int oh, int ow, float *dx);
+/// The weights of the convolution that carries dy back to dx for a stride-1 convolution: taps flipped, in and
+/// out channels swapped. weight [k·k·ic, oc] → out [k·k·oc, ic].
+void ck_transposed_weights(const float *weight, int kernel, int ic, int oc, float *out);
+
+#endif

@@ -1,0 +1,102 @@
+// A small pool of worker threads for the kernels' parallel loops. GCD's concurrentPerform costs tens of
+// microseconds per call, more than a whole layer of a small CNN at batch 1; these workers spin briefly between
+// calls (then yield, then sleep), so a parallel call costs about a microsecond while the kernels run back to back.
+//
+// The split is static: part i always runs on worker i (part 0 on the caller), so results do not depend on timing.
+// One parallel call at a time; a call made while another runs (another thread's) runs its parts inline.
+
+#include "ckernels.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+
+#define CK_MAX_WORKERS 63
+// Spin with `pause` this many times, then yield the CPU this many times, then sleep. Yielding matters: OpenBLAS
+// has its own threads, and a worker that spins without yielding keeps them off a 2-core machine.
+#define CK_SPINS 2000
+#define CK_YIELDS 2000
+
+static struct {
+    pthread_mutex_t busy;       // held for the whole of one parallel call
+    pthread_mutex_t sleep_lock; // with `wake`: where idle workers sleep
+    pthread_cond_t wake;
+    int workers;                // started so far (only grows)
+    atomic_uint generation;     // bumped once per call
+    atomic_int acknowledged;    // workers done with the current call
+    ck_part_fn fn;
+    void *context;
+    int parts;
+} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, 0};
+
+static inline void ck_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+// The generation each worker was started in (written before pthread_create, which orders it for the worker).
+static unsigned ck_start_generation[CK_MAX_WORKERS + 1];
+
+static void *ck_worker(void *arg) {
+    const int index = (int)(long)arg; // runs part `index`
+    unsigned seen = ck_start_generation[index];
+    for (;;) {
+        unsigned now;
+        int spins = 0;
+        while ((now = atomic_load_explicit(&pool.generation, memory_order_acquire)) == seen) {
+            if (++spins < CK_SPINS) {
+                ck_pause();
+                continue;
+            }
+            if (spins < CK_SPINS + CK_YIELDS) {
+                sched_yield();
+                continue;
+            }
+            pthread_mutex_lock(&pool.sleep_lock);
+            while (atomic_load_explicit(&pool.generation, memory_order_acquire) == seen)
+                pthread_cond_wait(&pool.wake, &pool.sleep_lock);
+            pthread_mutex_unlock(&pool.sleep_lock);
+        }
+        seen = now;
+        if (index < pool.parts) pool.fn(pool.context, index, pool.parts);
+        atomic_fetch_add_explicit(&pool.acknowledged, 1, memory_order_release);
+    }
+    return NULL;
+}
+
+void ck_parallel(int parts, ck_part_fn fn, void *context) {
+    if (parts > CK_MAX_WORKERS + 1) parts = CK_MAX_WORKERS + 1;
+    if (parts <= 1 || pthread_mutex_trylock(&pool.busy) != 0) {
+        for (int p = 0; p < parts; p++) fn(context, p, parts);
+        return;
+    }
+    while (pool.workers < parts - 1) {
+        // Worker i runs part i; it starts with the current generation, so it waits for the next call.
+        pthread_t thread;
+        ck_start_generation[pool.workers + 1] = atomic_load_explicit(&pool.generation, memory_order_relaxed);
+        if (pthread_create(&thread, NULL, ck_worker, (void *)(long)(pool.workers + 1)) != 0) break;
+        pthread_detach(thread);
+        pool.workers++;
+    }
+    if (pool.workers < parts - 1) parts = pool.workers + 1;
+    pool.fn = fn;
+    pool.context = context;
+    pool.parts = parts;
+    atomic_store_explicit(&pool.acknowledged, 0, memory_order_relaxed);
+    pthread_mutex_lock(&pool.sleep_lock);
+    atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);
+    pthread_cond_broadcast(&pool.wake);
+    pthread_mutex_unlock(&pool.sleep_lock);
+    fn(context, 0, parts);
+    // Every worker acknowledges every call (even one with no part for it), so none can read the next call's
+    // settings while still on this one.
+    while (atomic_load_explicit(&pool.acknowledged, memory_order_acquire) < pool.workers) ck_pause();
+    pthread_mutex_unlock(&pool.busy);
+}
+
+int ck_parts(int threads, long units, double work, double least) {
+    long parts = threads < units ? threads : units;
+    if (parts > work / least) parts = (long)(work / least);
+    return parts < 1 ? 1 : (int)parts;
+}

@@ -1,0 +1,106 @@
+internal import CKernels
+
+/// The direct convolution of `Sources/CKernels` (AVX-512, NHWC, bias, residual and ReLU fused into the store,
+/// rows split over the kernel threads), used where it applies and im2col + sgemm is slow: the narrow 3×3 and
+/// strided 1×1 layers of small CNNs, and linear layers of a batch (a 1×1 convolution over the batch's rows).
+enum DirectConv {
+    /// Whether this CPU runs the direct convolution (AVX-512F).
+    static let available = ck_direct_conv_available() == 1
+
+    /// Whether `geometry` goes through the direct convolution on this CPU.
+    static func applies(to geometry: ConvGeometry) -> Bool {
+        available && geometry.outChannels % 16 == 0 && geometry.padding < geometry.kernel
+    }
+
+    /// Runs the convolution and returns the scratch buffer, or returns nil when it does not apply.
+    static func forward(_ g: ConvGeometry, _ x: UnsafePointer<Float>, n: Int, h: Int, w: Int,
+                        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
+                        relu: Bool, into y: UnsafeMutablePointer<Float>, scratch: Tensor?,
+                        threads: Int = BLAS.threads) -> Tensor??
+    {
+        guard applies(to: g) else { return nil }
+        let perThread = ck_direct_conv_scratch_floats(Int32(h), Int32(w), Int32(g.inChannels), Int32(g.padding))
+        let buffer = Tensor.reuse(scratch, [max(1, threads * perThread)])
+        let status = ck_direct_conv(x, Int32(n), Int32(h), Int32(w), Int32(g.inChannels), weight, bias,
+                                    Int32(g.outChannels), Int32(g.kernel), Int32(g.stride), Int32(g.padding), residual,
+                                    relu ? 1 : 0, y, buffer.data, Int32(threads))
+        precondition(status == 0, "direct convolution refused a shape it was chosen for: \(g)")
+        return .some(buffer)
+    }
+
+    /// dx of a stride-1 convolution as the convolution of dy with the flipped, transposed weights (kernel k,
+    /// padding k−1−p), when the direct kernel applies to that (in channels a multiple of 16). `buffers` keeps the
+    /// transposed weights and the scratch between calls. False when it does not apply.
+    static func inputGradient(_ g: ConvGeometry, dy: UnsafePointer<Float>, n: Int, h: Int, w: Int,
+                              weight: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>,
+                              buffers: inout (weights: Tensor?, scratch: Tensor?)) -> Bool
+    {
+        let t = ConvGeometry(inChannels: g.outChannels, outChannels: g.inChannels, kernel: g.kernel, stride: 1,
+                             padding: g.kernel - 1 - g.padding)
+        guard g.stride == 1, g.kernel > 1, applies(to: t) else { return false }
+        let (oh, ow) = g.outputSize(h, w)
+        let weights = Tensor.reuse(buffers.weights, [g.patch, g.outChannels])
+        ck_transposed_weights(weight, Int32(g.kernel), Int32(g.inChannels), Int32(g.outChannels), weights.data)
+        buffers.weights = weights
+        buffers.scratch = forward(t, dy, n: n, h: oh, w: ow, weight: weights.data, bias: nil, residual: nil, relu: false,
+                                  into: dx, scratch: buffers.scratch) ?? buffers.scratch
+        return true
+    }
+
+    /// Pixels per row when a batch of vectors is seen as an image: two of the kernel's widest blocks.
+    static let linearRow = 12
+
+    /// y[n×out] = x[n×in] · W[in×out] + b, then ReLU if `relu`; false when it does not apply (outputs not a
+    /// multiple of 16, or no AVX-512).
+    static func linear(_ x: UnsafePointer<Float>, n: Int, inputs: Int, outputs: Int, weight: UnsafePointer<Float>,
+                       bias: UnsafePointer<Float>, relu: Bool, into y: UnsafeMutablePointer<Float>,
+                       threads: Int = BLAS.threads) -> Bool
+    {
+        guard available, outputs % 16 == 0 else { return false }
+        // Full rows of `linearRow` vectors (split over the threads), then the rest as one shorter row.
+        let rows = n / linearRow, rest = n % linearRow
+        var status: Int32 = 0
+        if rows > 0 {
+            status |= ck_direct_conv(x, 1, Int32(rows), Int32(linearRow), Int32(inputs), weight, bias, Int32(outputs),
+                                     1, 1, 0, nil, relu ? 1 : 0, y, nil, Int32(threads))
+        }
+        if rest > 0 {
+            let done = rows * linearRow
+            status |= ck_direct_conv(x + done * inputs, 1, 1, Int32(rest), Int32(inputs), weight, bias,
+                                     Int32(outputs), 1, 1, 0, nil, relu ? 1 : 0, y + done * outputs, nil, 1)
+        }
+        return status == 0
+    }
+}
+
+/// Winograd F(2×2, 3×3) from `Sources/CKernels/winograd.c`: 16 multiplications per 2×2 output tile and channel
+/// pair instead of 36, for 3×3 stride-1 padding-1 convolutions with channel counts that are multiples of 16.
+/// The weights are transformed once (`weights`), so it serves inference, where they do not change.
+public enum WinogradConv {
+    public static func applies(to g: ConvGeometry) -> Bool {
+        DirectConv.available && g.kernel == 3 && g.stride == 1 && g.padding == 1 && g.inChannels % 16 == 0
+            && g.outChannels % 16 == 0
+    }
+
+    /// The transformed weights [16, in, out] of HWIO weights [9·in, out], or nil when Winograd does not apply.
+    public static func weights(_ g: ConvGeometry, _ weight: Tensor) -> Tensor? {
+        guard applies(to: g) else { return nil }
+        let u = Tensor([16, g.inChannels, g.outChannels])
+        ck_winograd_weights(weight.data, Int32(g.inChannels), Int32(g.outChannels), u.data)
+        return u
+    }
+
+    /// y = conv(x) + bias (+ residual), then ReLU if `relu`, with weights from `weights`. Returns the scratch.
+    public static func forward(_ g: ConvGeometry, _ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, u: Tensor,
+                        bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool,
+                        into y: UnsafeMutablePointer<Float>, scratch: Tensor?, threads: Int = BLAS.threads) -> Tensor
+    {
+        let perThread = ck_winograd_scratch_floats(Int32(g.inChannels), Int32(g.outChannels))
+        let buffer = Tensor.reuse(scratch, [threads * perThread])
+        let status = ck_winograd_conv(x, Int32(n), Int32(h), Int32(w), Int32(g.inChannels), u.data, bias,
+                                      Int32(g.outChannels), residual, relu ? 1 : 0, y, buffer.data, Int32(threads))
+        precondition(status == 0, "Winograd convolution refused a shape it was chosen for: \(g)")
+        return buffer
+    }
+}
+

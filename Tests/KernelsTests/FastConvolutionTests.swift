@@ -1,0 +1,189 @@
+import Dispatch
+import Testing
+@testable import Kernels
+
+/// The AVX-512 kernels (direct convolution, Winograd F(2×2, 3×3), linear layers as 1×1 convolutions, the worker
+/// pool that splits them) against plain loops, on odd shapes, with every fused epilogue, and the same bits with
+/// 1, 2 and 3 threads. On a CPU without AVX-512 they are not chosen and the checks cover the im2col fallback.
+@Suite("fast convolutions")
+struct FastConvolutionTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var inChannels, outChannels, kernel, stride, padding, h, w: Int
+        var testDescription: String {
+            "\(inChannels)->\(outChannels) \(kernel)x\(kernel) s\(stride) p\(padding) on \(h)x\(w)"
+        }
+    }
+
+    func random(_ shape: [Int], _ rng: inout SeededRandom, scale: Double = 1) -> Tensor {
+        let t = Tensor(shape)
+        for i in 0..<t.count { t[i] = Float(rng.normal() * scale) }
+        return t
+    }
+
+    /// conv + bias (+ residual), then ReLU, by plain loops.
+    func reference(_ g: ConvGeometry, _ x: Tensor, _ weight: Tensor, _ bias: Tensor, residual: Tensor?, relu: Bool)
+        -> [Float]
+    {
+        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (oh, ow) = g.outputSize(h, w)
+        var out = [Float](repeating: 0, count: n * oh * ow * g.outChannels)
+        for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for o in 0..<g.outChannels {
+            var s = Double(bias[o])
+            for kh in 0..<g.kernel { for kw in 0..<g.kernel {
+                let iy = oy * g.stride - g.padding + kh, ix = ox * g.stride - g.padding + kw
+                guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                for ch in 0..<c {
+                    s += Double(x[((b * h + iy) * w + ix) * c + ch] * weight[((kh * g.kernel + kw) * c + ch) * g.outChannels + o])
+                }
+            } }
+            let at = ((b * oh + oy) * ow + ox) * g.outChannels + o
+            var v = Float(s) + (residual?[at] ?? 0)
+            if relu { v = max(v, 0) }
+            out[at] = v
+        } } } }
+        return out
+    }
+
+    func worst(_ y: Tensor, _ expected: [Float]) -> Float {
+        var worst: Float = 0
+        for i in 0..<expected.count { worst = max(worst, abs(y[i] - expected[i])) }
+        return worst
+    }
+
+    @Test(arguments: [
+        Case(inChannels: 3, outChannels: 16, kernel: 3, stride: 1, padding: 1, h: 9, w: 7),
+        Case(inChannels: 5, outChannels: 32, kernel: 3, stride: 2, padding: 1, h: 10, w: 5),
+        Case(inChannels: 16, outChannels: 48, kernel: 3, stride: 2, padding: 0, h: 9, w: 8),
+        Case(inChannels: 16, outChannels: 64, kernel: 1, stride: 2, padding: 0, h: 7, w: 9),
+        Case(inChannels: 8, outChannels: 80, kernel: 5, stride: 3, padding: 2, h: 13, w: 8),
+        Case(inChannels: 32, outChannels: 112, kernel: 3, stride: 1, padding: 1, h: 3, w: 19),
+    ])
+    func directConvolutionMatchesPlainLoops(_ c: Case) {
+        var rng = SeededRandom(seed: 7)
+        let g = ConvGeometry(inChannels: c.inChannels, outChannels: c.outChannels, kernel: c.kernel, stride: c.stride,
+                             padding: c.padding)
+        let (oh, ow) = g.outputSize(c.h, c.w)
+        let x = random([3, c.h, c.w, c.inChannels], &rng)
+        let weight = random([g.patch, c.outChannels], &rng, scale: 0.3)
+        let bias = random([c.outChannels], &rng)
+        let residual = random([3, oh, ow, c.outChannels], &rng)
+        for (withResidual, relu) in [(false, false), (true, true), (false, true)] {
+            let expected = reference(g, x, weight, bias, residual: withResidual ? residual : nil, relu: relu)
+            var outputs: [[Float]] = []
+            for threads in [1, 2, 3] {
+                let y = Tensor([3, oh, ow, c.outChannels])
+                if DirectConv.forward(g, x.data, n: 3, h: c.h, w: c.w, weight: weight.data, bias: bias.data,
+                                      residual: withResidual ? UnsafePointer(residual.data) : nil, relu: relu,
+                                      into: y.data, scratch: nil, threads: threads) == nil
+                {
+                    _ = g.forward(x.data, n: 3, h: c.h, w: c.w, weight: weight.data, bias: bias.data,
+                                  residual: withResidual ? UnsafePointer(residual.data) : nil, relu: relu, into: y.data,
+                                  scratch: nil)
+                }
+                #expect(worst(y, expected) < 1e-4, "residual \(withResidual), relu \(relu), \(threads) threads")
+                outputs.append(y.values)
+            }
+            #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2], "the thread count changed the bits")
+        }
+    }
+
+    @Test(arguments: [(16, 16, 5, 7), (32, 48, 8, 8), (16, 32, 1, 1), (16, 16, 2, 3), (64, 64, 4, 4)])
+    func winogradMatchesPlainLoops(inChannels: Int, outChannels: Int, h: Int, w: Int) throws {
+        var rng = SeededRandom(seed: 11)
+        let g = ConvGeometry(inChannels: inChannels, outChannels: outChannels, kernel: 3, stride: 1, padding: 1)
+        let weight = random([g.patch, outChannels], &rng, scale: 0.3)
+        guard let u = WinogradConv.weights(g, weight) else {
+            #expect(!DirectConv.available, "Winograd should apply to \(g) on a CPU with AVX-512")
+            return
+        }
+        let x = random([4, h, w, inChannels], &rng)
+        let bias = random([outChannels], &rng)
+        let residual = random([4, h, w, outChannels], &rng)
+        for (withResidual, relu) in [(false, false), (true, true)] {
+            let expected = reference(g, x, weight, bias, residual: withResidual ? residual : nil, relu: relu)
+            var outputs: [[Float]] = []
+            for threads in [1, 2, 3] {
+                let y = Tensor([4, h, w, outChannels])
+                _ = WinogradConv.forward(g, x.data, n: 4, h: h, w: w, u: u, bias: bias.data,
+                                         residual: withResidual ? UnsafePointer(residual.data) : nil, relu: relu,
+                                         into: y.data, scratch: nil, threads: threads)
+                #expect(worst(y, expected) < 1e-4, "residual \(withResidual), relu \(relu), \(threads) threads")
+                outputs.append(y.values)
+            }
+            #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2], "the thread count changed the bits")
+        }
+    }
+
+    @Test(arguments: [2, 12, 13, 30])
+    func linearLayersOfABatchMatchPlainLoops(batch: Int) {
+        var rng = SeededRandom(seed: 3)
+        for (inputs, outputs, relu) in [(7, 32, false), (64, 48, true), (20, 10, true)] {
+            let x = random([batch, inputs], &rng)
+            let weight = random([inputs, outputs], &rng, scale: 0.5)
+            let bias = random([outputs], &rng)
+            let y = Tensor([batch, outputs])
+            Linear.apply(x.data, n: batch, inputs: inputs, outputs: outputs, weight: weight.data, bias: bias.data,
+                         relu: relu, into: y.data)
+            var worst: Float = 0
+            for r in 0..<batch { for o in 0..<outputs {
+                var s = bias[o]
+                for i in 0..<inputs { s += x[r * inputs + i] * weight[i * outputs + o] }
+                if relu { s = max(s, 0) }
+                worst = max(worst, abs(s - y[r * outputs + o]))
+            } }
+            #expect(worst < 1e-4, "\(inputs)->\(outputs) at batch \(batch)")
+        }
+    }
+
+    /// Several threads each splitting their own convolutions over the pool at once: a call made while another
+    /// runs takes its parts inline, and every result stays right.
+    @Test func concurrentCallersShareThePool() {
+        var rng = SeededRandom(seed: 5)
+        let g = ConvGeometry(inChannels: 16, outChannels: 32, kernel: 3, stride: 1, padding: 1)
+        let weight = random([g.patch, 32], &rng, scale: 0.3)
+        let bias = random([32], &rng)
+        let x = random([2, 8, 8, 16], &rng)
+        let expected = reference(g, x, weight, bias, residual: nil, relu: true)
+        let u = WinogradConv.weights(g, weight)
+        let failures = Counter()
+        DispatchQueue.concurrentPerform(iterations: 4) { caller in
+            for round in 0..<50 {
+                let y = Tensor([2, 8, 8, 32])
+                if let u, caller % 2 == 0 {
+                    _ = WinogradConv.forward(g, x.data, n: 2, h: 8, w: 8, u: u, bias: bias.data, residual: nil,
+                                             relu: true, into: y.data, scratch: nil, threads: 2)
+                } else {
+                    _ = g.forward(x.data, n: 2, h: 8, w: 8, weight: weight.data, bias: bias.data, relu: true,
+                                  into: y.data, scratch: nil)
+                }
+                if worst(y, expected) >= 1e-4 { failures.add("caller \(caller) round \(round)") }
+            }
+        }
+        #expect(failures.values.isEmpty)
+    }
+
+    /// A batch bigger than a tile runs tile by tile through the network: the same logits as one image at a time.
+    @Test func tiledBatchesGiveTheLogitsOfSingleImages() {
+        let network = Network(.resnet8, inputShape: [32, 32, 3], classes: 10, seed: 4)
+        let classifier = Classifier(network)
+        #expect(classifier.tileImages < 40)
+        var rng = SeededRandom(seed: 9)
+        let x = random([40, 32, 32, 3], &rng)
+        let batch = classifier.logits(x.data, batch: 40, workspace: Classifier.Workspace()).values
+        let one = Classifier.Workspace()
+        var worst: Float = 0
+        for i in 0..<40 {
+            let y = classifier.logits(x.data + i * 32 * 32 * 3, batch: 1, workspace: one)
+            for k in 0..<10 { worst = max(worst, abs(y[k] - batch[i * 10 + k])) }
+        }
+        #expect(worst < 1e-4)
+    }
+}
+
+/// Failures collected from several threads.
+final class Counter: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "counter")
+    private var items: [String] = []
+    func add(_ item: String) { queue.sync { items.append(item) } }
+    var values: [String] { queue.sync { items } }
+}
