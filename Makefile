@@ -26,7 +26,9 @@ test: bootstrap-test
 	$(SWIFT) build --build-tests
 	@scripts/slurm-local start || echo "make test: Slurm did not start; the Slurm tests will say why" >&2
 	@status=0; SLURM_CONF=$${SLURM_BASE:-/tmp/repro-slurm}/slurm.conf $(SWIFT) test --skip-build || status=$$?; \
-	  scripts/slurm-local stop; exit $$status
+	  scripts/slurm-local stop; \
+	  echo "make test: the kernels again with the AVX-512 kernels off (REPRO_KERNELS=portable)"; \
+	  REPRO_KERNELS=portable $(SWIFT) test --skip-build --filter KernelsTests || status=$$?; exit $$status
 
 bench: build
 	Benchmarks/run
