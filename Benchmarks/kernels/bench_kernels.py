@@ -116,6 +116,7 @@ def main():
     bench("preprocess", args.csv, work + "/d8", 8, 1)
     bench("preprocess", args.csv, work + "/d32", 32, 3)
     threads = [1] if args.quick else [1, 2]
+    rounds = 1 if args.quick else 3
 
     print("conv2d forward, ResNet-8 on 32x32x3 at batch 32, 1 thread (sgemm: a square product of the same work;")
     print("Winograd: the direct convolution's FLOPs over Winograd's time, as inference runs stride-1 3x3 layers):")
@@ -125,7 +126,7 @@ def main():
             line += f"   Winograd {r['winograd_gflops']:6.1f} effective, ratio {r['winograd_gflops'] / r['sgemm_gflops']:.2f}"
         print(line)
 
-    print("\ninference, repro / onnxruntime images per second (same weights; outputs compared first):")
+    print(f"\ninference, repro / onnxruntime images per second, best of {rounds} (same weights; outputs compared first):")
     for arch, data, shape in [("mlp", "d8", (8, 8, 1)), ("resnet8", "d32", (32, 32, 3))]:
         model = f"{work}/{arch}.rpw"
         bench("model", arch, *shape, model)
@@ -145,9 +146,13 @@ def main():
             diff = float(np.abs(theirs - mine).max())
             assert diff <= 1e-4, f"{arch}: repro's and onnxruntime's outputs differ by {diff}"
             row = []
+            many = np.concatenate([nchw] * (1 + 256 // len(nchw)))
             for batch in [1, 8, 32, 256]:
-                r = bench("infer", model, f"{work}/{data}/val-images.rpt", batch, t)["images_per_second"]
-                o = ort_rate(session, np.concatenate([nchw] * (1 + 256 // len(nchw))), batch)
+                # Best of `rounds`, the two taking turns: a shared 2-CPU VM's noise only ever slows a run down.
+                r = o = 0.0
+                for _ in range(rounds):
+                    r = max(r, bench("infer", model, f"{work}/{data}/val-images.rpt", batch, t)["images_per_second"])
+                    o = max(o, ort_rate(session, many, batch))
                 row.append(f"b{batch}: {r:8.0f}/{o:8.0f} = {r / o:4.2f}x")
             print(f"  {arch:8s} {t} thread(s), max |diff| {diff:.1e}   " + "   ".join(row))
 
@@ -156,7 +161,7 @@ def main():
     import torch
     import torch.nn as nn
     torch.manual_seed(1)
-    print("\ntraining images per second on 8x8 digits, batch 32, SGD(lr 0.05, momentum 0.9, wd 1e-4), repro / PyTorch:")
+    print(f"\ntraining images per second on 8x8 digits, batch 32, SGD(lr 0.05, momentum 0.9, wd 1e-4), best of {rounds}, repro / PyTorch:")
 
     class Block(nn.Module):
         def __init__(self, cin, cout, stride):
@@ -177,7 +182,7 @@ def main():
         return nn.Sequential(nn.Conv2d(1, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU(), Block(16, 16, 1),
                              Block(16, 32, 2), Block(32, 64, 2), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
 
-    x = torch.from_numpy(np.ascontiguousarray(read_tensor(f"{work}/d8/train-images.rpt").transpose(0, 3, 1, 2)))
+    x = torch.from_numpy(np.array(read_tensor(f"{work}/d8/train-images.rpt").transpose(0, 3, 1, 2)))
     y = torch.from_numpy(read_tensor(f"{work}/d8/train-labels.rpt").astype(np.int64))
     for arch, epochs in [("mlp", 20), ("resnet8", 3)]:
         for t in threads:
@@ -193,11 +198,13 @@ def main():
                     loss(net(x[i:i + 32]), y[i:i + 32]).backward()
                     opt.step()
             epoch()
-            start = time.perf_counter()
-            for _ in range(epochs):
-                epoch()
-            theirs = n * epochs / (time.perf_counter() - start)
-            mine = bench("train", arch, work + "/d8", 32, epochs, t)["images_per_second"]
+            theirs = mine = 0.0
+            for _ in range(rounds):
+                start = time.perf_counter()
+                for _ in range(epochs):
+                    epoch()
+                theirs = max(theirs, n * epochs / (time.perf_counter() - start))
+                mine = max(mine, bench("train", arch, work + "/d8", 32, epochs, t)["images_per_second"])
             print(f"  {arch:8s} {t} thread(s): repro {mine:9.0f}   PyTorch {theirs:9.0f}   ratio {mine / theirs:.2f}x (goal >= 2x)")
 
 
