@@ -187,3 +187,45 @@ final class Counter: @unchecked Sendable {
     func add(_ item: String) { queue.sync { items.append(item) } }
     var values: [String] { queue.sync { items } }
 }
+
+/// A product split by rows of C over the kernel threads (each part an OpenBLAS call) against the same product in
+/// one call, for every transposition and with beta 0 and 1.
+@Suite("split products")
+struct SplitProductTests {
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func splitProductsEqualOneCall(transA: Bool, transB: Bool) {
+        var rng = SeededRandom(seed: 21)
+        let (m, n, k) = (200, 48, 160)  // 1.5M multiply-adds: split in 2 or 3
+        func random(_ count: Int) -> Tensor {
+            let t = Tensor([count])
+            for i in 0..<count { t[i] = Float(rng.normal()) }
+            return t
+        }
+        let a = random(m * k), b = random(k * n), start = random(m * n)
+        let (lda, ldb) = (transA ? m : k, transB ? k : n)
+        for beta: Float in [0, 1] {
+            var results: [[Float]] = []
+            for threads in [1, 2, 3] {
+                let c = start.clone()
+                BLAS.gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a.data, lda: lda, b: b.data, ldb: ldb,
+                          beta: beta, c: c.data, ldc: n, threads: threads)
+                results.append(c.values)
+            }
+            for i in 1..<3 {
+                var worst: Float = 0
+                for j in 0..<(m * n) { worst = max(worst, abs(results[i][j] - results[0][j])) }
+                #expect(worst < 1e-4, "\(i + 1) threads, beta \(beta)")
+            }
+            // And entries of the first, middle and last parts by hand, so an offset wrong in every split is caught.
+            for row in [7, 100, 197] {
+                var s = Double(beta * start[row * n + 5])
+                for p in 0..<k {
+                    let x = transA ? a[p * m + row] : a[row * k + p]
+                    let y = transB ? b[5 * k + p] : b[p * n + 5]
+                    s += Double(x * y)
+                }
+                #expect(abs(Float(s) - results[2][row * n + 5]) < 1e-3, "row \(row)")
+            }
+        }
+    }
+}

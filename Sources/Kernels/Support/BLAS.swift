@@ -16,13 +16,14 @@ public enum BLAS {
         return 1
     }()
 
-    /// C[M×N] = alpha · op(A) · op(B) + beta · C, all row-major with the given leading dimensions.
+    /// C[M×N] = alpha · op(A) · op(B) + beta · C, all row-major with the given leading dimensions; split by rows
+    /// of C over up to `threads` kernel threads.
     static func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
-                     c: UnsafeMutablePointer<Float>, ldc: Int)
+                     c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int = threadCount)
     {
         // Parts of at least 16 rows and ~512k multiply-adds.
-        let parts = Int(ck_parts(Int32(threadCount), m / 16, Double(m * n * k), Double(1 << 19)))
+        let parts = Int(ck_parts(Int32(threads), m / 16, Double(m * n * k), Double(1 << 19)))
         if parts < 2 {
             cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                         Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
