@@ -68,29 +68,63 @@ AVX512 static inline void ck_input_transform(const __m512 d[16], __m512 v[16]) {
     }
 }
 
+// Aᵀ·M·A of one tile for 16 channels, + bias: out[2·i + j] is output row i, column j.
+AVX512 static inline void ck_output_transform(const __m512 m[16], __m512 bias, __m512 out[4]) {
+    __m512 s[8];
+    for (int j = 0; j < 4; j++) {
+        s[j] = _mm512_add_ps(_mm512_add_ps(m[0 + j], m[4 + j]), m[8 + j]);
+        s[4 + j] = _mm512_sub_ps(_mm512_sub_ps(m[4 + j], m[8 + j]), m[12 + j]);
+    }
+    for (int i = 0; i < 2; i++) {
+        out[2 * i + 0] = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[4 * i + 0], s[4 * i + 1]), s[4 * i + 2]), bias);
+        out[2 * i + 1] = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[4 * i + 1], s[4 * i + 2]), s[4 * i + 3]), bias);
+    }
+}
+
 // Tiles [first, last) of the batch (tile index = (image · th + tile row) · tw + tile column).
 AVX512 static void ck_winograd_tiles(const ck_winograd_call *c, int first, int last, float *scratch) {
-    const int ic = c->ic, oc = c->oc, h = c->h, w = c->w;
+    const int ic = c->ic, oc = c->oc, h = c->h, w = c->w, th = c->th, tw = c->tw;
     float *zero = scratch, *vbuf = scratch + ic, *mbuf = vbuf + (size_t)16 * CK_TILES * ic;
     memset(zero, 0, sizeof(float) * ic);
+    // The coordinates of the next tile, stepped rather than divided for each tile.
+    int b = first / (th * tw), ty = first / tw % th, tx = first % tw;
     for (int t0 = first; t0 < last; t0 += CK_TILES) {
         const int count = last - t0 < CK_TILES ? last - t0 : CK_TILES;
+        int tb[CK_TILES], tyy[CK_TILES], txx[CK_TILES];
         // Input transform: vbuf[k][t][c].
         for (int t = 0; t < count; t++) {
-            const int tile = t0 + t, b = tile / (c->th * c->tw), ty = tile / c->tw % c->th, tx = tile % c->tw;
+            tb[t] = b, tyy[t] = ty, txx[t] = tx;
             const float *image = c->x + (size_t)b * h * w * ic;
-            const float *at[16];
-            for (int i = 0; i < 4; i++) {
-                for (int j = 0; j < 4; j++) {
-                    const int iy = 2 * ty - 1 + i, ix = 2 * tx - 1 + j;
-                    at[4 * i + j] = iy >= 0 && iy < h && ix >= 0 && ix < w ? image + ((size_t)iy * w + ix) * ic : zero;
+            const int y0 = 2 * ty - 1, x0 = 2 * tx - 1;
+            float *dst = vbuf + (size_t)t * ic;
+            if (y0 >= 0 && y0 + 4 <= h && x0 >= 0 && x0 + 4 <= w) {
+                // Inside the image: the 16 pixels are at fixed offsets from the first.
+                const float *base = image + ((size_t)y0 * w + x0) * ic;
+                for (int c0 = 0; c0 < ic; c0 += 16) {
+                    __m512 d[16], v[16];
+                    for (int i = 0; i < 4; i++)
+                        for (int j = 0; j < 4; j++) d[4 * i + j] = _mm512_loadu_ps(base + ((size_t)i * w + j) * ic + c0);
+                    ck_input_transform(d, v);
+                    for (int k = 0; k < 16; k++) _mm512_storeu_ps(dst + (size_t)k * CK_TILES * ic + c0, v[k]);
+                }
+            } else {
+                const float *at[16];
+                for (int i = 0; i < 4; i++) {
+                    for (int j = 0; j < 4; j++) {
+                        const int iy = y0 + i, ix = x0 + j;
+                        at[4 * i + j] = iy >= 0 && iy < h && ix >= 0 && ix < w ? image + ((size_t)iy * w + ix) * ic : zero;
+                    }
+                }
+                for (int c0 = 0; c0 < ic; c0 += 16) {
+                    __m512 d[16], v[16];
+                    for (int k = 0; k < 16; k++) d[k] = _mm512_loadu_ps(at[k] + c0);
+                    ck_input_transform(d, v);
+                    for (int k = 0; k < 16; k++) _mm512_storeu_ps(dst + (size_t)k * CK_TILES * ic + c0, v[k]);
                 }
             }
-            for (int c0 = 0; c0 < ic; c0 += 16) {
-                __m512 d[16], v[16];
-                for (int k = 0; k < 16; k++) d[k] = _mm512_loadu_ps(at[k] + c0);
-                ck_input_transform(d, v);
-                for (int k = 0; k < 16; k++) _mm512_storeu_ps(vbuf + ((size_t)k * CK_TILES + t) * ic + c0, v[k]);
+            if (++tx == tw) {
+                tx = 0;
+                if (++ty == th) ty = 0, b++;
             }
         }
         // The 16 products M_k = V_k · U_k.
@@ -100,32 +134,24 @@ AVX512 static void ck_winograd_tiles(const ck_winograd_call *c, int first, int l
             const float *uk = c->u + (size_t)k * ic * oc;
             ck_blocks(vk, 0, ic, ic, 1, uk, oc, NULL, NULL, 0, mk, count);
         }
-        // Output transform Aᵀ·M·A, + bias (+ residual), ReLU, stored where the tile's pixels are.
-        const int oh = h, ow = w;
+        // Output transform Aᵀ·M·A, + bias (+ residual), ReLU, stored where the tile's pixels are (stride 1,
+        // padding 1: the output is h × w).
+        const __m512 zeros = _mm512_setzero_ps();
         for (int t = 0; t < count; t++) {
-            const int tile = t0 + t, b = tile / (c->th * c->tw), ty = tile / c->tw % c->th, tx = tile % c->tw;
+            const int oy = 2 * tyy[t], ox = 2 * txx[t];
+            const int rows = oy + 1 < h ? 2 : 1, cols = ox + 1 < w ? 2 : 1;
+            const size_t at0 = (((size_t)tb[t] * h + oy) * w + ox) * oc;
             for (int o0 = 0; o0 < oc; o0 += 16) {
-                __m512 m[16], s[8];
+                __m512 m[16], out[4];
                 for (int k = 0; k < 16; k++) m[k] = _mm512_loadu_ps(mbuf + ((size_t)k * CK_TILES + t) * oc + o0);
-                for (int j = 0; j < 4; j++) {
-                    s[j] = _mm512_add_ps(_mm512_add_ps(m[0 + j], m[4 + j]), m[8 + j]);
-                    s[4 + j] = _mm512_sub_ps(_mm512_sub_ps(m[4 + j], m[8 + j]), m[12 + j]);
-                }
-                const __m512 bias = c->bias ? _mm512_loadu_ps(c->bias + o0) : _mm512_setzero_ps();
-                for (int i = 0; i < 2; i++) {
-                    const int oy = 2 * ty + i;
-                    if (oy >= oh) break;
-                    const __m512 r[2] = {
-                        _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[4 * i + 0], s[4 * i + 1]), s[4 * i + 2]), bias),
-                        _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[4 * i + 1], s[4 * i + 2]), s[4 * i + 3]), bias)};
-                    for (int j = 0; j < 2; j++) {
-                        const int ox = 2 * tx + j;
-                        if (ox >= ow) break;
-                        const size_t at = (((size_t)b * oh + oy) * ow + ox) * oc + o0;
-                        __m512 out = r[j];
-                        if (c->residual) out = _mm512_add_ps(out, _mm512_loadu_ps(c->residual + at));
-                        if (c->relu) out = _mm512_max_ps(out, _mm512_setzero_ps());
-                        _mm512_storeu_ps(c->y + at, out);
+                ck_output_transform(m, c->bias ? _mm512_loadu_ps(c->bias + o0) : zeros, out);
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < cols; j++) {
+                        const size_t at = at0 + ((size_t)i * w + j) * oc + o0;
+                        __m512 o = out[2 * i + j];
+                        if (c->residual) o = _mm512_add_ps(o, _mm512_loadu_ps(c->residual + at));
+                        if (c->relu) o = _mm512_max_ps(o, zeros);
+                        _mm512_storeu_ps(c->y + at, o);
                     }
                 }
             }
