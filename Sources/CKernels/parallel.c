@@ -1,7 +1,7 @@
-// A small pool of worker threads for the kernels' parallel loops. GCD's concurrentPerform costs tens of
-// microseconds per call, more than a whole layer of a small CNN at batch 1; these workers keep watching (yielding
-// the CPU) for about a millisecond between calls before they sleep, so a parallel call costs about a microsecond
-// while the kernels run back to back.
+// A small pool of worker threads for the kernels' parallel loops. GCD's concurrentPerform costs more per call than
+// a layer of a small CNN takes at batch 1 (with it, two threads classified ResNet-8 images one at a time at 3,000
+// images/s against 4,260 on one thread); these workers keep watching for the next call (yielding the CPU) for
+// about a millisecond before they sleep, so calls that come back to back do not wait for a sleeping thread.
 //
 // The split is static: part i always runs on worker i (part 0 on the caller), so results do not depend on timing.
 // One parallel call at a time; a call made while another runs (another thread's) runs its parts inline.

@@ -66,6 +66,7 @@ public enum BLAS {
     static func rowTimesMatrix(n: Int, k: Int, x: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
                                beta: Float, y: UnsafeMutablePointer<Float>)
     {
+        _ = threadCount  // OpenBLAS's own threads off before its first use
         // Row-major B[k×n] seen as column-major is Bᵀ[n×k]: y = Bᵀ·x.
         cblas_sgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(k), 1, b, Int32(ldb), x, 1, beta, y, 1)
     }
