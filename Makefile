@@ -27,8 +27,10 @@ test: bootstrap-test
 	@scripts/slurm-local start || echo "make test: Slurm did not start; the Slurm tests will say why" >&2
 	@status=0; SLURM_CONF=$${SLURM_BASE:-/tmp/repro-slurm}/slurm.conf $(SWIFT) test --skip-build || status=$$?; \
 	  scripts/slurm-local stop; \
-	  echo "make test: the kernels again with the AVX-512 kernels off (REPRO_KERNELS=portable)"; \
-	  REPRO_KERNELS=portable $(SWIFT) test --skip-build --filter KernelsTests || status=$$?; exit $$status
+	  for kernels in avx2 portable; do \
+	    echo "make test: the kernels again with REPRO_KERNELS=$$kernels"; \
+	    REPRO_KERNELS=$$kernels $(SWIFT) test --skip-build --filter KernelsTests || status=$$?; \
+	  done; exit $$status
 
 bench: build
 	Benchmarks/run

@@ -1,6 +1,6 @@
-// Direct NHWC convolution, register-blocked for AVX-512: a block of P output pixels of one output row times V
-// vectors of 16 output channels is kept in P·V zmm registers while every (tap, input channel) pair adds
-// x[pixel, c] · W[tap, c, 16 channels] to it. Weights are read once per block, inputs broadcast once per
+// Direct NHWC convolution, register-blocked for AVX-512 or AVX2: a block of P output pixels of one output row
+// times V vectors of 16 (or 8) output channels is kept in P·V registers while every (tap, input channel) pair adds
+// x[pixel, c] · W[tap, c, channels] to it. Weights are read once per block, inputs broadcast once per
 // (pixel, c, block), so the loop is bound by FMA throughput rather than memory. Padding is done once per image
 // by copying it into a zero-bordered scratch buffer, so the inner loop has no bounds checks.
 
@@ -16,15 +16,24 @@ size_t ck_direct_conv_scratch_floats(int h, int w, int in_channels, int padding)
 
 #ifdef CK_X86
 
-int ck_direct_conv_available(void) {
+int ck_kernels_level(void) {
     static int known = -1;
     if (known < 0) {
-        // REPRO_KERNELS=portable turns the AVX-512 kernels off, so the tests can cover the im2col + sgemm path.
+        // REPRO_KERNELS=portable turns the SIMD kernels off and REPRO_KERNELS=avx2 keeps to AVX2, so the tests
+        // can cover every path on one machine.
         const char *choice = getenv("REPRO_KERNELS");
         __builtin_cpu_init();
-        known = __builtin_cpu_supports("avx512f") && !(choice && strcmp(choice, "portable") == 0) ? 1 : 0;
+        int level = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
+        if (choice && strcmp(choice, "portable") == 0) level = 0;
+        if (choice && strcmp(choice, "avx2") == 0 && level > 1) level = 1;
+        known = level;
     }
     return known;
+}
+
+int ck_direct_conv_lanes(void) {
+    const int level = ck_kernels_level();
+    return level == 2 ? 16 : level == 1 ? 8 : 0;
 }
 
 // One call's arguments, shared by the threads that split it.
@@ -33,6 +42,7 @@ typedef struct {
     float *y, *scratch;
     int n, h, w, ic, oc, kernel, stride, padding, relu, oh, ow;
     size_t scratch_floats;
+    const ck_block_set *blocks;
 } ck_conv_call;
 
 // Output rows [first, last) of the whole batch (row r is image r / oh, row r % oh).
@@ -57,8 +67,8 @@ static void ck_conv_rows(const ck_conv_call *c, int first, int last, float *scra
         }
         const float *row = src + (size_t)oy * c->stride * xrow;
         const size_t out = (size_t)r * ow * oc;
-        ck_blocks(row, xrow, xstep, run, c->kernel, c->weight, oc, c->bias, c->residual ? c->residual + out : NULL,
-                  c->relu, c->y + out, ow);
+        ck_blocks(c->blocks, row, xrow, xstep, run, c->kernel, c->weight, oc, c->bias,
+                  c->residual ? c->residual + out : NULL, c->relu, c->y + out, ow);
     }
 }
 
@@ -72,13 +82,15 @@ static void ck_conv_part(void *context, int part, int parts) {
 int ck_direct_conv(const float *x, int n, int h, int w, int ic, const float *weight, const float *bias, int oc,
                    int kernel, int stride, int padding, const float *residual, int relu, float *y, float *scratch,
                    int threads) {
-    if (oc <= 0 || oc % 16 != 0 || ic <= 0 || kernel <= 0 || stride <= 0 || padding < 0 || padding >= kernel)
+    const int lanes = ck_direct_conv_lanes();
+    if (lanes == 0 || oc <= 0 || oc % lanes != 0 || ic <= 0 || kernel <= 0 || stride <= 0 || padding < 0 ||
+        padding >= kernel)
         return -1;
-    if (!ck_direct_conv_available()) return -1;
     const int oh = (h + 2 * padding - kernel) / stride + 1, ow = (w + 2 * padding - kernel) / stride + 1;
     if (n <= 0 || oh <= 0 || ow <= 0) return -1;
     ck_conv_call call = {x, weight, bias, residual, y, scratch, n, h, w, ic, oc, kernel, stride, padding, relu,
-                         oh, ow, ck_direct_conv_scratch_floats(h, w, ic, padding)};
+                         oh, ow, ck_direct_conv_scratch_floats(h, w, ic, padding),
+                         lanes == 16 ? &ck_avx512_blocks : &ck_avx2_blocks};
     const int rows = n * oh;
     const double macs = (double)rows * ow * oc * kernel * kernel * ic;
     ck_parallel(ck_parts(threads, rows, macs, 1 << 19), ck_conv_part, &call);
@@ -87,7 +99,9 @@ int ck_direct_conv(const float *x, int n, int h, int w, int ic, const float *wei
 
 #else
 
-int ck_direct_conv_available(void) { return 0; }
+int ck_kernels_level(void) { return 0; }
+
+int ck_direct_conv_lanes(void) { return 0; }
 
 int ck_direct_conv(const float *x, int n, int h, int w, int ic, const float *weight, const float *bias, int oc,
                    int kernel, int stride, int padding, const float *residual, int relu, float *y, float *scratch,

@@ -132,7 +132,7 @@ AVX512 static void ck_winograd_tiles(const ck_winograd_call *c, int first, int l
             const float *vk = vbuf + (size_t)k * CK_TILES * ic;
             float *mk = mbuf + (size_t)k * CK_TILES * oc;
             const float *uk = c->u + (size_t)k * ic * oc;
-            ck_blocks(vk, 0, ic, ic, 1, uk, oc, NULL, NULL, 0, mk, count);
+            ck_blocks(&ck_avx512_blocks, vk, 0, ic, ic, 1, uk, oc, NULL, NULL, 0, mk, count);
         }
         // Output transform Aᵀ·M·A, + bias (+ residual), ReLU, stored where the tile's pixels are (stride 1,
         // padding 1: the output is h × w).
@@ -169,7 +169,7 @@ static void ck_winograd_part(void *context, int part, int parts) {
 int ck_winograd_conv(const float *x, int n, int h, int w, int ic, const float *u, const float *bias, int oc,
                      const float *residual, int relu, float *y, float *scratch, int threads) {
     if (ic <= 0 || oc <= 0 || ic % 16 != 0 || oc % 16 != 0 || n <= 0 || h <= 0 || w <= 0) return -1;
-    if (!ck_direct_conv_available()) return -1;
+    if (ck_kernels_level() < 2) return -1;
     ck_winograd_call call = {x, u, bias, residual, y, scratch, n, h, w, ic, oc, relu, (h + 1) / 2, (w + 1) / 2,
                              ck_winograd_scratch_floats(ic, oc)};
     const int tiles = n * call.th * call.tw;

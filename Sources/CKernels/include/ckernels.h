@@ -1,9 +1,10 @@
 #ifndef REPRO_CKERNELS_H
 #define REPRO_CKERNELS_H
 
-// Direct convolutions over NHWC images with AVX-512 register blocking: the hot loops of the built-in kernels
-// that OpenBLAS cannot do well (narrow 3/16/32/64-channel layers, where im2col + sgemm reaches a fraction of
-// sgemm's speed). Chosen at run time: on a CPU without AVX-512 the Swift side keeps im2col + sgemm.
+// repro's own kernels: direct and Winograd convolutions over NHWC images with AVX-512 (or AVX2) register
+// blocking, for the hot loops that OpenBLAS cannot do well (narrow 3/16/32/64-channel layers, where im2col +
+// sgemm reaches a fraction of sgemm's speed), the element-wise loops of training, and the worker pool. Chosen at
+// run time: on a CPU without AVX2 the Swift side keeps im2col + sgemm.
 
 #include <stddef.h>
 
@@ -18,8 +19,13 @@ void ck_parallel(int parts, ck_part_fn fn, void *context);
 /// `least` work (a part of ~10 µs or less costs more to hand over than it saves). At least 1.
 int ck_parts(int threads, long units, double work, double least);
 
-/// 1 when this CPU can run the direct convolution (AVX-512F), 0 otherwise.
-int ck_direct_conv_available(void);
+/// The SIMD kernels this CPU runs: 2 AVX-512F (direct and Winograd convolutions), 1 AVX2 + FMA (the direct
+/// convolution), 0 none. The environment variable REPRO_KERNELS=portable gives 0, REPRO_KERNELS=avx2 at most 1.
+int ck_kernels_level(void);
+
+/// The output channels of one register of the direct convolution (16 with AVX-512, 8 with AVX2; 0: none):
+/// out_channels must be a multiple of it.
+int ck_direct_conv_lanes(void);
 
 /// Floats of scratch `ck_direct_conv` needs per thread (a zero-padded copy of one image).
 size_t ck_direct_conv_scratch_floats(int h, int w, int in_channels, int padding);
@@ -30,7 +36,7 @@ size_t ck_direct_conv_scratch_floats(int h, int w, int in_channels, int padding)
 /// + c); bias: [out_channels] or NULL; residual: [n, oh, ow, out_channels] or NULL; y: [n, oh, ow, out_channels].
 /// The batch's output rows are split between up to `threads` threads (a static split: the result does not depend
 /// on the thread count); scratch holds `threads` × ck_direct_conv_scratch_floats. out_channels must be a
-/// multiple of 16. Returns 0 when it did the work, -1 when the shape is not supported (the
+/// multiple of ck_direct_conv_lanes(). Returns 0 when it did the work, -1 when the shape is not supported (the
 /// caller then uses im2col + sgemm).
 int ck_direct_conv(const float *x, int n, int h, int w, int in_channels, const float *weight, const float *bias,
                    int out_channels, int kernel, int stride, int padding, const float *residual, int relu, float *y,

@@ -1,15 +1,31 @@
 internal import CKernels
 
-/// The direct convolution of `Sources/CKernels` (AVX-512, NHWC, bias, residual and ReLU fused into the store,
+/// The direct convolution of `Sources/CKernels` (AVX-512 or AVX2, NHWC, bias, residual and ReLU fused into the store,
 /// rows split over the kernel threads), used where it applies and im2col + sgemm is slow: the narrow 3×3 and
 /// strided 1×1 layers of small CNNs, and linear layers of a batch (a 1×1 convolution over the batch's rows).
 enum DirectConv {
-    /// Whether this CPU runs the direct convolution (AVX-512F).
-    static let available = ck_direct_conv_available() == 1
+    /// The SIMD kernels this CPU runs: 2 AVX-512 (direct and Winograd), 1 AVX2 (direct), 0 none
+    /// (`REPRO_KERNELS=portable` or `avx2` lowers it).
+    static let level = Int(ck_kernels_level())
+
+    /// Output channels per register (16 or 8): a direct convolution's output channels are a multiple of it.
+    static let lanes = Int(ck_direct_conv_lanes())
+
+    /// Whether this CPU runs the direct convolution.
+    static var available: Bool { level > 0 }
+
+    /// What the convolutions run as on this CPU, for the record of a result.
+    static var description: String {
+        switch level {
+        case 2: "direct + Winograd (AVX-512)"
+        case 1: "direct (AVX2)"
+        default: "im2col + sgemm"
+        }
+    }
 
     /// Whether `geometry` goes through the direct convolution on this CPU.
     static func applies(to geometry: ConvGeometry) -> Bool {
-        available && geometry.outChannels % 16 == 0 && geometry.padding < geometry.kernel
+        available && geometry.outChannels % lanes == 0 && geometry.padding < geometry.kernel
     }
 
     /// Runs the convolution and returns the scratch buffer, or returns nil when it does not apply.
@@ -51,12 +67,12 @@ enum DirectConv {
     static let linearRow = 12
 
     /// y[n×out] = x[n×in] · W[in×out] + b, then ReLU if `relu`; false when it does not apply (outputs not a
-    /// multiple of 16, or no AVX-512).
+    /// multiple of `lanes`, or no SIMD kernels).
     static func linear(_ x: UnsafePointer<Float>, n: Int, inputs: Int, outputs: Int, weight: UnsafePointer<Float>,
                        bias: UnsafePointer<Float>, relu: Bool, into y: UnsafeMutablePointer<Float>,
                        threads: Int = BLAS.threads) -> Bool
     {
-        guard available, outputs % 16 == 0 else { return false }
+        guard available, outputs % lanes == 0 else { return false }
         // Full rows of `linearRow` vectors (split over the threads), then the rest as one shorter row.
         let rows = n / linearRow, rest = n % linearRow
         var status: Int32 = 0
@@ -78,7 +94,7 @@ enum DirectConv {
 /// The weights are transformed once (`weights`), so it serves inference, where they do not change.
 public enum WinogradConv {
     public static func applies(to g: ConvGeometry) -> Bool {
-        DirectConv.available && g.kernel == 3 && g.stride == 1 && g.padding == 1 && g.inChannels % 16 == 0
+        DirectConv.level == 2 && g.kernel == 3 && g.stride == 1 && g.padding == 1 && g.inChannels % 16 == 0
             && g.outChannels % 16 == 0
     }
 

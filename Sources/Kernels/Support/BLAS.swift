@@ -99,12 +99,12 @@ public struct KernelsEnvironment: Sendable, Equatable, CustomStringConvertible {
     public var threads: Int
     public var blasCore: String
     public var blasConfig: String
-    /// "direct + Winograd (AVX-512)" where the CPU has AVX-512, else "im2col + sgemm".
+    /// "direct + Winograd (AVX-512)", "direct (AVX2)" or "im2col + sgemm": what the convolutions ran as.
     public var convolution: String
 
     public static var current: KernelsEnvironment {
         KernelsEnvironment(threads: BLAS.threads, blasCore: BLAS.coreName, blasConfig: BLAS.config,
-                           convolution: DirectConv.available ? "direct + Winograd (AVX-512)" : "im2col + sgemm")
+                           convolution: DirectConv.description)
     }
 
     public var description: String {
