@@ -115,24 +115,26 @@ struct FastConvolutionTests {
         }
     }
 
-    @Test(arguments: [2, 12, 13, 30])
+    @Test(arguments: [2, 12, 13, 31])
     func linearLayersOfABatchMatchPlainLoops(batch: Int) {
         var rng = SeededRandom(seed: 3)
         for (inputs, outputs, relu) in [(7, 32, false), (64, 48, true), (20, 10, true)] {
             let x = random([batch, inputs], &rng)
             let weight = random([inputs, outputs], &rng, scale: 0.5)
             let bias = random([outputs], &rng)
-            let y = Tensor([batch, outputs])
-            Linear.apply(x.data, n: batch, inputs: inputs, outputs: outputs, weight: weight.data, bias: bias.data,
-                         relu: relu, into: y.data)
-            var worst: Float = 0
-            for r in 0..<batch { for o in 0..<outputs {
-                var s = bias[o]
-                for i in 0..<inputs { s += x[r * inputs + i] * weight[i * outputs + o] }
-                if relu { s = max(s, 0) }
-                worst = max(worst, abs(s - y[r * outputs + o]))
-            } }
-            #expect(worst < 1e-4, "\(inputs)->\(outputs) at batch \(batch)")
+            for threads in [1, 2, 3] {
+                let y = Tensor([batch, outputs])
+                Linear.apply(x.data, n: batch, inputs: inputs, outputs: outputs, weight: weight.data, bias: bias.data,
+                             relu: relu, into: y.data, threads: threads)
+                var worst: Float = 0
+                for r in 0..<batch { for o in 0..<outputs {
+                    var s = bias[o]
+                    for i in 0..<inputs { s += x[r * inputs + i] * weight[i * outputs + o] }
+                    if relu { s = max(s, 0) }
+                    worst = max(worst, abs(s - y[r * outputs + o]))
+                } }
+                #expect(worst < 1e-4, "\(inputs)->\(outputs) at batch \(batch), \(threads) threads")
+            }
         }
     }
 

@@ -63,9 +63,6 @@ enum DirectConv {
         return true
     }
 
-    /// Pixels per row when a batch of vectors is seen as an image: two of the kernel's widest blocks.
-    static let linearRow = 12
-
     /// y[n×out] = x[n×in] · W[in×out] + b, then ReLU if `relu`; false when it does not apply (outputs not a
     /// multiple of `lanes`, or no SIMD kernels).
     static func linear(_ x: UnsafePointer<Float>, n: Int, inputs: Int, outputs: Int, weight: UnsafePointer<Float>,
@@ -73,15 +70,13 @@ enum DirectConv {
                        threads: Int = BLAS.threads) -> Bool
     {
         guard available, outputs % lanes == 0 else { return false }
-        // Full rows of `linearRow` vectors (split over the threads), then the rest as one shorter row.
-        let rows = n / linearRow, rest = n % linearRow
-        var status: Int32 = 0
-        if rows > 0 {
-            status |= ck_direct_conv(x, 1, Int32(rows), Int32(linearRow), Int32(inputs), weight, bias, Int32(outputs),
-                                     1, 1, 0, nil, relu ? 1 : 0, y, nil, Int32(threads))
-        }
+        // The batch as an image of one row per thread (the rows are what the threads share), then the few
+        // vectors left over as one more row.
+        let rows = max(1, min(threads, n)), perRow = n / rows, rest = n - rows * perRow
+        var status = ck_direct_conv(x, 1, Int32(rows), Int32(perRow), Int32(inputs), weight, bias, Int32(outputs),
+                                    1, 1, 0, nil, relu ? 1 : 0, y, nil, Int32(threads))
         if rest > 0 {
-            let done = rows * linearRow
+            let done = rows * perRow
             status |= ck_direct_conv(x + done * inputs, 1, 1, Int32(rest), Int32(inputs), weight, bias,
                                      Int32(outputs), 1, 1, 0, nil, relu ? 1 : 0, y + done * outputs, nil, 1)
         }
