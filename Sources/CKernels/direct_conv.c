@@ -45,30 +45,43 @@ typedef struct {
     const ck_block_set *blocks;
 } ck_conv_call;
 
-// Output rows [first, last) of the whole batch (row r is image r / oh, row r % oh).
+// Writes into `scratch` (a padded image) the padded rows [py0, py1) of image `src`: zeros outside the image,
+// its pixels inside.
+static void ck_pad_rows(const ck_conv_call *c, const float *src, int py0, int py1, float *scratch) {
+    const int ic = c->ic, w = c->w, p = c->padding, pw = w + 2 * p;
+    for (int py = py0; py < py1; py++) {
+        float *dst = scratch + (size_t)py * pw * ic;
+        const int iy = py - p;
+        if (iy < 0 || iy >= c->h) {
+            memset(dst, 0, sizeof(float) * (size_t)pw * ic);
+            continue;
+        }
+        memset(dst, 0, sizeof(float) * (size_t)p * ic);
+        memcpy(dst + (size_t)p * ic, src + (size_t)iy * w * ic, sizeof(float) * (size_t)w * ic);
+        memset(dst + (size_t)(p + w) * ic, 0, sizeof(float) * (size_t)p * ic);
+    }
+}
+
+// Output rows [first, last) of the whole batch (row r is image r / oh, row r % oh). With padding, each image's
+// part is first copied into `scratch` with its zero border: only the input rows those output rows read, so
+// threads that share an image do not each copy all of it.
 static void ck_conv_rows(const ck_conv_call *c, int first, int last, float *scratch) {
-    const int ic = c->ic, oc = c->oc, ow = c->ow, w = c->w;
+    const int ic = c->ic, oc = c->oc, ow = c->ow, w = c->w, oh = c->oh;
     const int pw = w + 2 * c->padding;
     const int xrow = pw * ic, xstep = c->stride * ic, run = c->kernel * ic;
-    if (c->padding > 0) memset(scratch, 0, sizeof(float) * c->scratch_floats);
-    int padded = -1; // the image now in `scratch`
-    for (int r = first; r < last; r++) {
-        const int b = r / c->oh, oy = r % c->oh;
+    for (int r = first; r < last;) {
+        const int b = r / oh, oy0 = r % oh, oy1 = last - b * oh < oh ? last - b * oh : oh;
         const float *src = c->x + (size_t)b * c->h * w * ic;
         if (c->padding > 0) {
-            if (padded != b) {
-                // The border stays zero: only the interior is written, image after image.
-                for (int iy = 0; iy < c->h; iy++)
-                    memcpy(scratch + ((size_t)(iy + c->padding) * pw + c->padding) * ic, src + (size_t)iy * w * ic,
-                           sizeof(float) * (size_t)w * ic);
-                padded = b;
-            }
+            ck_pad_rows(c, src, oy0 * c->stride, (oy1 - 1) * c->stride + c->kernel, scratch);
             src = scratch;
         }
-        const float *row = src + (size_t)oy * c->stride * xrow;
-        const size_t out = (size_t)r * ow * oc;
-        ck_blocks(c->blocks, row, xrow, xstep, run, c->kernel, c->weight, oc, c->bias,
-                  c->residual ? c->residual + out : NULL, c->relu, c->y + out, ow);
+        for (int oy = oy0; oy < oy1; oy++, r++) {
+            const float *row = src + (size_t)oy * c->stride * xrow;
+            const size_t out = (size_t)r * ow * oc;
+            ck_blocks(c->blocks, row, xrow, xstep, run, c->kernel, c->weight, oc, c->bias,
+                      c->residual ? c->residual + out : NULL, c->relu, c->y + out, ow);
+        }
     }
 }
 
