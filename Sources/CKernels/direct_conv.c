@@ -7,6 +7,7 @@
 #include "blocks.h"
 #include "ckernels.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,18 +18,22 @@ size_t ck_direct_conv_scratch_floats(int h, int w, int in_channels, int padding)
 #ifdef CK_X86
 
 int ck_kernels_level(void) {
-    static int known = -1;
-    if (known < 0) {
+    // Threads may ask at once: each computes the same answer, and the atomic makes sharing it well-defined.
+    static atomic_int known = -1;
+    int level = atomic_load_explicit(&known, memory_order_relaxed);
+    if (level < 0) {
         // REPRO_KERNELS=portable turns the SIMD kernels off and REPRO_KERNELS=avx2 keeps to AVX2, so the tests
         // can cover every path on one machine.
         const char *choice = getenv("REPRO_KERNELS");
         __builtin_cpu_init();
-        int level = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
+        level = __builtin_cpu_supports("avx512f")                                   ? 2
+                : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1
+                                                                                    : 0;
         if (choice && strcmp(choice, "portable") == 0) level = 0;
         if (choice && strcmp(choice, "avx2") == 0 && level > 1) level = 1;
-        known = level;
+        atomic_store_explicit(&known, level, memory_order_relaxed);
     }
-    return known;
+    return level;
 }
 
 int ck_direct_conv_lanes(void) {
