@@ -124,7 +124,8 @@ int ck_direct_conv_lanes(void) { return 0; }
 int ck_direct_conv(const float *x, int n, int h, int w, int ic, const float *weight, const float *bias, int oc,
                    int kernel, int stride, int padding, const float *residual, int relu, float *y, float *scratch,
                    int threads) {
-    (void)threads; (void)x; (void)n; (void)h; (void)w; (void)ic; (void)weight; (void)bias; (void)oc; (void)kernel; (void)stride;
+    (void)threads; (void)x; (void)n; (void)h; (void)w; (void)ic; (void)weight; (void)bias; (void)oc;
+    (void)kernel; (void)stride;
     (void)padding; (void)residual; (void)relu; (void)y; (void)scratch;
     return -1;
 }

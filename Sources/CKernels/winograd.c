@@ -103,7 +103,8 @@ AVX512 static void ck_winograd_tiles(const ck_winograd_call *c, int first, int l
                 for (int c0 = 0; c0 < ic; c0 += 16) {
                     __m512 d[16], v[16];
                     for (int i = 0; i < 4; i++)
-                        for (int j = 0; j < 4; j++) d[4 * i + j] = _mm512_loadu_ps(base + ((size_t)i * w + j) * ic + c0);
+                        for (int j = 0; j < 4; j++)
+                            d[4 * i + j] = _mm512_loadu_ps(base + ((size_t)i * w + j) * ic + c0);
                     ck_input_transform(d, v);
                     for (int k = 0; k < 16; k++) _mm512_storeu_ps(dst + (size_t)k * CK_TILES * ic + c0, v[k]);
                 }
@@ -112,7 +113,8 @@ AVX512 static void ck_winograd_tiles(const ck_winograd_call *c, int first, int l
                 for (int i = 0; i < 4; i++) {
                     for (int j = 0; j < 4; j++) {
                         const int iy = y0 + i, ix = x0 + j;
-                        at[4 * i + j] = iy >= 0 && iy < h && ix >= 0 && ix < w ? image + ((size_t)iy * w + ix) * ic : zero;
+                        const int inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                        at[4 * i + j] = inside ? image + ((size_t)iy * w + ix) * ic : zero;
                     }
                 }
                 for (int c0 = 0; c0 < ic; c0 += 16) {

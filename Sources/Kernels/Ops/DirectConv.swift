@@ -45,8 +45,8 @@ enum DirectConv {
     }
 
     /// dx of a stride-1 convolution as the convolution of dy with the flipped, transposed weights (kernel k,
-    /// padding k−1−p), when the direct kernel applies to that (in channels a multiple of 16). `buffers` keeps the
-    /// transposed weights and the scratch between calls. False when it does not apply.
+    /// padding k−1−p), when the direct kernel applies to that (in channels a multiple of `lanes`). `buffers`
+    /// keeps the transposed weights and the scratch between calls. False when it does not apply.
     static func inputGradient(_ g: ConvGeometry, dy: UnsafePointer<Float>, n: Int, h: Int, w: Int,
                               weight: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>,
                               buffers: inout (weights: Tensor?, scratch: Tensor?)) -> Bool
@@ -58,8 +58,8 @@ enum DirectConv {
         let weights = Tensor.reuse(buffers.weights, [g.patch, g.outChannels])
         ck_transposed_weights(weight, Int32(g.kernel), Int32(g.inChannels), Int32(g.outChannels), weights.data)
         buffers.weights = weights
-        buffers.scratch = forward(t, dy, n: n, h: oh, w: ow, weight: weights.data, bias: nil, residual: nil, relu: false,
-                                  into: dx, scratch: buffers.scratch) ?? buffers.scratch
+        buffers.scratch = forward(t, dy, n: n, h: oh, w: ow, weight: weights.data, bias: nil, residual: nil,
+                                  relu: false, into: dx, scratch: buffers.scratch) ?? buffers.scratch
         return true
     }
 

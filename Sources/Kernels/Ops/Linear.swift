@@ -44,7 +44,8 @@ public final class Linear: Layer {
         if n == 1 {
             BLAS.rowTimesMatrix(n: outputs, k: inputs, x: x, b: weight, ldb: outputs, beta: 1, y: y)
         } else {
-            BLAS.gemm(m: n, n: outputs, k: inputs, a: x, lda: inputs, b: weight, ldb: outputs, beta: 1, c: y, ldc: outputs)
+            BLAS.gemm(m: n, n: outputs, k: inputs, a: x, lda: inputs, b: weight, ldb: outputs, beta: 1, c: y,
+                      ldc: outputs)
         }
     }
 
