@@ -23,7 +23,8 @@ CK_CLONES void ck_add_relu(const float *restrict a, const float *restrict b, flo
     }
 }
 
-CK_CLONES void ck_relu(const float *restrict x, float *restrict y, size_t n) {
+// x and y may be the same array (ReLU in place).
+CK_CLONES void ck_relu(const float *x, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0;
 }
 

@@ -54,7 +54,7 @@ int ck_winograd_conv(const float *x, int n, int h, int w, int in_channels, const
                      int out_channels, const float *residual, int relu, float *y, float *scratch, int threads);
 
 // Element-wise loops of training (elementwise.c), vectorised for the CPU at hand. NHWC rows of `c` channels.
-void ck_relu(const float *x, float *y, size_t n);                            // y = max(x, 0)
+void ck_relu(const float *x, float *y, size_t n);                            // y = max(x, 0); y may be x
 void ck_relu_backward(const float *y, const float *dy, float *dx, size_t n); // dx = y > 0 ? dy : 0
 void ck_add_relu(const float *a, const float *b, float *y, size_t n);        // y = max(a + b, 0)
 void ck_add(float *a, const float *b, size_t n);                            // a += b

@@ -1,7 +1,8 @@
 internal import CKernels
 
-/// A 2-D convolution over NHWC images by im2col + GEMM, any stride and padding; a 1×1 stride-1 convolution is
-/// a single GEMM over the pixels (no im2col).
+/// A 2-D convolution over NHWC images, any stride and padding: a direct SIMD convolution where the CPU and the
+/// channel count allow (`DirectConv`), else im2col + GEMM; a 1×1 stride-1 convolution is a single GEMM over the
+/// pixels (no im2col).
 ///
 /// Weights are [k·k·inC, outC] (HWIO flattened: row `(kh·k + kw)·inC + c`). The im2col buffer is filled a few
 /// images at a time, so it stays in cache, and the backward pass recomputes it instead of keeping it.
@@ -82,8 +83,8 @@ public struct ConvGeometry: Sendable, Equatable {
 
     /// y = conv(x) (+ bias) (+ residual), then ReLU if `relu`. Returns the scratch buffer for reuse.
     ///
-    /// On a CPU with AVX-512 a convolution with a multiple of 16 output channels runs as a direct convolution
-    /// (`DirectConv`), the batch split over the kernels' threads; otherwise im2col + sgemm.
+    /// Where `DirectConv` applies (AVX-512 or AVX2, output channels a multiple of its lanes, not a 1×1 stride-1
+    /// product) it runs as a direct convolution, its rows split over the kernel threads; otherwise im2col + sgemm.
     func forward(_ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, weight: UnsafePointer<Float>,
                  bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>? = nil, relu: Bool = false,
                  into y: UnsafeMutablePointer<Float>, scratch: Tensor?, threads: Int = BLAS.threads) -> Tensor?
@@ -97,8 +98,8 @@ public struct ConvGeometry: Sendable, Equatable {
         let result = gemmForward(x, n: n, h: h, w: w, weight: weight, bias: bias, into: y, scratch: scratch)
         let (oh, ow) = outputSize(h, w)
         let count = n * oh * ow * outChannels
-        if let residual { for i in 0..<count { y[i] += residual[i] } }
-        if relu { for i in 0..<count { y[i] = max(y[i], 0) } }
+        if let residual { ck_add(y, residual, count) }
+        if relu { ck_relu(y, y, count) }
         return result
     }
 

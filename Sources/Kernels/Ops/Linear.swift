@@ -39,7 +39,7 @@ public final class Linear: Layer {
         {
             return
         }
-        defer { if relu { for i in 0..<(n * outputs) { y[i] = max(y[i], 0) } } }
+        defer { if relu { ck_relu(y, y, n * outputs) } }
         for r in 0..<n { (y + r * outputs).update(from: bias, count: outputs) }
         if n == 1 {
             BLAS.rowTimesMatrix(n: outputs, k: inputs, x: x, b: weight, ldb: outputs, beta: 1, y: y)
