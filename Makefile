@@ -22,7 +22,7 @@ demo: build
 	$(REPRO_RELEASE) run mlperf-demo --reuse-measured
 
 # The Slurm tests need the single-node cluster: started before the tests, stopped after, whatever happens.
-test: bootstrap-test
+test: bootstrap-test format-lint
 	$(SWIFT) build --build-tests
 	@scripts/slurm-local start || echo "make test: Slurm did not start; the Slurm tests will say why" >&2
 	@status=0; SLURM_CONF=$${SLURM_BASE:-/tmp/repro-slurm}/slurm.conf $(SWIFT) test --skip-build || status=$$?; \
@@ -35,8 +35,9 @@ test: bootstrap-test
 bench: build
 	Benchmarks/run
 
+# The project's own style (.swift-format: 4 spaces, 120 columns); `make test` runs it first.
 format-lint:
-	$(SWIFT) format lint --strict -r Sources Tests
+	$(SWIFT) format lint --strict -r Sources Tests Benchmarks/Sources Package.swift
 
 clean:
 	rm -rf .build

@@ -30,7 +30,9 @@ let package = Package(
             name: "Recipes",
             dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"]),
-        .target(name: "Workflow", dependencies: ["Recipes", .product(name: "Crypto", package: "swift-crypto")], exclude: ["README.md"]),
+        .target(
+            name: "Workflow", dependencies: ["Recipes", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["README.md"]),
         .target(
             name: "Fetch",
             dependencies: ["CCurl", "CGit2", "CArchive", .product(name: "Crypto", package: "swift-crypto")],
@@ -55,7 +57,8 @@ let package = Package(
         .executableTarget(name: "repro-step", dependencies: ["Actions"]),
         // Benchmarks (make bench), not tests.
         .executableTarget(
-            name: "repro-bench", dependencies: ["Fetch", "Workflow", "Kernels", "LoadGen"], path: "Benchmarks/Sources/repro-bench"),
+            name: "repro-bench", dependencies: ["Fetch", "Workflow", "Kernels", "LoadGen"],
+            path: "Benchmarks/Sources/repro-bench"),
 
         .testTarget(name: "RecipesTests", dependencies: ["Recipes"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),

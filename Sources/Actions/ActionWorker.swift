@@ -5,7 +5,7 @@ import Runners
 import Workflow
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// The body of `repro-step`: runs one built-in action as `ActionWorkerProtocol` describes, in a process of
@@ -13,8 +13,11 @@ import Workflow
 public enum ActionWorker {
     /// Every action this worker can run.
     public static var implementations: [any Action] {
-        [WriteFileAction(), TableAction(), SubmissionAction(), TrainingSubmissionAction(), FetchAction(), GitAction(), ExtractAction(), DetectAction(), PreprocessAction(), ModelAction(),
-         TrainAction(), LoadGenAction(), AccuracyAction(), PowerAction()]
+        [
+            WriteFileAction(), TableAction(), SubmissionAction(), TrainingSubmissionAction(), FetchAction(),
+            GitAction(), ExtractAction(), DetectAction(), PreprocessAction(), ModelAction(),
+            TrainAction(), LoadGenAction(), AccuracyAction(), PowerAction(),
+        ]
     }
 
     public static func main(_ arguments: [String]) -> Int32 {

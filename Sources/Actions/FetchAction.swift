@@ -12,7 +12,8 @@ struct FetchAction: Implementation {
         let url = try context.string("url")
         let expected = FetchSpec.noChecksum(context.with) ? nil : try context.string("sha256").lowercased()
         if let expected, expected.count != 64 || !expected.allSatisfy(\.isHexDigit) {
-            throw ActionError.badParameter(name: "sha256", problem: "expected 64 hex digits or 'none', found '\(expected)'")
+            throw ActionError.badParameter(
+                name: "sha256", problem: "expected 64 hex digits or 'none', found '\(expected)'")
         }
         let filename = try context.optionalString("filename") ?? FetchAction.lastPart(of: url)
         guard !filename.isEmpty, !filename.contains("/"), filename != "..", filename != "." else {
@@ -20,9 +21,10 @@ struct FetchAction: Implementation {
         }
         if expected == nil { context.log.err("warning: \(spec.warnings(with: context.with).joined())") }
         let partialName = expected ?? Digests.text(url)
-        var request = DownloadRequest(urls: [url] + (try context.strings("mirrors")),
-                                      destination: context.outDir + "/" + filename,
-                                      partialPath: context.persistentDir + "/partial/" + partialName, sha256: expected)
+        var request = DownloadRequest(
+            urls: [url] + (try context.strings("mirrors")),
+            destination: context.outDir + "/" + filename,
+            partialPath: context.persistentDir + "/partial/" + partialName, sha256: expected)
         request.retries = try context.int("retries", default: 3)
         request.connectTimeout = try context.double("connect-timeout", default: 30)
         request.lowSpeedLimit = try context.int("low-speed-limit", default: 1024)
@@ -30,16 +32,21 @@ struct FetchAction: Implementation {
         request.headers = try context.strings("headers")
         let progress = context.progress
         let cancellation = context.cancellation
-        let downloader = Downloader(progress: { p in
-            var detail = "\(TextOutput.bytes(p.bytesPerSecond))/s"
-            if let eta = p.eta { detail += ", \(TextOutput.duration(eta)) left" }
-            progress(StepProgress(done: Double(p.bytes), total: p.total.map(Double.init), unit: "bytes", detail: detail))
-        }, isCancelled: { cancellation.isCancelled })
+        let downloader = Downloader(
+            progress: { p in
+                var detail = "\(TextOutput.bytes(p.bytesPerSecond))/s"
+                if let eta = p.eta { detail += ", \(TextOutput.duration(eta)) left" }
+                progress(
+                    StepProgress(done: Double(p.bytes), total: p.total.map(Double.init), unit: "bytes", detail: detail))
+            }, isCancelled: { cancellation.isCancelled })
         let result = try downloader.download(request)
-        context.log.out("fetched \(result.url): \(result.size) bytes, sha256 \(result.sha256)"
-                        + (result.resumedBytes > 0 ? " (resumed after \(result.resumedBytes) bytes)" : ""))
-        return ["path": .string(result.path), "sha256": .string(result.sha256), "size": .int(result.size),
-                "url": .string(result.url)]
+        context.log.out(
+            "fetched \(result.url): \(result.size) bytes, sha256 \(result.sha256)"
+                + (result.resumedBytes > 0 ? " (resumed after \(result.resumedBytes) bytes)" : ""))
+        return [
+            "path": .string(result.path), "sha256": .string(result.sha256), "size": .int(result.size),
+            "url": .string(result.url),
+        ]
     }
 
     static func lastPart(of url: String) -> String {
@@ -64,7 +71,8 @@ struct GitAction: Implementation {
         let result = try GitCheckout.checkout(
             url: url, revision: revision, destination: context.outDir + "/" + path,
             mirrors: context.persistentDir + "/mirrors",
-            progress: { done, total in progress(StepProgress(done: Double(done), total: Double(total), unit: "objects")) },
+            progress: { done, total in progress(StepProgress(done: Double(done), total: Double(total), unit: "objects"))
+            },
             isCancelled: { cancellation.isCancelled })
         context.log.out("\(url) at \(revision ?? "its default branch"): commit \(result.commit)")
         return ["commit": .string(result.commit), "path": .string(result.path)]
@@ -83,12 +91,15 @@ struct ExtractAction: Implementation {
         }
         let destination = into == "." ? context.outDir : context.outDir + "/" + into
         let cancellation = context.cancellation
-        let result = try Extractor.extract(archive, into: destination,
-                                           stripComponents: try context.int("strip-components", default: 0),
-                                           isCancelled: { cancellation.isCancelled })
+        let result = try Extractor.extract(
+            archive, into: destination,
+            stripComponents: try context.int("strip-components", default: 0),
+            isCancelled: { cancellation.isCancelled })
         context.log.out("extracted \(result.entries) entries, \(result.bytes) bytes")
-        return ["path": .string(result.singleFile ?? destination), "entries": .int(result.entries),
-                "bytes": .int(result.bytes)]
+        return [
+            "path": .string(result.singleFile ?? destination), "entries": .int(result.entries),
+            "bytes": .int(result.bytes),
+        ]
     }
 }
 
@@ -106,8 +117,9 @@ struct DetectAction: Implementation {
             if places.isEmpty { places = (context.environment["PATH"] ?? "").split(separator: ":").map(String.init) }
             var args = try context.strings("version-args")
             if args.isEmpty { args = ["--version"] }
-            tool = try ToolDetector.program(program, places: places, versionArguments: args, constraint: constraint,
-                                            environment: context.environment)
+            tool = try ToolDetector.program(
+                program, places: places, versionArguments: args, constraint: constraint,
+                environment: context.environment)
         } else {
             throw ActionError.badParameter(name: "program", problem: "give 'program' or 'library'")
         }

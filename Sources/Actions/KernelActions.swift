@@ -15,12 +15,16 @@ struct PreprocessAction: Implementation {
         options.size = try context.int("size", default: 8)
         options.channels = try context.int("channels", default: 1)
         let r = try Preprocess.run(csv: try context.string("csv"), outputDirectory: context.outDir, options: options)
-        context.log.out("\(r.trainCount) training and \(r.validationCount) validation samples, "
-                        + "\(options.size)x\(options.size)x\(options.channels), mean \(r.mean), std \(r.std)")
-        return ["data": .string(context.outDir), "train_images": .string(r.trainImages), "train_labels": .string(r.trainLabels),
-                "val_images": .string(r.validationImages), "val_labels": .string(r.validationLabels),
-                "summary": .string(r.summary), "train_count": .int(r.trainCount), "val_count": .int(r.validationCount),
-                "input_shape": .list([.int(options.size), .int(options.size), .int(options.channels)])]
+        context.log.out(
+            "\(r.trainCount) training and \(r.validationCount) validation samples, "
+                + "\(options.size)x\(options.size)x\(options.channels), mean \(r.mean), std \(r.std)")
+        return [
+            "data": .string(context.outDir), "train_images": .string(r.trainImages),
+            "train_labels": .string(r.trainLabels),
+            "val_images": .string(r.validationImages), "val_labels": .string(r.validationLabels),
+            "summary": .string(r.summary), "train_count": .int(r.trainCount), "val_count": .int(r.validationCount),
+            "input_shape": .list([.int(options.size), .int(options.size), .int(options.channels)]),
+        ]
     }
 }
 
@@ -43,10 +47,13 @@ struct ModelAction: Implementation {
         try ModelFile.save(network, seed: seed, to: path)
         let digest = try Digests.file(path).sha256
         let parameters = network.parameters.reduce(0) { $0 + $1.value.count }
-        context.log.out("\(name) for \(shape): \(parameters) parameters, \(network.forwardFLOPs) FLOP per sample, sha256 \(digest)")
-        return ["weights": .string(path), "sha256": .string(digest), "architecture": .string(name),
-                "parameters": .int(parameters), "flops": .int(network.forwardFLOPs),
-                "input_shape": .list(shape.map { .int($0) })]
+        context.log.out(
+            "\(name) for \(shape): \(parameters) parameters, \(network.forwardFLOPs) FLOP per sample, sha256 \(digest)")
+        return [
+            "weights": .string(path), "sha256": .string(digest), "architecture": .string(name),
+            "parameters": .int(parameters), "flops": .int(network.forwardFLOPs),
+            "input_shape": .list(shape.map { .int($0) }),
+        ]
     }
 }
 
@@ -60,7 +67,8 @@ struct TrainAction: Implementation {
         let architecture: Architecture
         if let name = try context.optionalString("architecture") {
             guard let a = Architecture(rawValue: name) else {
-                throw ActionError.badParameter(name: "architecture", problem: "expected mlp or resnet8, found '\(name)'")
+                throw ActionError.badParameter(
+                    name: "architecture", problem: "expected mlp or resnet8, found '\(name)'")
             }
             architecture = a
         } else if let model {
@@ -68,9 +76,10 @@ struct TrainAction: Implementation {
         } else {
             throw ActionError.badParameter(name: "architecture", problem: "give 'architecture' or 'model'")
         }
-        var c = TrainingConfig(trainImages: data + "/train-images.rpt", trainLabels: data + "/train-labels.rpt",
-                               validationImages: data + "/val-images.rpt", validationLabels: data + "/val-labels.rpt",
-                               architecture: architecture, outputDirectory: context.outDir)
+        var c = TrainingConfig(
+            trainImages: data + "/train-images.rpt", trainLabels: data + "/train-labels.rpt",
+            validationImages: data + "/val-images.rpt", validationLabels: data + "/val-labels.rpt",
+            architecture: architecture, outputDirectory: context.outDir)
         c.initialWeights = model
         c.seed = UInt64(try context.int("seed", default: 1))
         c.runs = try context.int("runs", default: 1)
@@ -86,19 +95,25 @@ struct TrainAction: Implementation {
         c.submission.organization = try context.optionalString("organization") ?? "repro"
         c.submission.division = try context.optionalString("division") ?? "open"
         c.submission.status = try context.optionalString("status") ?? "research"
-        c.submission.platform = try context.optionalString("platform") ?? (HostInfo.description["cpu"]?.interpolated ?? "cpu")
+        c.submission.platform =
+            try context.optionalString("platform") ?? (HostInfo.description["cpu"]?.interpolated ?? "cpu")
         let log = context.log
         let cancellation = context.cancellation
         let result = try Trainer.run(c, progress: { log.out($0) }, isCancelled: { cancellation.isCancelled })
         let runs: [Value] = result.runs.map { r in
-            .map(["run": .int(r.index), "seed": .int(Int(r.seed)), "status": .string(r.status), "epochs": .int(r.epochs),
-                  "time_to_train_s": .double(r.seconds), "accuracy": .double(r.accuracy),
-                  "accuracies": .list(r.accuracies.map { .double($0) }), "log": .string(r.log), "weights": .string(r.weights),
-                  "samples_per_second": .double(r.samplesPerSecond)])
+            .map([
+                "run": .int(r.index), "seed": .int(Int(r.seed)), "status": .string(r.status), "epochs": .int(r.epochs),
+                "time_to_train_s": .double(r.seconds), "accuracy": .double(r.accuracy),
+                "accuracies": .list(r.accuracies.map { .double($0) }), "log": .string(r.log),
+                "weights": .string(r.weights),
+                "samples_per_second": .double(r.samplesPerSecond),
+            ])
         }
-        let environment: Value = .map(["threads": .int(result.environment.threads), "blas_core": .string(result.environment.blasCore),
-                                       "blas_config": .string(result.environment.blasConfig),
-                                       "convolution": .string(result.environment.convolution)])
+        let environment: Value = .map([
+            "threads": .int(result.environment.threads), "blas_core": .string(result.environment.blasCore),
+            "blas_config": .string(result.environment.blasConfig),
+            "convolution": .string(result.environment.convolution),
+        ])
         var outputs: [String: Value] = [
             "runs": .list(runs), "score_rule": .string(result.scoreRule), "environment": environment,
             "status": .string(result.runs.allSatisfy { $0.status == "success" } ? "success" : "aborted"),
@@ -107,7 +122,9 @@ struct TrainAction: Implementation {
         ]
         outputs["score_s"] = result.score.map { .double($0) } ?? .null
         try FileOps.write(Value.map(outputs).prettyJSON(), to: context.outDir + "/result.json")
-        log.out("score: \(result.score.map { String(format: "%.3f s", $0) } ?? "none") (\(result.scoreRule)); \(result.environment)")
+        log.out(
+            "score: \(result.score.map { String(format: "%.3f s", $0) } ?? "none") (\(result.scoreRule)); \(result.environment)"
+        )
         return outputs
     }
 }

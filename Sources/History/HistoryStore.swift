@@ -21,7 +21,8 @@ public final class HistoryStore {
         // Write-ahead logging: a reader (repro report) never blocks a run that records, and commits are cheap.
         config.journalMode = .wal
         do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             queue = try DatabaseQueue(path: path, configuration: config)
             try HistoryStore.migrator.migrate(queue)
         } catch {
@@ -65,10 +66,14 @@ public final class HistoryStore {
         if let e = error as? DatabaseError {
             switch e.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED:
-                return Failure(description: "the history database \(path) is locked by another process (waited 5 s); try again when it is done")
+                return Failure(
+                    description:
+                        "the history database \(path) is locked by another process (waited 5 s); try again when it is done"
+                )
             case .SQLITE_CORRUPT, .SQLITE_NOTADB:
-                return Failure(description: "the history database \(path) is damaged (\(e.message ?? "not a database")); "
-                               + "`repro history --rebuild` sets it aside and rebuilds it from the run manifests")
+                return Failure(
+                    description: "the history database \(path) is damaged (\(e.message ?? "not a database")); "
+                        + "`repro history --rebuild` sets it aside and rebuilds it from the run manifests")
             default:
                 return Failure(description: "the history database \(path): \(e.message ?? "\(e)")")
             }
@@ -84,12 +89,17 @@ public final class HistoryStore {
             try queue.write { db in
                 try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [id])
                 try db.execute(
-                    sql: "INSERT INTO run (id, started, finished, status, command, hostname, cpu, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [id, m["started"]?.stringValue ?? "", m["finished"]?.stringValue, m["status"]?.stringValue ?? "",
-                                (m["command"]?.listValue ?? []).map(\.interpolated).joined(separator: " "),
-                                host.mapValue?["hostname"]?.stringValue, host.mapValue?["cpu"]?.stringValue, host.canonicalJSON])
+                    sql:
+                        "INSERT INTO run (id, started, finished, status, command, hostname, cpu, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        id, m["started"]?.stringValue ?? "", m["finished"]?.stringValue, m["status"]?.stringValue ?? "",
+                        (m["command"]?.listValue ?? []).map(\.interpolated).joined(separator: " "),
+                        host.mapValue?["hostname"]?.stringValue, host.mapValue?["cpu"]?.stringValue, host.canonicalJSON,
+                    ])
                 for node in m["nodes"]?.listValue ?? [] {
-                    guard let n = node.mapValue, let metrics = n["metrics"]?.mapValue, !metrics.isEmpty else { continue }
+                    guard let n = node.mapValue, let metrics = n["metrics"]?.mapValue, !metrics.isEmpty else {
+                        continue
+                    }
                     let specs = n["metric_specs"]?.mapValue ?? [:]
                     for (name, value) in metrics {
                         let spec = specs[name]?.mapValue ?? [:]
@@ -98,10 +108,13 @@ public final class HistoryStore {
                                 INSERT INTO metric (run_id, node, recipe, key, name, value, text, unit, better, tolerance, cached)
                                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                                 """,
-                            arguments: [id, n["id"]?.stringValue ?? "", n["recipe"]?.stringValue ?? "", n["key"]?.stringValue, name,
-                                        value.doubleValue, value.doubleValue == nil ? value.interpolated : nil,
-                                        spec["unit"]?.stringValue, spec["better"]?.stringValue ?? "equal",
-                                        spec["tolerance"]?.doubleValue ?? 0, n["status"]?.stringValue == "hit"])
+                            arguments: [
+                                id, n["id"]?.stringValue ?? "", n["recipe"]?.stringValue ?? "", n["key"]?.stringValue,
+                                name,
+                                value.doubleValue, value.doubleValue == nil ? value.interpolated : nil,
+                                spec["unit"]?.stringValue, spec["better"]?.stringValue ?? "equal",
+                                spec["tolerance"]?.doubleValue ?? 0, n["status"]?.stringValue == "hit",
+                            ])
                     }
                 }
             }
@@ -132,15 +145,26 @@ public final class HistoryStore {
             FROM metric m JOIN run r ON r.id = m.run_id WHERE 1
             """
         var args: [any DatabaseValueConvertible] = []
-        if let recipe { sql += " AND m.recipe = ?"; args.append(recipe) }
-        if let metric { sql += " AND m.name = ?"; args.append(metric) }
-        if let run { sql += " AND m.run_id = ?"; args.append(run) }
+        if let recipe {
+            sql += " AND m.recipe = ?"
+            args.append(recipe)
+        }
+        if let metric {
+            sql += " AND m.name = ?"
+            args.append(metric)
+        }
+        if let run {
+            sql += " AND m.run_id = ?"
+            args.append(run)
+        }
         sql += " ORDER BY r.started, m.run_id, m.node, m.name"
         do {
             return try queue.read { db in
                 try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { r in
-                    Point(run: r[0], started: r[1], node: r[2], recipe: r[3], name: r[4], value: r[5], text: r[6], unit: r[7],
-                          better: r[8], tolerance: r[9], cached: r[10], cpu: r[11])
+                    Point(
+                        run: r[0], started: r[1], node: r[2], recipe: r[3], name: r[4], value: r[5], text: r[6],
+                        unit: r[7],
+                        better: r[8], tolerance: r[9], cached: r[10], cpu: r[11])
                 }
             }
         } catch {
@@ -150,26 +174,34 @@ public final class HistoryStore {
 
     /// Run ids, oldest first.
     public func runs() throws(Failure) -> [String] {
-        do { return try queue.read { db in try String.fetchAll(db, sql: "SELECT id FROM run ORDER BY started, id") } } catch {
+        do {
+            return try queue.read { db in try String.fetchAll(db, sql: "SELECT id FROM run ORDER BY started, id") }
+        } catch {
             throw HistoryStore.explain(error, path: path)
         }
     }
 
     /// Sets a damaged database aside (renamed, never deleted) and records every manifest again.
-    public static func rebuild(path: String, manifests: [String]) throws(Failure) -> (store: HistoryStore, runs: Int, setAside: String?) {
+    public static func rebuild(path: String, manifests: [String]) throws(Failure) -> (
+        store: HistoryStore, runs: Int, setAside: String?
+    ) {
         var aside: String?
         if FileManager.default.fileExists(atPath: path) {
             let target = path + ".damaged-\(Int(Date().timeIntervalSince1970))"
             do { try FileManager.default.moveItem(atPath: path, toPath: target) } catch {
                 throw Failure(description: "cannot set \(path) aside: \(error.localizedDescription)")
             }
-            for suffix in ["-wal", "-shm"] { try? FileManager.default.moveItem(atPath: path + suffix, toPath: target + suffix) }
+            for suffix in ["-wal", "-shm"] {
+                try? FileManager.default.moveItem(atPath: path + suffix, toPath: target + suffix)
+            }
             aside = target
         }
         let store = try HistoryStore(path: path)
         var count = 0
         for file in manifests {
-            guard let data = FileManager.default.contents(atPath: file), let value = try? Value.parseJSON(bytes: Array(data)) else { continue }
+            guard let data = FileManager.default.contents(atPath: file),
+                let value = try? Value.parseJSON(bytes: Array(data))
+            else { continue }
             try store.record(manifest: value)
             count += 1
         }

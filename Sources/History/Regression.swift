@@ -38,7 +38,8 @@ public struct MetricChange: Sendable {
 }
 
 public enum Baseline: Sendable, Equatable {
-    case last, best, run(String)
+    case last, best
+    case run(String)
 
     public init(_ text: String) {
         switch text {
@@ -53,13 +54,17 @@ public enum Regression {
     /// The metrics of `run` against the baseline: `last` (the latest earlier measurement of the same node and
     /// metric that was measured, not reused from the cache), `best` (the best earlier value by the metric's
     /// direction), or a given run.
-    public static func compare(run: String, baseline: Baseline, store: HistoryStore) throws(HistoryStore.Failure) -> [MetricChange] {
+    public static func compare(run: String, baseline: Baseline, store: HistoryStore) throws(HistoryStore.Failure)
+        -> [MetricChange]
+    {
         let all = try store.points()
         let current = all.filter { $0.run == run && $0.value != nil }
         guard let runStart = current.first?.started ?? all.first(where: { $0.run == run })?.started else { return [] }
         var out: [MetricChange] = []
         for p in current {
-            let earlier = all.filter { $0.node == p.node && $0.name == p.name && $0.value != nil && $0.run != p.run && $0.started <= runStart }
+            let earlier = all.filter {
+                $0.node == p.node && $0.name == p.name && $0.value != nil && $0.run != p.run && $0.started <= runStart
+            }
             var base: HistoryStore.Point?
             switch baseline {
             case .last: base = earlier.last { !$0.cached } ?? earlier.last
@@ -71,8 +76,11 @@ public enum Regression {
                 }
             case .run(let id): base = all.first { $0.run == id && $0.node == p.node && $0.name == p.name }
             }
-            out.append(MetricChange(node: p.node, name: p.name, unit: p.unit, better: p.better, tolerance: p.tolerance, baseline: base?.value,
-                                    current: p.value, baselineRun: base?.run))
+            out.append(
+                MetricChange(
+                    node: p.node, name: p.name, unit: p.unit, better: p.better, tolerance: p.tolerance,
+                    baseline: base?.value,
+                    current: p.value, baselineRun: base?.run))
         }
         return out
     }

@@ -22,15 +22,18 @@ public enum ReportPage {
             guard let r = line.range(of: " percentile latency (ns)") else { continue }
             if perQuery && !inQuery { continue }
             let pct = line[..<r.lowerBound].trimmingCharacters(in: .whitespaces)
-            guard let v = Double(line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? ""), Double(pct) != nil else { continue }
+            guard let v = Double(line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? ""),
+                Double(pct) != nil
+            else { continue }
             values.append(("p" + pct.replacingOccurrences(of: ".00", with: ""), v / 1e6))
         }
         return values.isEmpty ? nil : Percentiles(scenario: scenario, node: node, values: values)
     }
 
-    public static func html(store: HistoryStore, latestRun: String?, percentiles: [Percentiles], threshold: Double,
-                            title: String = "repro results") throws(HistoryStore.Failure) -> String
-    {
+    public static func html(
+        store: HistoryStore, latestRun: String?, percentiles: [Percentiles], threshold: Double,
+        title: String = "repro results"
+    ) throws(HistoryStore.Failure) -> String {
         let points = try store.points().filter { $0.value != nil }
         let runs = try store.runs()
         let latest = latestRun ?? runs.last
@@ -39,16 +42,22 @@ public enum ReportPage {
         let regressions = changes.filter { $0.regressed(threshold: threshold) }
 
         var body = "<h1>\(SVGChart.escape(title))</h1>"
-        body += "<p class=\"meta\">\(runs.count) runs recorded; latest \(SVGChart.escape(latest ?? "none")); "
+        body +=
+            "<p class=\"meta\">\(runs.count) runs recorded; latest \(SVGChart.escape(latest ?? "none")); "
             + "generated \(SVGChart.escape(ISO8601DateFormatter().string(from: Date()))). Regressions: more than "
             + "\(Int(threshold * 100))% worse than the previous measurement.</p>"
-        body += regressions.isEmpty ? "<p class=\"ok\">No regressions in the latest run.</p>"
+        body +=
+            regressions.isEmpty
+            ? "<p class=\"ok\">No regressions in the latest run.</p>"
             : "<p class=\"bad\">\(regressions.count) regression\(regressions.count == 1 ? "" : "s") in the latest run.</p>"
 
-        body += "<h2>Latest results</h2><table><tr><th>node</th><th>metric</th><th>value</th><th>unit</th><th>previous</th><th>change</th><th>better</th></tr>"
+        body +=
+            "<h2>Latest results</h2><table><tr><th>node</th><th>metric</th><th>value</th><th>unit</th><th>previous</th><th>change</th><th>better</th></tr>"
         for c in changes.sorted(by: { ($0.node, $0.name) < ($1.node, $1.name) }) {
-            let bad = c.regressed(threshold: threshold), good = c.improved(threshold: threshold)
-            body += "<tr class=\"\(bad ? "regression" : good ? "improvement" : "")\"><td>\(SVGChart.escape(c.node))</td><td>\(SVGChart.escape(c.name))</td>"
+            let bad = c.regressed(threshold: threshold)
+            let good = c.improved(threshold: threshold)
+            body +=
+                "<tr class=\"\(bad ? "regression" : good ? "improvement" : "")\"><td>\(SVGChart.escape(c.node))</td><td>\(SVGChart.escape(c.name))</td>"
                 + "<td class=\"num\">\(c.current.map(SVGChart.label) ?? "-")</td><td>\(SVGChart.escape(c.unit ?? ""))</td>"
                 + "<td class=\"num\">\(c.baseline.map(SVGChart.label) ?? "-")</td>"
                 + "<td class=\"num\">\(c.change.map { String(format: "%+.1f%%", $0 * 100) } ?? "-")</td><td>\(SVGChart.escape(c.better))</td></tr>"
@@ -59,8 +68,9 @@ public enum ReportPage {
             body += "<h2>Latency percentiles per scenario (latest run)</h2>"
             // One chart per scenario: Offline's latencies (the whole query) dwarf the stream scenarios'.
             for p in percentiles {
-                body += SVGChart.bars(title: "\(p.scenario): latency percentiles", unit: "ms",
-                                      groups: p.values.map { ($0.0, [($0.0, $0.1)]) }, height: 220)
+                body += SVGChart.bars(
+                    title: "\(p.scenario): latency percentiles", unit: "ms",
+                    groups: p.values.map { ($0.0, [($0.0, $0.1)]) }, height: 220)
             }
         }
 
@@ -86,7 +96,8 @@ public enum ReportPage {
                 return (node, values)
             }
             let first = ps[0]
-            body += SVGChart.lines(title: "\(first.recipe): \(first.name)", unit: first.unit ?? "", series: Array(series))
+            body += SVGChart.lines(
+                title: "\(first.recipe): \(first.name)", unit: first.unit ?? "", series: Array(series))
         }
         return """
             <!DOCTYPE html>

@@ -10,73 +10,99 @@ enum SVGChart {
     }
 
     static func label(_ v: Double) -> String {
-        abs(v) >= 1000 ? String(format: "%.0f", v) : abs(v) >= 10 ? String(format: "%.1f", v) : String(format: "%.3g", v)
+        abs(v) >= 1000
+            ? String(format: "%.0f", v) : abs(v) >= 10 ? String(format: "%.1f", v) : String(format: "%.3g", v)
     }
 
     /// Lines over time: each series is (name, [(x label, value, highlighted)]).
-    static func lines(title: String, unit: String, series: [(String, [(String, Double, Bool)])], width: Int = 640, height: Int = 260) -> String {
-        let left = 70.0, right = 20.0, top = 30.0, bottom = 40.0
-        let w = Double(width) - left - right, h = Double(height) - top - bottom
+    static func lines(
+        title: String, unit: String, series: [(String, [(String, Double, Bool)])], width: Int = 640, height: Int = 260
+    ) -> String {
+        let left = 70.0
+        let right = 20.0
+        let top = 30.0
+        let bottom = 40.0
+        let w = Double(width) - left - right
+        let h = Double(height) - top - bottom
         let values = series.flatMap { $0.1.map(\.1) }
         guard let lo0 = values.min(), let hi0 = values.max() else { return "" }
-        let lo = min(0, lo0), hi = hi0 == lo ? lo + 1 : hi0 * 1.05
+        let lo = min(0, lo0)
+        let hi = hi0 == lo ? lo + 1 : hi0 * 1.05
         let n = max(series.map(\.1.count).max() ?? 1, 2)
         func x(_ i: Int) -> Double { left + w * Double(i) / Double(n - 1) }
         func y(_ v: Double) -> Double { top + h - h * (v - lo) / (hi - lo) }
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
+        var out =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
         out += "<text x=\"\(left)\" y=\"18\" class=\"title\">\(escape(title))</text>"
         for k in 0...4 {
             let v = lo + (hi - lo) * Double(k) / 4
             out += "<line x1=\"\(left)\" x2=\"\(left + w)\" y1=\"\(y(v))\" y2=\"\(y(v))\" class=\"grid\"/>"
             out += "<text x=\"\(left - 6)\" y=\"\(y(v) + 4)\" text-anchor=\"end\" class=\"axis\">\(label(v))</text>"
         }
-        out += "<text x=\"12\" y=\"\(top + h / 2)\" class=\"axis\" transform=\"rotate(-90 12 \(top + h / 2))\" text-anchor=\"middle\">\(escape(unit))</text>"
+        out +=
+            "<text x=\"12\" y=\"\(top + h / 2)\" class=\"axis\" transform=\"rotate(-90 12 \(top + h / 2))\" text-anchor=\"middle\">\(escape(unit))</text>"
         for (s, (name, points)) in series.enumerated() {
             let color = palette[s % palette.count]
             let coords = points.enumerated().map { "\(x($0.offset)),\(y($0.element.1))" }.joined(separator: " ")
             out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(coords)\"/>"
             for (i, p) in points.enumerated() {
-                out += "<circle cx=\"\(x(i))\" cy=\"\(y(p.1))\" r=\"\(p.2 ? 6 : 3)\" fill=\"\(p.2 ? "#d62728" : color)\">"
-                out += "<title>\(escape(name)) \(escape(p.0)): \(label(p.1)) \(escape(unit))\(p.2 ? " (regression)" : "")</title></circle>"
+                out +=
+                    "<circle cx=\"\(x(i))\" cy=\"\(y(p.1))\" r=\"\(p.2 ? 6 : 3)\" fill=\"\(p.2 ? "#d62728" : color)\">"
+                out +=
+                    "<title>\(escape(name)) \(escape(p.0)): \(label(p.1)) \(escape(unit))\(p.2 ? " (regression)" : "")</title></circle>"
             }
-            out += "<text x=\"\(left + 8)\" y=\"\(top + 14 + Double(s) * 14)\" fill=\"\(color)\" class=\"legend\">\(escape(name))</text>"
+            out +=
+                "<text x=\"\(left + 8)\" y=\"\(top + 14 + Double(s) * 14)\" fill=\"\(color)\" class=\"legend\">\(escape(name))</text>"
         }
         if let first = series.first?.1 {
             for (i, p) in first.enumerated() where first.count <= 8 || i == 0 || i == first.count - 1 {
-                out += "<text x=\"\(x(i))\" y=\"\(top + h + 16)\" text-anchor=\"middle\" class=\"axis\">\(escape(p.0))</text>"
+                out +=
+                    "<text x=\"\(x(i))\" y=\"\(top + h + 16)\" text-anchor=\"middle\" class=\"axis\">\(escape(p.0))</text>"
             }
         }
         return out + "</svg>"
     }
 
     /// Grouped bars: groups (e.g. scenarios) of (label, value) bars.
-    static func bars(title: String, unit: String, groups: [(String, [(String, Double)])], width: Int = 640, height: Int = 280) -> String {
-        let left = 70.0, right = 20.0, top = 30.0, bottom = 50.0
-        let w = Double(width) - left - right, h = Double(height) - top - bottom
+    static func bars(
+        title: String, unit: String, groups: [(String, [(String, Double)])], width: Int = 640, height: Int = 280
+    ) -> String {
+        let left = 70.0
+        let right = 20.0
+        let top = 30.0
+        let bottom = 50.0
+        let w = Double(width) - left - right
+        let h = Double(height) - top - bottom
         let hi = (groups.flatMap { $0.1.map(\.1) }.max() ?? 1) * 1.1
         guard hi > 0 else { return "" }
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
+        var out =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
         out += "<text x=\"\(left)\" y=\"18\" class=\"title\">\(escape(title))</text>"
         for k in 0...4 {
-            let v = hi * Double(k) / 4, yy = top + h - h * Double(k) / 4
+            let v = hi * Double(k) / 4
+            let yy = top + h - h * Double(k) / 4
             out += "<line x1=\"\(left)\" x2=\"\(left + w)\" y1=\"\(yy)\" y2=\"\(yy)\" class=\"grid\"/>"
             out += "<text x=\"\(left - 6)\" y=\"\(yy + 4)\" text-anchor=\"end\" class=\"axis\">\(label(v))</text>"
         }
-        out += "<text x=\"12\" y=\"\(top + h / 2)\" class=\"axis\" transform=\"rotate(-90 12 \(top + h / 2))\" text-anchor=\"middle\">\(escape(unit))</text>"
+        out +=
+            "<text x=\"12\" y=\"\(top + h / 2)\" class=\"axis\" transform=\"rotate(-90 12 \(top + h / 2))\" text-anchor=\"middle\">\(escape(unit))</text>"
         let groupWidth = w / Double(max(groups.count, 1))
         for (g, (name, bars)) in groups.enumerated() {
             let barWidth = groupWidth * 0.8 / Double(max(bars.count, 1))
             for (b, bar) in bars.enumerated() {
                 let bx = left + groupWidth * Double(g) + groupWidth * 0.1 + barWidth * Double(b)
                 let bh = h * bar.1 / hi
-                out += "<rect x=\"\(bx)\" y=\"\(top + h - bh)\" width=\"\(barWidth * 0.9)\" height=\"\(bh)\" fill=\"\(palette[b % palette.count])\">"
+                out +=
+                    "<rect x=\"\(bx)\" y=\"\(top + h - bh)\" width=\"\(barWidth * 0.9)\" height=\"\(bh)\" fill=\"\(palette[b % palette.count])\">"
                 out += "<title>\(escape(name)) \(escape(bar.0)): \(label(bar.1)) \(escape(unit))</title></rect>"
             }
-            out += "<text x=\"\(left + groupWidth * (Double(g) + 0.5))\" y=\"\(top + h + 16)\" text-anchor=\"middle\" class=\"axis\">\(escape(name))</text>"
+            out +=
+                "<text x=\"\(left + groupWidth * (Double(g) + 0.5))\" y=\"\(top + h + 16)\" text-anchor=\"middle\" class=\"axis\">\(escape(name))</text>"
         }
         let labels = (groups.first?.1.count ?? 0) > 1 ? groups.first!.1.map(\.0) : []
         for (b, l) in labels.enumerated() {
-            out += "<text x=\"\(left + Double(b) * 70)\" y=\"\(top + h + 36)\" fill=\"\(palette[b % palette.count])\" class=\"legend\">\(escape(l))</text>"
+            out +=
+                "<text x=\"\(left + Double(b) * 70)\" y=\"\(top + h + 36)\" fill=\"\(palette[b % palette.count])\" class=\"legend\">\(escape(l))</text>"
         }
         return out + "</svg>"
     }

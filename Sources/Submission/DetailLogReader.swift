@@ -7,11 +7,15 @@ struct DetailLogReader {
     var errors: [String] = []
 
     init(path: String) throws {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw SubmissionError("\(path) cannot be read") }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw SubmissionError("\(path) cannot be read")
+        }
         for (i, line) in text.split(separator: "\n").enumerated() {
             guard line.hasPrefix(":::MLLOG "),
-                  let object = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(9).utf8), options: [.fragmentsAllowed]),
-                  let entry = object as? [String: Any], let key = entry["key"] as? String else {
+                let object = try? JSONSerialization.jsonObject(
+                    with: Data(line.dropFirst(9).utf8), options: [.fragmentsAllowed]),
+                let entry = object as? [String: Any], let key = entry["key"] as? String
+            else {
                 throw SubmissionError("\(path):\(i + 1): not a :::MLLOG line")
             }
             values[key] = entry["value"] ?? NSNull()

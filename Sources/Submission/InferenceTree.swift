@@ -10,9 +10,10 @@ public struct InferenceResult: Sendable {
     public var readme: String
     public var measurements: [String: String]
 
-    public init(benchmark: String, scenario: String, performance: String, accuracy: String, readme: String,
-                measurements: [String: String])
-    {
+    public init(
+        benchmark: String, scenario: String, performance: String, accuracy: String, readme: String,
+        measurements: [String: String]
+    ) {
         self.benchmark = benchmark
         self.scenario = scenario
         self.performance = performance
@@ -40,10 +41,11 @@ public struct InferenceSubmission: Sendable {
     public var layout: SubmissionLayout
     public var results: [InferenceResult]
 
-    public init(division: String, submitter: String, system: String, systemDescription: [String: String],
-                implementation: String = "repro", implementationReadme: String, layout: SubmissionLayout = .current,
-                results: [InferenceResult])
-    {
+    public init(
+        division: String, submitter: String, system: String, systemDescription: [String: String],
+        implementation: String = "repro", implementationReadme: String, layout: SubmissionLayout = .current,
+        results: [InferenceResult]
+    ) {
         self.division = division
         self.submitter = submitter
         self.system = system
@@ -70,37 +72,50 @@ public enum InferenceTree {
         let fm = FileManager.default
         let base = "\(root)/\(s.division)/\(s.submitter)"
         try fm.createDirectory(atPath: base + "/systems", withIntermediateDirectories: true)
-        try SystemDescription.json(s.systemDescription).write(toFile: "\(base)/systems/\(s.system).json", atomically: true, encoding: .utf8)
+        try SystemDescription.json(s.systemDescription).write(
+            toFile: "\(base)/systems/\(s.system).json", atomically: true, encoding: .utf8)
         let code = s.layout == .current ? "src" : "code"
         for benchmark in Set(s.results.map(\.benchmark)).sorted() {
             try fm.createDirectory(atPath: "\(base)/\(code)/\(benchmark)", withIntermediateDirectories: true)
-            try s.implementationReadme.write(toFile: "\(base)/\(code)/\(benchmark)/README.md", atomically: true, encoding: .utf8)
+            try s.implementationReadme.write(
+                toFile: "\(base)/\(code)/\(benchmark)/README.md", atomically: true, encoding: .utf8)
         }
         for r in s.results {
             let dir = "\(base)/results/\(s.system)/\(r.benchmark)/\(r.scenario)"
-            let measurementsDir = s.layout == .current ? dir : "\(base)/measurements/\(s.system)/\(r.benchmark)/\(r.scenario)"
+            let measurementsDir =
+                s.layout == .current ? dir : "\(base)/measurements/\(s.system)/\(r.benchmark)/\(r.scenario)"
             try fm.createDirectory(atPath: dir + "/performance/run_1", withIntermediateDirectories: true)
             try fm.createDirectory(atPath: dir + "/accuracy", withIntermediateDirectories: true)
             try fm.createDirectory(atPath: measurementsDir, withIntermediateDirectories: true)
-            let measurementsName = s.layout == .current ? "measurements.json" : "\(s.system)_\(s.implementation)_\(r.scenario).json"
-            try measurementsJSON(r.measurements).write(toFile: "\(measurementsDir)/\(measurementsName)", atomically: true, encoding: .utf8)
+            let measurementsName =
+                s.layout == .current ? "measurements.json" : "\(s.system)_\(s.implementation)_\(r.scenario).json"
+            try measurementsJSON(r.measurements).write(
+                toFile: "\(measurementsDir)/\(measurementsName)", atomically: true, encoding: .utf8)
             try copy(r.performance + "/user.conf", to: measurementsDir + "/user.conf")
             try r.readme.write(toFile: measurementsDir + "/README.md", atomically: true, encoding: .utf8)
             for f in performanceFiles { try copy("\(r.performance)/\(f)", to: "\(dir)/performance/run_1/\(f)") }
-            for f in ["mlperf_log_summary.txt", "mlperf_log_detail.txt"] { try copy("\(r.accuracy)/\(f)", to: "\(dir)/accuracy/\(f)") }
-            guard let line = try? String(contentsOfFile: r.accuracy + "/accuracy.txt", encoding: .utf8) else {
-                throw SubmissionError("\(r.accuracy)/accuracy.txt is missing: the accuracy run of \(r.benchmark) \(r.scenario) was not an accuracy run")
+            for f in ["mlperf_log_summary.txt", "mlperf_log_detail.txt"] {
+                try copy("\(r.accuracy)/\(f)", to: "\(dir)/accuracy/\(f)")
             }
-            try AccuracyLogTruncation.write(log: r.accuracy + "/mlperf_log_accuracy.json", accuracyText: line, into: dir + "/accuracy")
+            guard let line = try? String(contentsOfFile: r.accuracy + "/accuracy.txt", encoding: .utf8) else {
+                throw SubmissionError(
+                    "\(r.accuracy)/accuracy.txt is missing: the accuracy run of \(r.benchmark) \(r.scenario) was not an accuracy run"
+                )
+            }
+            try AccuracyLogTruncation.write(
+                log: r.accuracy + "/mlperf_log_accuracy.json", accuracyText: line, into: dir + "/accuracy")
         }
         return base
     }
 
     static func measurementsJSON(_ m: [String: String]) -> String {
-        var fields = ["input_data_types": "fp32", "retraining": "No", "starting_weights_filename": "N/A",
-                      "weight_data_types": "fp32", "weight_transformations": "none"]
+        var fields = [
+            "input_data_types": "fp32", "retraining": "No", "starting_weights_filename": "N/A",
+            "weight_data_types": "fp32", "weight_transformations": "none",
+        ]
         for (k, v) in m { fields[k] = v }
-        return "{\n" + fields.keys.sorted().map { "  \(SystemDescription.quote($0)): \(SystemDescription.quote(fields[$0]!))" }
+        return "{\n"
+            + fields.keys.sorted().map { "  \(SystemDescription.quote($0)): \(SystemDescription.quote(fields[$0]!))" }
             .joined(separator: ",\n") + "\n}\n"
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// `systems/<system>.json`: every field the MLCommons system-description schema requires, filled from this machine
@@ -39,9 +39,10 @@ public enum SystemDescription {
         }
     }
 
-    public static func fromMachine(_ host: Host, division: String, submitter: String, systemName: String, framework: String,
-                                   overrides: [String: String] = [:]) -> [String: String]
-    {
+    public static func fromMachine(
+        _ host: Host, division: String, submitter: String, systemName: String, framework: String,
+        overrides: [String: String] = [:]
+    ) -> [String: String] {
         var d: [String: String] = [:]
         d["division"] = division
         d["submitter"] = submitter
@@ -65,9 +66,14 @@ public enum SystemDescription {
         d["host_networking_topology"] = "N/A"
         d["host_network_card_count"] = "N/A"
         d["accelerators_per_node"] = "0"
-        for k in ["accelerator_model_name", "accelerator_memory_capacity", "accelerator_host_interconnect",
-                  "accelerator_interconnect", "accelerator_memory_configuration"] { d[k] = "N/A" }
-        for k in ["accelerator_frequency", "accelerator_interconnect_topology", "accelerator_on-chip_memories", "hw_notes", "sw_notes"] {
+        for k in [
+            "accelerator_model_name", "accelerator_memory_capacity", "accelerator_host_interconnect",
+            "accelerator_interconnect", "accelerator_memory_configuration",
+        ] { d[k] = "N/A" }
+        for k in [
+            "accelerator_frequency", "accelerator_interconnect_topology", "accelerator_on-chip_memories", "hw_notes",
+            "sw_notes",
+        ] {
             d[k] = ""
         }
         d["cooling"] = "N/A"
@@ -98,14 +104,19 @@ public enum SystemDescription {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
-            default: if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
+            default:
+                if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
             }
         }
         return out + "\""
     }
 
     /// What the host description leaves out: sockets, clock and cache.
-    struct CPU { var sockets = 1; var mhz: Double?; var cache: String? }
+    struct CPU {
+        var sockets = 1
+        var mhz: Double?
+        var cache: String?
+    }
 
     static func cpuInfo() -> CPU {
         var cpu = CPU()

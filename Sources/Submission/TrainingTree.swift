@@ -4,14 +4,16 @@ import Foundation
 /// `benchmarks/<benchmark>/implementations/<implementation>/README.md`, and
 /// `results/<system>/<benchmark>/result_<i>.txt` (one `:::MLLOG` log per run).
 public enum TrainingTree {
-    public static func write(logs: [String], benchmark: String, division: String, submitter: String, system: String,
-                             systemDescription: [String: String], implementation: String = "repro", readme: String,
-                             to root: String) throws -> String
-    {
+    public static func write(
+        logs: [String], benchmark: String, division: String, submitter: String, system: String,
+        systemDescription: [String: String], implementation: String = "repro", readme: String,
+        to root: String
+    ) throws -> String {
         let fm = FileManager.default
         let base = "\(root)/\(division)/\(submitter)"
         try fm.createDirectory(atPath: base + "/systems", withIntermediateDirectories: true)
-        try SystemDescription.json(systemDescription).write(toFile: "\(base)/systems/\(system).json", atomically: true, encoding: .utf8)
+        try SystemDescription.json(systemDescription).write(
+            toFile: "\(base)/systems/\(system).json", atomically: true, encoding: .utf8)
         let impl = "\(base)/benchmarks/\(benchmark)/implementations/\(implementation)"
         try fm.createDirectory(atPath: impl, withIntermediateDirectories: true)
         try readme.write(toFile: impl + "/README.md", atomically: true, encoding: .utf8)
@@ -25,24 +27,41 @@ public enum TrainingTree {
     public static func check(base: String, benchmark: String, system: String, required: Int = 5) -> [String] {
         var problems: [String] = []
         let results = "\(base)/results/\(system)/\(benchmark)"
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: results)) ?? []).filter { $0.hasPrefix("result_") && $0.hasSuffix(".txt") }.sorted()
-        if files.count < required { problems.append("\(results) has \(files.count) result files, \(benchmark) needs \(required)") }
-        if !FileManager.default.fileExists(atPath: "\(base)/systems/\(system).json") { problems.append("\(base)/systems/\(system).json is missing") }
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: results)) ?? []).filter {
+            $0.hasPrefix("result_") && $0.hasSuffix(".txt")
+        }.sorted()
+        if files.count < required {
+            problems.append("\(results) has \(files.count) result files, \(benchmark) needs \(required)")
+        }
+        if !FileManager.default.fileExists(atPath: "\(base)/systems/\(system).json") {
+            problems.append("\(base)/systems/\(system).json is missing")
+        }
         let submitter = (base as NSString).lastPathComponent
         for f in files {
             guard let text = try? String(contentsOfFile: "\(results)/\(f)", encoding: .utf8) else { continue }
-            var status: String?, org: String?, bench: String?
+            var status: String?
+            var org: String?
+            var bench: String?
             for line in text.split(separator: "\n") where line.hasPrefix(":::MLLOG ") {
-                guard let json = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(9).utf8)) as? [String: Any],
-                      let key = json["key"] as? String else { continue }
+                guard
+                    let json = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(9).utf8)) as? [String: Any],
+                    let key = json["key"] as? String
+                else { continue }
                 if key == "run_stop" { status = (json["metadata"] as? [String: Any])?["status"] as? String }
                 if key == "submission_org" { org = json["value"] as? String }
                 if key == "submission_benchmark" { bench = json["value"] as? String }
             }
-            if status == nil { problems.append("\(results)/\(f) has no run_stop") }
-            else if status != "success" { problems.append("\(results)/\(f) did not converge (run_stop status \(status!))") }
-            if let org, org != submitter { problems.append("\(results)/\(f) has submission_org \(org), directory has \(submitter)") }
-            if let bench, bench != benchmark { problems.append("\(results)/\(f) has submission_benchmark \(bench), directory has \(benchmark)") }
+            if status == nil {
+                problems.append("\(results)/\(f) has no run_stop")
+            } else if status != "success" {
+                problems.append("\(results)/\(f) did not converge (run_stop status \(status!))")
+            }
+            if let org, org != submitter {
+                problems.append("\(results)/\(f) has submission_org \(org), directory has \(submitter)")
+            }
+            if let bench, bench != benchmark {
+                problems.append("\(results)/\(f) has submission_benchmark \(bench), directory has \(benchmark)")
+            }
         }
         return problems
     }

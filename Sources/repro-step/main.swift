@@ -1,7 +1,7 @@
 import Actions
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // The worker that runs one built-in action for repro; see ActionWorkerProtocol.

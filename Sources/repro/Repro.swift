@@ -16,6 +16,7 @@ struct Repro: ParsableCommand {
         subcommands: [
             RunCommand.self, PlanCommand.self, ListCommand.self, InfoCommand.self, CacheCommand.self,
             RunsCommand.self, ShowCommand.self, WhyCommand.self, ActionsCommand.self, PullCommand.self,
-            SubmitCommand.self, HistoryCommand.self, CompareCommand.self, RegressCommand.self, ReportCommand.self, ReproduceCommand.self, ExecNodeCommand.self,
+            SubmitCommand.self, HistoryCommand.self, CompareCommand.self, RegressCommand.self, ReportCommand.self,
+            ReproduceCommand.self, ExecNodeCommand.self,
         ])
 }

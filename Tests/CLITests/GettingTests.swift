@@ -10,7 +10,10 @@ struct GettingTests {
         p.arguments = ["-e", "-c", command]
         p.currentDirectoryURL = URL(fileURLWithPath: dir)
         p.environment = ProcessInfo.processInfo.environment.merging(
-            ["GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x.invalid", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x.invalid"]) { _, b in b }
+            [
+                "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x.invalid", "GIT_COMMITTER_NAME": "t",
+                "GIT_COMMITTER_EMAIL": "t@x.invalid",
+            ]) { _, b in b }
         let out = Pipe()
         p.standardOutput = out
         p.standardError = out
@@ -26,7 +29,9 @@ struct GettingTests {
         defer { cli.cleanUp() }
         let r = try cli.run(["run", "dataset,digits", "--recipes", CLI.packageRoot + "/recipes"])
         #expect(r.status == 0, "\(r.stderr)")
-        let csv = r.stderr.split(separator: "\n").first { $0.contains("csv = ") }.map { String($0.split(separator: "=")[1]).trimmingCharacters(in: .whitespaces) }
+        let csv = r.stderr.split(separator: "\n").first { $0.contains("csv = ") }.map {
+            String($0.split(separator: "=")[1]).trimmingCharacters(in: .whitespaces)
+        }
         let text = try String(contentsOfFile: try #require(csv), encoding: .utf8)
         #expect(text.split(separator: "\n").count == 1797)
         let again = try cli.run(["run", "dataset,digits", "--recipes", CLI.packageRoot + "/recipes"])
@@ -37,7 +42,9 @@ struct GettingTests {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try "some data\n".write(toFile: cli.root + "/data.txt", atomically: true, encoding: .utf8)
-        try cli.recipe("get", """
+        try cli.recipe(
+            "get",
+            """
             summary: g
             run:
               action: fetch
@@ -45,7 +52,10 @@ struct GettingTests {
             """)
         let r = try cli.run(["run", "get"])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("FAILED   get: checksum mismatch for file://\(cli.root)/data.txt: expected sha256 \(String(repeating: "a", count: 64)), got "))
+        #expect(
+            r.stderr.contains(
+                "FAILED   get: checksum mismatch for file://\(cli.root)/data.txt: expected sha256 \(String(repeating: "a", count: 64)), got "
+            ))
         #expect(cli.entries().isEmpty)
     }
 
@@ -53,7 +63,8 @@ struct GettingTests {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try "v1\n".write(toFile: cli.root + "/data.txt", atomically: true, encoding: .utf8)
-        try cli.recipe("get", "summary: g\nrun:\n  action: fetch\n  with: {url: \"file://\(cli.root)/data.txt\", sha256: none}\n")
+        try cli.recipe(
+            "get", "summary: g\nrun:\n  action: fetch\n  with: {url: \"file://\(cli.root)/data.txt\", sha256: none}\n")
         let plan = try cli.run(["plan", "get"])
         #expect(plan.stderr.contains("warning: get: fetch of file://\(cli.root)/data.txt has 'sha256: none'"))
         #expect(plan.stdout.contains("volatile"))
@@ -71,8 +82,12 @@ struct GettingTests {
         let repo = cli.root + "/repo"
         try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
         _ = try git("git init -q -b main . && echo one > f.txt && git add f.txt && git commit -q -m one", in: repo)
-        try cli.recipe("src", "summary: s\nrun:\n  action: git\n  with: {url: \"file://\(repo)\", revision: main}\noutputs:\n  commit: ${{ run.outputs.commit }}\n  path: ${{ run.outputs.path }}\n")
-        try cli.recipe("use", "summary: u\nneeds:\n  s: {recipe: src}\nrun: cat ${{ needs.s.outputs.path }}/f.txt > copy.txt\n")
+        try cli.recipe(
+            "src",
+            "summary: s\nrun:\n  action: git\n  with: {url: \"file://\(repo)\", revision: main}\noutputs:\n  commit: ${{ run.outputs.commit }}\n  path: ${{ run.outputs.path }}\n"
+        )
+        try cli.recipe(
+            "use", "summary: u\nneeds:\n  s: {recipe: src}\nrun: cat ${{ needs.s.outputs.path }}/f.txt > copy.txt\n")
         #expect(try cli.run(["run", "use"]).status == 0)
         #expect(try cli.run(["run", "use"]).stderr.contains("cached   use"))
         _ = try git("echo two > f.txt && git commit -q -am two", in: repo)
@@ -80,7 +95,8 @@ struct GettingTests {
         #expect(moved.status == 0)
         #expect(moved.stderr.contains("done     use"))
         let pinned = try git("git rev-parse HEAD~1", in: repo)
-        try cli.recipe("pinned", "summary: p\nrun:\n  action: git\n  with: {url: \"file://\(repo)\", revision: \(pinned)}\n")
+        try cli.recipe(
+            "pinned", "summary: p\nrun:\n  action: git\n  with: {url: \"file://\(repo)\", revision: \(pinned)}\n")
         let plan = try cli.run(["plan", "pinned"])
         #expect(plan.stdout.contains("run ") && !plan.stdout.contains("volatile"))
         #expect(try cli.run(["run", "pinned"]).status == 0)
@@ -91,14 +107,16 @@ struct GettingTests {
         defer { cli.cleanUp() }
         let repo = cli.root + "/team-recipes"
         try FileManager.default.createDirectory(atPath: repo + "/recipes", withIntermediateDirectories: true)
-        try "summary: from the team\nrun: echo v1 > v.txt\n".write(toFile: repo + "/recipes/team-step.yaml", atomically: true, encoding: .utf8)
+        try "summary: from the team\nrun: echo v1 > v.txt\n".write(
+            toFile: repo + "/recipes/team-step.yaml", atomically: true, encoding: .utf8)
         _ = try git("git init -q -b main . && git add -A && git commit -q -m one", in: repo)
         let first = try git("git rev-parse HEAD", in: repo)
         let r = try cli.run(["pull", "file://\(repo)@main"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "team-recipes: added at \(first.prefix(12)) (file://\(repo)@main)\n")
         #expect(try cli.run(["run", "team-step"]).status == 0)
-        try "summary: from the team\nrun: echo v2 > v.txt\n".write(toFile: repo + "/recipes/team-step.yaml", atomically: true, encoding: .utf8)
+        try "summary: from the team\nrun: echo v2 > v.txt\n".write(
+            toFile: repo + "/recipes/team-step.yaml", atomically: true, encoding: .utf8)
         _ = try git("git commit -q -am two", in: repo)
         let second = try git("git rev-parse HEAD", in: repo)
         let update = try cli.run(["pull"])
@@ -113,11 +131,15 @@ struct GettingTests {
     @Test func anUnsafeArchiveFailsTheStepAndNothingEscapes() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        _ = try git("python3 -c \"import io,tarfile\nt=tarfile.open('evil.tar','w')\ni=tarfile.TarInfo('../../evil.txt'); i.size=1; t.addfile(i, io.BytesIO(b'x')); t.close()\"", in: cli.root)
+        _ = try git(
+            "python3 -c \"import io,tarfile\nt=tarfile.open('evil.tar','w')\ni=tarfile.TarInfo('../../evil.txt'); i.size=1; t.addfile(i, io.BytesIO(b'x')); t.close()\"",
+            in: cli.root)
         try cli.recipe("unpack", "summary: u\nrun:\n  action: extract\n  with: {archive: \"\(cli.root)/evil.tar\"}\n")
         let r = try cli.run(["run", "unpack"])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("FAILED   unpack: refusing to extract '../../evil.txt' from evil.tar: its path contains '..'"))
+        #expect(
+            r.stderr.contains(
+                "FAILED   unpack: refusing to extract '../../evil.txt' from evil.tar: its path contains '..'"))
         #expect(cli.entries().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: cli.root + "/cache/evil.txt"))
     }
@@ -126,7 +148,8 @@ struct GettingTests {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.recipe("py", "summary: p\nrun:\n  action: detect\n  with: {program: python3, version: \">=3.8,<4\"}\n")
-        try cli.recipe("py-future", "summary: p\nrun:\n  action: detect\n  with: {program: python3, version: \">=9\"}\n")
+        try cli.recipe(
+            "py-future", "summary: p\nrun:\n  action: detect\n  with: {program: python3, version: \">=9\"}\n")
         let ok = try cli.run(["run", "py"])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stderr.contains("version = 3."))

@@ -82,13 +82,16 @@ struct HistoryTests {
         #expect(try cli.run(["run", "timed", "delay_file=\(cli.root)/delay"]).status == 0)
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["python3", "-c", """
+        holder.arguments = [
+            "python3", "-c",
+            """
             import sqlite3, sys, time
             c = sqlite3.connect(sys.argv[1], isolation_level=None)
             c.execute("BEGIN EXCLUSIVE")
             print("locked", flush=True)
             time.sleep(12)
-            """, cli.root + "/cache/history.sqlite"]
+            """, cli.root + "/cache/history.sqlite",
+        ]
         let out = Pipe()
         holder.standardOutput = out
         try holder.run()
@@ -116,10 +119,15 @@ extension HistoryTests {
         #expect(r.status == 0, "\(r.stderr)")
         let html = try String(contentsOfFile: cli.root + "/report.html", encoding: .utf8)
         #expect(!html.contains("<script"))
-        #expect(!html.contains("http://") || !html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http://"))
+        #expect(
+            !html.contains("http://")
+                || !html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http://"))
         #expect(html.contains("class=\"regression\""))
-        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        let browser = try #require(chromium, "Chromium is not installed: scripts/bootstrap --test installs Debian's chromium")
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
+        let browser = try #require(
+            chromium, "Chromium is not installed: scripts/bootstrap --test installs Debian's chromium")
         func chrome(_ args: [String]) throws -> String {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: browser)
@@ -139,7 +147,9 @@ extension HistoryTests {
         let artifacts = CLI.packageRoot + "/.build/test-artifacts"
         try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
         try? FileManager.default.removeItem(atPath: artifacts + "/report.png")
-        _ = try chrome(["--window-size=1000,1200", "--screenshot=\(artifacts)/report.png", "file://\(cli.root)/report.html"])
+        _ = try chrome([
+            "--window-size=1000,1200", "--screenshot=\(artifacts)/report.png", "file://\(cli.root)/report.html",
+        ])
         let size = (try FileManager.default.attributesOfItem(atPath: artifacts + "/report.png")[.size] as? Int) ?? 0
         #expect(size > 10_000, "the screenshot is \(size) bytes")
     }

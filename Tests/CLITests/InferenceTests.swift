@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The MLPerf Inference flow through the CLI: the digits model trained, then tested under LoadGen in the four
 /// scenarios and in accuracy mode, with LoadGen's files in each entry and a results table.
@@ -15,7 +16,9 @@ struct InferenceTests {
     @Test func theFourScenariosAndAnAccuracyRunMakeATable() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        let r = try cli.run(["run", "mlperf-inference-digits", "--recipes", CLI.packageRoot + "/recipes", "min_duration_ms=300"])
+        let r = try cli.run([
+            "run", "mlperf-inference-digits", "--recipes", CLI.packageRoot + "/recipes", "min_duration_ms=300",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         for scenario in ["SingleStream", "MultiStream", "Server", "Offline"] {
             #expect(r.stderr.contains("    \(scenario) "), "a table row for \(scenario)")
@@ -36,13 +39,17 @@ struct InferenceTests {
             #expect(detail.contains("\"key\": \"effective_qsl_rng_seed\", \"value\": 2085463073848966840"))
             if FileManager.default.fileExists(atPath: out + "/accuracy.txt") {
                 let line = try String(contentsOfFile: out + "/accuracy.txt", encoding: .utf8)
-                #expect(line.range(of: #"^accuracy=\d+\.\d{3}%, good=\d+, total=359\n$"#, options: .regularExpression) != nil, "\(line)")
+                #expect(
+                    line.range(of: #"^accuracy=\d+\.\d{3}%, good=\d+, total=359\n$"#, options: .regularExpression)
+                        != nil, "\(line)")
             }
         }
         #expect(summaries == 5)
         // Performance runs are measurements: run again, they are measured again; accuracy and the rest are reused.
-        let again = try cli.run(["run", "mlperf-inference-digits", "--recipes", CLI.packageRoot + "/recipes", "min_duration_ms=300",
-                                 "--reuse-measured"])
+        let again = try cli.run([
+            "run", "mlperf-inference-digits", "--recipes", CLI.packageRoot + "/recipes", "min_duration_ms=300",
+            "--reuse-measured",
+        ])
         #expect(again.status == 0)
         #expect(again.stderr.contains("11 cached, 0 built"), "\(again.stderr)")
     }
@@ -50,7 +57,9 @@ struct InferenceTests {
     @Test func aBrokenExternalSUTFailsTheStepWithItsWords() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try cli.recipe("bad-sut", """
+        try cli.recipe(
+            "bad-sut",
+            """
             summary: an external SUT that crashes at once
             run:
               action: loadgen
@@ -74,7 +83,9 @@ struct InferenceTests {
         try "#!/bin/sh\necho 42.5\n".write(toFile: cli.root + "/meter.sh", atomically: true, encoding: .utf8)
         chmod(cli.root + "/meter.sh", 0o755)
         try FileManager.default.createDirectory(atPath: cli.root + "/empty", withIntermediateDirectories: true)
-        try cli.recipe("measured", """
+        try cli.recipe(
+            "measured",
+            """
             summary: power while a command runs
             run:
               action: power
@@ -83,7 +94,9 @@ struct InferenceTests {
         let r = try cli.run(["run", "measured"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("average_watts = 42.5"), "\(r.stderr)")
-        try cli.recipe("nothing", """
+        try cli.recipe(
+            "nothing",
+            """
             summary: no sensors
             run:
               action: power
@@ -91,7 +104,9 @@ struct InferenceTests {
             """)
         let n = try cli.run(["run", "nothing"])
         #expect(n.status == 0, "\(n.stderr)")
-        #expect(n.stderr.contains("power = power: unavailable (rapl: no \(cli.root)/empty/sys/class/powercap;"), "\(n.stderr)")
+        #expect(
+            n.stderr.contains("power = power: unavailable (rapl: no \(cli.root)/empty/sys/class/powercap;"),
+            "\(n.stderr)")
         #expect(n.stderr.contains("average_watts = null") || !n.stderr.contains("average_watts = 4"))
     }
 }

@@ -7,7 +7,9 @@ struct InterruptionTests {
     /// Three quick nodes and one that waits for a file to appear (so a test decides when it may finish).
     static let recipes: [(String, String)] = [
         ("quick", "summary: q\ninputs:\n  i: {type: int}\nrun: echo ${{ inputs.i }} > v.txt\n"),
-        ("gate", """
+        (
+            "gate",
+            """
             summary: waits for a file
             inputs:
               go: {type: string}
@@ -15,8 +17,11 @@ struct InterruptionTests {
               echo $$ > "${{ inputs.go }}.pid"
               while [ ! -f "${{ inputs.go }}" ]; do sleep 0.05; done
               echo done > done.txt
-            """),
-        ("all", """
+            """
+        ),
+        (
+            "all",
+            """
             summary: a
             inputs:
               go: {type: string}
@@ -27,7 +32,8 @@ struct InterruptionTests {
                 with: {i: "${{ matrix.i }}"}
               g: {recipe: gate, with: {go: "${{ inputs.go }}"}}
             run: echo all > all.txt
-            """),
+            """
+        ),
     ]
 
     func waitFor(_ what: String, timeout: Double = 30, _ condition: () -> Bool) {
@@ -37,7 +43,8 @@ struct InterruptionTests {
     }
 
     func processAlive(_ pidFile: String) -> Bool {
-        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
         else { return false }
         return kill(pid, 0) == 0
     }
@@ -61,7 +68,10 @@ struct InterruptionTests {
         #expect(r.status == 0, "\(r.stderr)")
         let nodes = try cli.lastManifest()["nodes"] as! [[String: Any]]
         let statuses = Dictionary(uniqueKeysWithValues: nodes.map { ($0["id"] as! String, $0["status"] as! String) })
-        #expect(statuses == ["quick[i=1]": "hit", "quick[i=2]": "hit", "quick[i=3]": "hit", "gate": "built", "all": "built"])
+        #expect(
+            statuses == [
+                "quick[i=1]": "hit", "quick[i=2]": "hit", "quick[i=3]": "hit", "gate": "built", "all": "built",
+            ])
         #expect(!processAlive(orphanPidFile))
         let verify = try cli.run(["cache", "verify"])
         #expect(verify.status == 0)
@@ -94,7 +104,9 @@ struct InterruptionTests {
         let cli = try CLI()
         defer { cli.cleanUp() }
         let log = cli.root + "/builds.log"
-        try cli.recipe("slow-shared", """
+        try cli.recipe(
+            "slow-shared",
+            """
             summary: slow
             inputs:
               log: {type: string}
@@ -104,7 +116,9 @@ struct InterruptionTests {
               sleep 0.5
               echo ${{ inputs.i }} > v.txt
             """)
-        try cli.recipe("top", """
+        try cli.recipe(
+            "top",
+            """
             summary: top
             inputs:
               log: {type: string}
@@ -117,7 +131,8 @@ struct InterruptionTests {
             """)
         let a = try cli.start(["run", "top", "log=\(log)"])
         let b = try cli.start(["run", "top", "log=\(log)"])
-        let ra = try CLI.wait(a.0, a.1, a.2), rb = try CLI.wait(b.0, b.1, b.2)
+        let ra = try CLI.wait(a.0, a.1, a.2)
+        let rb = try CLI.wait(b.0, b.1, b.2)
         #expect(ra.status == 0, "\(ra.stderr)")
         #expect(rb.status == 0, "\(rb.stderr)")
         let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").sorted()

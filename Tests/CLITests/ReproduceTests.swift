@@ -40,11 +40,14 @@ struct ReproduceTests {
             .write(toFile: cli.root + "/edited.json", atomically: true, encoding: .utf8)
         let edited = try cli.run(["reproduce", cli.root + "/edited.json"])
         #expect(edited.status == 1)
-        #expect(edited.stdout.contains("checksum  9456       9455        -0.0%       exact      FAILED"), "\(edited.stdout)")
+        #expect(
+            edited.stdout.contains("checksum  9456       9455        -0.0%       exact      FAILED"), "\(edited.stdout)"
+        )
         #expect(edited.stdout.contains("NOT reproduced: 1 of 2 values differ"))
 
         // A manifest from a newer repro, and a missing one, are clear errors.
-        try text.replacingOccurrences(of: "\"format\": 1", with: "\"format\": 99").write(toFile: cli.root + "/newer.json", atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"format\": 1", with: "\"format\": 99").write(
+            toFile: cli.root + "/newer.json", atomically: true, encoding: .utf8)
         let newer = try cli.run(["reproduce", cli.root + "/newer.json"])
         #expect(newer.status == 2)
         #expect(newer.stderr.contains("written by a newer repro"), "\(newer.stderr)")

@@ -5,15 +5,20 @@ import Testing
 @Suite("run", .serialized)
 struct RunTests {
     static let pipeline: [(String, String)] = [
-        ("numbers", """
+        (
+            "numbers",
+            """
             summary: numbers
             inputs:
               count: {type: int, default: 20}
             run: seq 1 ${{ inputs.count }} > numbers.txt
             outputs:
               file: ${{ node.out }}/numbers.txt
-            """),
-        ("shard", """
+            """
+        ),
+        (
+            "shard",
+            """
             summary: one shard
             inputs:
               index: {type: int}
@@ -24,13 +29,19 @@ struct RunTests {
               awk -v i=${{ inputs.index }} -v n=${{ inputs.shards }} 'NR % n == i { s += $1 } END { print s }' \\
                 ${{ quote(needs.numbers.outputs.file) }} > sum.txt
               echo "sum=$(cat sum.txt)" >> "$REPRO_OUTPUTS"
-            """),
-        ("probe", """
+            """
+        ),
+        (
+            "probe",
+            """
             summary: volatile
             cache: volatile
             run: echo "value=stable" >> "$REPRO_OUTPUTS"
-            """),
-        ("total", """
+            """
+        ),
+        (
+            "total",
+            """
             summary: fan-in
             inputs:
               shards: {type: int, default: 3}
@@ -46,7 +57,8 @@ struct RunTests {
               echo "probe said ${{ needs.probe.outputs.value }}"
             outputs:
               total: ${{ run.outputs.total }}
-            """),
+            """
+        ),
     ]
 
     func makeCLI(_ recipes: [(String, String)] = pipeline) throws -> CLI {
@@ -66,14 +78,20 @@ struct RunTests {
         let first = try cli.run(["run", "total"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("total = 210"))
-        #expect(try nodeStatuses(cli) == ["numbers": "built", "shard[index=0]": "built", "shard[index=1]": "built",
-                                          "shard[index=2]": "built", "probe": "built", "total": "built"])
+        #expect(
+            try nodeStatuses(cli) == [
+                "numbers": "built", "shard[index=0]": "built", "shard[index=1]": "built",
+                "shard[index=2]": "built", "probe": "built", "total": "built",
+            ])
         let second = try cli.run(["run", "total"])
         #expect(second.status == 0)
         #expect(second.stderr.contains("total = 210"))
         // The volatile probe runs again; its output did not change, so 'total' is still a hit.
-        #expect(try nodeStatuses(cli) == ["numbers": "hit", "shard[index=0]": "hit", "shard[index=1]": "hit",
-                                          "shard[index=2]": "hit", "probe": "built", "total": "hit"])
+        #expect(
+            try nodeStatuses(cli) == [
+                "numbers": "hit", "shard[index=0]": "hit", "shard[index=1]": "hit",
+                "shard[index=2]": "hit", "probe": "built", "total": "hit",
+            ])
         let verify = try cli.run(["cache", "verify"])
         #expect(verify.status == 0, "\(verify.stdout)")
     }
@@ -92,9 +110,14 @@ struct RunTests {
     }
 
     @Test func keysDoNotDependOnWhereTheProjectIs() throws {
-        let a = try makeCLI(), b = try makeCLI()
-        defer { a.cleanUp(); b.cleanUp() }
-        let planA = try a.run(["plan", "total", "--json"]), planB = try b.run(["plan", "total", "--json"])
+        let a = try makeCLI()
+        let b = try makeCLI()
+        defer {
+            a.cleanUp()
+            b.cleanUp()
+        }
+        let planA = try a.run(["plan", "total", "--json"])
+        let planB = try b.run(["plan", "total", "--json"])
         #expect(planA.status == 0 && planB.status == 0)
         func keys(_ text: String) throws -> [String] {
             let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
@@ -106,8 +129,14 @@ struct RunTests {
 
     @Test func aVolatileStepWhoseOutputChangesRerunsItsDependants() throws {
         let cli = try makeCLI([
-            ("watch", "summary: w\ncache: volatile\ninputs:\n  file: {type: string}\nrun: echo \"v=$(cat ${{ inputs.file }})\" >> \"$REPRO_OUTPUTS\"\n"),
-            ("use", "summary: u\ninputs:\n  file: {type: string}\nneeds:\n  w: {recipe: watch, with: {file: \"${{ inputs.file }}\"}}\nrun: echo ${{ needs.w.outputs.v }} > v.txt\n"),
+            (
+                "watch",
+                "summary: w\ncache: volatile\ninputs:\n  file: {type: string}\nrun: echo \"v=$(cat ${{ inputs.file }})\" >> \"$REPRO_OUTPUTS\"\n"
+            ),
+            (
+                "use",
+                "summary: u\ninputs:\n  file: {type: string}\nneeds:\n  w: {recipe: watch, with: {file: \"${{ inputs.file }}\"}}\nrun: echo ${{ needs.w.outputs.v }} > v.txt\n"
+            ),
         ])
         defer { cli.cleanUp() }
         let marker = cli.root + "/marker"
@@ -122,15 +151,19 @@ struct RunTests {
 
     @Test func aFailedStepShowsItsStatusAndStderrAndLeavesNoEntry() throws {
         var recipes = RunTests.pipeline
-        recipes.append(("broken", """
-            summary: fails
-            needs:
-              numbers: {recipe: numbers}
-            run: |
-              echo "reading the numbers"
-              echo "cannot parse line 7: bad digit" >&2
-              exit 3
-            """))
+        recipes.append(
+            (
+                "broken",
+                """
+                summary: fails
+                needs:
+                  numbers: {recipe: numbers}
+                run: |
+                  echo "reading the numbers"
+                  echo "cannot parse line 7: bad digit" >&2
+                  exit 3
+                """
+            ))
         recipes.append(("after-broken", "summary: a\nneeds:\n  b: {recipe: broken}\nrun: echo never\n"))
         recipes.append(("both", "summary: both\nneeds:\n  t: {recipe: total}\n  a: {recipe: after-broken}\n"))
         let cli = try makeCLI(recipes)
@@ -188,16 +221,21 @@ struct RunTests {
     }
 
     @Test func retriesRunAFlakyStepAgain() throws {
-        let cli = try makeCLI([("flaky", """
-            summary: fails once
-            retries: 2
-            inputs:
-              counter: {type: string}
-            run: |
-              echo x >> ${{ inputs.counter }}
-              [ "$(wc -l < ${{ inputs.counter }})" -ge 2 ] || { echo "first attempt fails" >&2; exit 1; }
-              echo ok > ok.txt
-            """)])
+        let cli = try makeCLI([
+            (
+                "flaky",
+                """
+                summary: fails once
+                retries: 2
+                inputs:
+                  counter: {type: string}
+                run: |
+                  echo x >> ${{ inputs.counter }}
+                  [ "$(wc -l < ${{ inputs.counter }})" -ge 2 ] || { echo "first attempt fails" >&2; exit 1; }
+                  echo ok > ok.txt
+                """
+            )
+        ])
         defer { cli.cleanUp() }
         let counter = cli.root + "/counter"
         let r = try cli.run(["run", "flaky", "counter=\(counter)"])
@@ -207,23 +245,31 @@ struct RunTests {
     }
 
     @Test func shellStepsGetACleanDeclaredEnvironment() throws {
-        let cli = try makeCLI([("env", """
-            summary: prints its environment
-            env:
-              GREETING: hello ${{ inputs.who }}
-            inputs:
-              who: {default: world}
-            run: env | cut -d= -f1 | sort > names.txt; echo "$GREETING" > greeting.txt; pwd > pwd.txt
-            """)])
+        let cli = try makeCLI([
+            (
+                "env",
+                """
+                summary: prints its environment
+                env:
+                  GREETING: hello ${{ inputs.who }}
+                inputs:
+                  who: {default: world}
+                run: env | cut -d= -f1 | sort > names.txt; echo "$GREETING" > greeting.txt; pwd > pwd.txt
+                """
+            )
+        ])
         defer { cli.cleanUp() }
         let r = try cli.run(["run", "env"], env: ["SECRET_TOKEN": "do-not-leak"])
         #expect(r.status == 0, "\(r.stderr)")
         let entry = cli.entries().first!
         let names = try cli.read("cache/entries/\(entry)/out/names.txt").split(separator: "\n").map(String.init)
         #expect(!names.contains("SECRET_TOKEN"))
-        #expect(Set(names).isSubset(of: ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "REPRO_OUT", "REPRO_OUTPUTS",
-                                         "REPRO_NODE", "REPRO_KEY", "REPRO_CPUS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "GREETING",
-                                         "PWD", "SHLVL", "_", "OLDPWD"]))
+        #expect(
+            Set(names).isSubset(of: [
+                "PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "REPRO_OUT", "REPRO_OUTPUTS",
+                "REPRO_NODE", "REPRO_KEY", "REPRO_CPUS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "GREETING",
+                "PWD", "SHLVL", "_", "OLDPWD",
+            ]))
         #expect(try cli.read("cache/entries/\(entry)/out/greeting.txt") == "hello world\n")
     }
 
@@ -236,7 +282,9 @@ struct RunTests {
         try cli.run(["run", "total"])
         let after = try cli.run(["plan", "total"])
         #expect(after.stdout.contains("plan for 'total': 6 nodes (4 cached, 1 volatile, 1 after a dependency)"))
-        #expect(after.stdout.contains("shard ×3") || after.stdout.contains("shard[index=0], shard[index=1], shard[index=2]"))
+        #expect(
+            after.stdout.contains("shard ×3") || after.stdout.contains("shard[index=0], shard[index=1], shard[index=2]")
+        )
     }
 
     @Test func showRunsAndWhyExplainTheRecord() throws {
@@ -267,7 +315,8 @@ struct RunTests {
         #expect(ls.stdout.contains("numbers"))
         let show = try cli.run(["cache", "show", String(entry.prefix(8))])
         #expect(show.stdout.contains("numbers.txt"))
-        try "tampered\n".write(toFile: cli.root + "/cache/entries/\(entry)/out/numbers.txt", atomically: true, encoding: .utf8)
+        try "tampered\n".write(
+            toFile: cli.root + "/cache/entries/\(entry)/out/numbers.txt", atomically: true, encoding: .utf8)
         let verify = try cli.run(["cache", "verify"])
         #expect(verify.status == 1)
         #expect(verify.stdout.contains("out/numbers.txt changed"))

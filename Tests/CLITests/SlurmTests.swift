@@ -6,8 +6,13 @@ import Testing
 @Suite("slurm runner", .serialized)
 struct SlurmTests {
     static let recipes: [(String, String)] = [
-        ("base", "summary: b\ninputs:\n  n: {type: int, default: 5}\nrun: seq 1 ${{ inputs.n }} > n.txt\noutputs:\n  file: ${{ node.out }}/n.txt\n"),
-        ("part", """
+        (
+            "base",
+            "summary: b\ninputs:\n  n: {type: int, default: 5}\nrun: seq 1 ${{ inputs.n }} > n.txt\noutputs:\n  file: ${{ node.out }}/n.txt\n"
+        ),
+        (
+            "part",
+            """
             summary: p
             inputs:
               i: {type: int}
@@ -16,8 +21,11 @@ struct SlurmTests {
             run: |
               awk -v i=${{ inputs.i }} '{ s += $1 * i } END { print s }' ${{ needs.base.outputs.file }} > v.txt
               echo "v=$(cat v.txt)" >> "$REPRO_OUTPUTS"
-            """),
-        ("fan", """
+            """
+        ),
+        (
+            "fan",
+            """
             summary: f
             needs:
               p:
@@ -25,11 +33,14 @@ struct SlurmTests {
                 matrix: {i: [1, 2, 3]}
                 with: {i: "${{ matrix.i }}"}
             run: echo "total=$(( ${{ join(needs.p.outputs.v, ' + ') }} ))" >> "$REPRO_OUTPUTS"
-            """),
+            """
+        ),
         ("bad", "summary: fails\nneeds:\n  b: {recipe: base}\nrun: |\n  echo 'bad input on line 3' >&2\n  exit 3\n"),
         ("after-bad", "summary: a\nneeds:\n  b: {recipe: bad}\nrun: echo never\n"),
         ("mixed", "summary: m\nneeds:\n  f: {recipe: fan}\n  a: {recipe: after-bad}\n"),
-        ("gate", """
+        (
+            "gate",
+            """
             summary: waits for a file
             inputs:
               go: {type: string}
@@ -38,7 +49,8 @@ struct SlurmTests {
               echo started >> ${{ inputs.log }}
               while [ ! -f ${{ inputs.go }} ]; do sleep 0.1; done
               echo ok > ok.txt
-            """),
+            """
+        ),
     ]
 
     /// The cluster's config, or a recorded issue saying why there is none.
@@ -51,9 +63,11 @@ struct SlurmTests {
         try? status.run()
         status.waitUntilExit()
         guard status.terminationStatus == 0, FileManager.default.fileExists(atPath: conf) else {
-            let log = (try? String(contentsOfFile: "/tmp/repro-slurm/log/slurmctld.log", encoding: .utf8))?
+            let log =
+                (try? String(contentsOfFile: "/tmp/repro-slurm/log/slurmctld.log", encoding: .utf8))?
                 .split(separator: "\n").suffix(10).joined(separator: "\n") ?? "(no slurmctld log)"
-            Issue.record("""
+            Issue.record(
+                """
                 the single-node Slurm is not running (start it with 'scripts/slurm-local start', as 'make test' does); \
                 these tests cannot run without it. slurmctld log:
                 \(log)
@@ -89,7 +103,10 @@ struct SlurmTests {
             #expect((n[id]?["execution"] as? [String: Any])?["host"] as? String != nil)
         }
         // The three parts are one array job.
-        let arrayJobs = Set(["part[i=1]", "part[i=2]", "part[i=3]"].compactMap { (n[$0]?["job"] as? String)?.split(separator: "_").first })
+        let arrayJobs = Set(
+            ["part[i=1]", "part[i=2]", "part[i=3]"].compactMap {
+                (n[$0]?["job"] as? String)?.split(separator: "_").first
+            })
         #expect(arrayJobs.count == 1)
         #expect(cli.entries().count == 5)
         // Keys do not depend on the runner: the same run locally reuses everything.
@@ -115,18 +132,24 @@ struct SlurmTests {
     @Test func ctrlCCancelsTheJobs() throws {
         guard let (cli, env) = try setUp() else { return }
         defer { cli.cleanUp() }
-        let go = cli.root + "/go", log = cli.root + "/gate.log"
+        let go = cli.root + "/go"
+        let log = cli.root + "/gate.log"
         let (p, out, err) = try cli.start(["run", "gate", "go=\(go)", "log=\(log)", "--runner", "slurm"], env: env)
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: log) && Date() < deadline { usleep(50_000) }
         #expect(FileManager.default.fileExists(atPath: log), "the gate job never started")
-        let job = try String(contentsOfFile: cli.root + "/runs/" + (try FileManager.default.contentsOfDirectory(atPath: cli.root + "/runs").sorted().last!) + "/jobs.json", encoding: .utf8)
+        let job = try String(
+            contentsOfFile: cli.root + "/runs/"
+                + (try FileManager.default.contentsOfDirectory(atPath: cli.root + "/runs").sorted().last!)
+                + "/jobs.json", encoding: .utf8)
         kill(p.processIdentifier, SIGINT)
         let r = try CLI.wait(p, out, err, timeout: 60)
         #expect(r.status == 130, "\(r.stderr)")
         #expect(try cli.lastManifest()["status"] as? String == "cancelled")
         // The job is gone from the queue and nothing was cached.
-        let jobID = try #require((try JSONSerialization.jsonObject(with: Data(job.utf8)) as? [String: [String: String]])?.values.first?["job"])
+        let jobID = try #require(
+            (try JSONSerialization.jsonObject(with: Data(job.utf8)) as? [String: [String: String]])?.values.first?[
+                "job"])
         let squeue = Process()
         squeue.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         squeue.arguments = ["squeue", "-h", "-j", jobID, "-o", "%T"]
@@ -144,7 +167,8 @@ struct SlurmTests {
     @Test func aRestartedRunAdoptsItsJobsInsteadOfSubmittingThemAgain() throws {
         guard let (cli, env) = try setUp() else { return }
         defer { cli.cleanUp() }
-        let go = cli.root + "/go", log = cli.root + "/gate.log"
+        let go = cli.root + "/go"
+        let log = cli.root + "/gate.log"
         let args = ["run", "gate", "go=\(go)", "log=\(log)", "--runner", "slurm"]
         let (p, out, err) = try cli.start(args, env: env)
         let deadline = Date().addingTimeInterval(60)

@@ -9,8 +9,10 @@ struct SubmissionTests {
     @Test func aShortNullSUTTreeHasOnlyTheDurationProblems() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        let r = try cli.run(["run", "mlperf-submission-resnet-null", "--recipes", CLI.packageRoot + "/recipes",
-                             "min_duration_ms=1000", "rate=20000"])
+        let r = try cli.run([
+            "run", "mlperf-submission-resnet-null", "--recipes", CLI.packageRoot + "/recipes",
+            "min_duration_ms=1000", "rate=20000",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let tree = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("  tree = ") }).dropFirst(9)
         let base = "\(tree)/open/ReproTeam"
@@ -19,8 +21,10 @@ struct SubmissionTests {
         #expect(fm.fileExists(atPath: base + "/src/resnet/README.md"))
         for scenario in ["SingleStream", "MultiStream", "Offline"] {
             let dir = base + "/results/2xCPU_nullsut/resnet/\(scenario)"
-            for f in ["measurements.json", "user.conf", "README.md", "performance/run_1/mlperf_log_summary.txt",
-                      "performance/run_1/mlperf_log_detail.txt", "accuracy/accuracy.txt", "accuracy/mlperf_log_accuracy.json"] {
+            for f in [
+                "measurements.json", "user.conf", "README.md", "performance/run_1/mlperf_log_summary.txt",
+                "performance/run_1/mlperf_log_detail.txt", "accuracy/accuracy.txt", "accuracy/mlperf_log_accuracy.json",
+            ] {
                 #expect(fm.fileExists(atPath: "\(dir)/\(f)"), "\(scenario)/\(f)")
             }
             let size = try fm.attributesOfItem(atPath: dir + "/accuracy/mlperf_log_accuracy.json")[.size] as! Int
@@ -28,31 +32,40 @@ struct SubmissionTests {
             let accuracy = try String(contentsOfFile: dir + "/accuracy/accuracy.txt", encoding: .utf8)
             #expect(accuracy.hasPrefix("accuracy=0.000%, good=0, total=50000\n\nhash="), "\(accuracy)")
         }
-        let problems = try String(contentsOfFile: "\(tree)/../problems.txt", encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(problems == ["MultiStream", "Offline", "SingleStream"].map {
-            "open/ReproTeam/results/2xCPU_nullsut/resnet/\($0)/performance/run_1/mlperf_log_detail.txt Test duration less than 600s in user config. expected=600000, found=1000"
-        })
+        let problems = try String(contentsOfFile: "\(tree)/../problems.txt", encoding: .utf8).split(separator: "\n")
+            .map(String.init)
+        #expect(
+            problems
+                == ["MultiStream", "Offline", "SingleStream"].map {
+                    "open/ReproTeam/results/2xCPU_nullsut/resnet/\($0)/performance/run_1/mlperf_log_detail.txt Test duration less than 600s in user config. expected=600000, found=1000"
+                })
         #expect(fm.fileExists(atPath: "\(tree)/../submission.tar.gz.sha256"))
     }
 
     @Test func theTrainingTreeHoldsEveryRunsLogAndTheyPassTheMLPerfChecker() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        let r = try cli.run(["run", "mlperf-training-submission-digits", "--recipes", CLI.packageRoot + "/recipes", "runs=3"])
+        let r = try cli.run([
+            "run", "mlperf-training-submission-digits", "--recipes", CLI.packageRoot + "/recipes", "runs=3",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let tree = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("  tree = ") }).dropFirst(9)
         let system = "\(ProcessInfo.processInfo.activeProcessorCount)xCPU_repro_kernels"
         let results = "\(tree)/open/repro/results/\(system)/resnet"
         let files = try FileManager.default.contentsOfDirectory(atPath: results).sorted()
         #expect(files == ["result_0.txt", "result_1.txt", "result_2.txt"])
-        #expect(FileManager.default.fileExists(atPath: "\(tree)/open/repro/benchmarks/resnet/implementations/repro/README.md"))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: "\(tree)/open/repro/benchmarks/resnet/implementations/repro/README.md"))
         let problems = try String(contentsOfFile: "\(tree)/../problems.txt", encoding: .utf8)
         #expect(problems == "open/repro/results/\(system)/resnet has 3 result files, resnet needs 5\n")
         for f in files {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["python3", "-m", "mlperf_logging.compliance_checker", "--usage", "training", "--ruleset", "4.0.0",
-                           "--config", "training_4.0.0/common.yaml", "\(results)/\(f)"]
+            p.arguments = [
+                "python3", "-m", "mlperf_logging.compliance_checker", "--usage", "training", "--ruleset", "4.0.0",
+                "--config", "training_4.0.0/common.yaml", "\(results)/\(f)",
+            ]
             p.currentDirectoryURL = URL(fileURLWithPath: cli.root)  // the checker writes compliance_checker.log here
             let out = Pipe()
             p.standardOutput = out
@@ -68,21 +81,30 @@ struct SubmissionTests {
         let cli = try CLI()
         defer { cli.cleanUp() }
         let recipes = ["--recipes", CLI.packageRoot + "/recipes"]
-        let badVariation = try cli.run(["submit", "mlperf-submission-digits", "--matrix", "model=mlp,resnet50"] + recipes)
+        let badVariation = try cli.run(
+            ["submit", "mlperf-submission-digits", "--matrix", "model=mlp,resnet50"] + recipes)
         #expect(badVariation.status == 2)
-        #expect(badVariation.stderr.contains("'resnet50' is not a variation of group 'model' of mlperf-submission-digits (its variations: mlp, resnet8)"),
-                "\(badVariation.stderr)")
+        #expect(
+            badVariation.stderr.contains(
+                "'resnet50' is not a variation of group 'model' of mlperf-submission-digits (its variations: mlp, resnet8)"
+            ),
+            "\(badVariation.stderr)")
         let badAxis = try cli.run(["submit", "mlperf-submission-digits", "--matrix", "gpu=a100"] + recipes)
         #expect(badAxis.status == 2)
-        #expect(badAxis.stderr.contains("the matrix axis 'gpu' names no input or variation group of mlperf-submission-digits"), "\(badAxis.stderr)")
+        #expect(
+            badAxis.stderr.contains(
+                "the matrix axis 'gpu' names no input or variation group of mlperf-submission-digits"),
+            "\(badAxis.stderr)")
         #expect(cli.entries().isEmpty)
     }
 
     @Test func aMatrixOfVariationsAndScenariosMakesOneTreePerVariation() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        let r = try cli.run(["submit", "mlperf-submission-digits", "--recipes", CLI.packageRoot + "/recipes", "min_duration_ms=300",
-                             "--matrix", "model=mlp,resnet8", "--matrix", "scenario=Offline", "--out", cli.root + "/out"])
+        let r = try cli.run([
+            "submit", "mlperf-submission-digits", "--recipes", CLI.packageRoot + "/recipes", "min_duration_ms=300",
+            "--matrix", "model=mlp,resnet8", "--matrix", "scenario=Offline", "--out", cli.root + "/out",
+        ])
         #expect(r.status == 1, "the checker lists the short runs and the data set: \(r.stdout)\(r.stderr)")
         for i in [1, 2] {
             let results = cli.root + "/out/\(i)/submission/open/repro/results"

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Fetch
 
 @Suite("detection")
@@ -22,9 +23,12 @@ struct DetectTests {
     @Test func programsAreFoundAndTheirVersionsChecked() throws {
         let dir = try temporaryFolder("detect")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try sh("mkdir old new && printf '#!/bin/sh\\necho \"mytool 3.7.2\"\\n' > old/mytool && printf '#!/bin/sh\\necho \"mytool 3.9.1\" >&2\\n' > new/mytool && chmod +x old/mytool new/mytool", in: dir)
+        try sh(
+            "mkdir old new && printf '#!/bin/sh\\necho \"mytool 3.7.2\"\\n' > old/mytool && printf '#!/bin/sh\\necho \"mytool 3.9.1\" >&2\\n' > new/mytool && chmod +x old/mytool new/mytool",
+            in: dir)
         let env = ProcessInfo.processInfo.environment
-        let found = try ToolDetector.program("mytool", places: [dir + "/old", dir + "/new"], constraint: ">=3.8,<4", environment: env)
+        let found = try ToolDetector.program(
+            "mytool", places: [dir + "/old", dir + "/new"], constraint: ">=3.8,<4", environment: env)
         #expect(found.path == dir + "/new/mytool" && found.version == "3.9.1")
         do {
             _ = try ToolDetector.program("mytool", places: [dir + "/old"], constraint: ">=3.8", environment: env)

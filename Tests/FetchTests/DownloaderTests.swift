@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+
 @testable import Fetch
 
 @Suite("downloads over libcurl")
@@ -23,8 +24,9 @@ struct DownloaderTests {
     }
 
     func request(_ urls: [String], sha256: String? = DownloaderTests.digest) -> DownloadRequest {
-        var r = DownloadRequest(urls: urls, destination: dir + "/out/data.bin", partialPath: dir + "/partial/data.part",
-                                sha256: sha256)
+        var r = DownloadRequest(
+            urls: urls, destination: dir + "/out/data.bin", partialPath: dir + "/partial/data.part",
+            sha256: sha256)
         r.backoff = 0.05
         r.connectTimeout = 5
         return r
@@ -46,7 +48,10 @@ struct DownloaderTests {
             _ = try Downloader().download(request([server.base + "/files/data.bin"], sha256: wrong))
             Issue.record("accepted a wrong checksum")
         } catch {
-            #expect("\(error)" == "checksum mismatch for \(server.base)/files/data.bin: expected sha256 \(wrong), got \(DownloaderTests.digest)")
+            #expect(
+                "\(error)"
+                    == "checksum mismatch for \(server.base)/files/data.bin: expected sha256 \(wrong), got \(DownloaderTests.digest)"
+            )
         }
         #expect(!FileManager.default.fileExists(atPath: dir + "/out/data.bin"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/partial/data.part"))
@@ -113,11 +118,12 @@ struct DownloaderTests {
         do {
             _ = try Downloader().download(request(["http://127.0.0.1:1/x", server.base + "/status/404"]))
         } catch {
-            #expect("\(error)" == """
-                every source failed:
-                  1) could not connect to http://127.0.0.1:1/x (connection refused or unreachable)
-                  2) HTTP 404 (not found) from \(server.base)/status/404
-                """)
+            #expect(
+                "\(error)" == """
+                    every source failed:
+                      1) could not connect to http://127.0.0.1:1/x (connection refused or unreachable)
+                      2) HTTP 404 (not found) from \(server.base)/status/404
+                    """)
         }
     }
 

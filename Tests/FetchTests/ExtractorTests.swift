@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Fetch
 
 @Suite("extraction with libarchive")
@@ -14,7 +15,9 @@ struct ExtractorTests {
     func archivesUnpackWithTheirModes(_ ext: String) throws {
         let dir = try temporaryFolder("extract")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try sh("mkdir -p src/pkg/bin && echo hi > src/pkg/a.txt && printf '#!/bin/sh\\n' > src/pkg/bin/run && chmod 755 src/pkg/bin/run && ln -s a.txt src/pkg/link", in: dir)
+        try sh(
+            "mkdir -p src/pkg/bin && echo hi > src/pkg/a.txt && printf '#!/bin/sh\\n' > src/pkg/bin/run && chmod 755 src/pkg/bin/run && ln -s a.txt src/pkg/link",
+            in: dir)
         switch ext {
         case "zip": try sh("cd src && python3 -c \"import shutil; shutil.make_archive('../a', 'zip', '.')\"", in: dir)
         case "tar": try sh("tar -cf a.tar -C src pkg", in: dir)
@@ -26,7 +29,9 @@ struct ExtractorTests {
         #expect(r.entries >= 3)
         #expect(try String(contentsOfFile: dir + "/out/pkg/a.txt", encoding: .utf8) == "hi\n")
         #expect(FileManager.default.isExecutableFile(atPath: dir + "/out/pkg/bin/run"))
-        if ext != "zip" { #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/out/pkg/link") == "a.txt") }
+        if ext != "zip" {
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/out/pkg/link") == "a.txt")
+        }
         let stripped = try Extractor.extract(dir + "/a." + ext, into: dir + "/stripped", stripComponents: 1)
         #expect(stripped.entries >= 3)
         #expect(FileManager.default.fileExists(atPath: dir + "/stripped/a.txt"))
@@ -39,7 +44,9 @@ struct ExtractorTests {
         for ext in ["gz", "xz"] {
             let r = try Extractor.extract(dir + "/data.csv." + ext, into: dir + "/out-" + ext)
             #expect(r.singleFile == dir + "/out-\(ext)/data.csv")
-            #expect(try String(contentsOfFile: dir + "/out-\(ext)/data.csv", encoding: .utf8) == String(contentsOfFile: dir + "/data.csv", encoding: .utf8))
+            #expect(
+                try String(contentsOfFile: dir + "/out-\(ext)/data.csv", encoding: .utf8)
+                    == String(contentsOfFile: dir + "/data.csv", encoding: .utf8))
         }
     }
 
@@ -54,7 +61,8 @@ struct ExtractorTests {
     func entriesThatLeaveTheDestinationAreRefused(_ archive: String, _ entry: String, _ reason: String) throws {
         let dir = try temporaryFolder("extract")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try python("""
+        try python(
+            """
             import io, tarfile, zipfile
             def add(t, name, data=b"x"):
                 info = tarfile.TarInfo(name); info.size = len(data); t.addfile(info, io.BytesIO(data))
@@ -72,7 +80,10 @@ struct ExtractorTests {
             _ = try Extractor.extract(dir + "/" + archive, into: dir + "/deep/out")
             Issue.record("\(archive) was extracted")
         } catch {
-            #expect("\(error)" == "refusing to extract '\(entry)' from \(archive): \(reason); nothing was written outside the destination")
+            #expect(
+                "\(error)"
+                    == "refusing to extract '\(entry)' from \(archive): \(reason); nothing was written outside the destination"
+            )
         }
         #expect(!FileManager.default.fileExists(atPath: dir + "/deep/evil.txt"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/evil.txt"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Fetch
 
 @Suite("git over libgit2")
@@ -8,7 +9,8 @@ struct GitTests {
     func makeRepository(_ root: String) throws -> (url: String, first: String, second: String) {
         let repo = root + "/origin"
         try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
-        try sh("""
+        try sh(
+            """
             git init -q -b main . && echo one > file.txt && git add file.txt && git commit -q -m one && git tag v1
             git checkout -q -b dev && git checkout -q main
             echo two > file.txt && git commit -q -am two
@@ -35,7 +37,8 @@ struct GitTests {
         #expect(try String(contentsOfFile: root + "/c/file.txt", encoding: .utf8) == "three\n")
         let pinned = try GitCheckout.checkout(url: url, revision: first, destination: root + "/d", mirrors: mirrors)
         #expect(pinned.commit == first)
-        let short = try GitCheckout.checkout(url: url, revision: String(second.prefix(10)), destination: root + "/e", mirrors: mirrors)
+        let short = try GitCheckout.checkout(
+            url: url, revision: String(second.prefix(10)), destination: root + "/e", mirrors: mirrors)
         #expect(short.commit == second)
         let byDefault = try GitCheckout.checkout(url: url, revision: nil, destination: root + "/f", mirrors: mirrors)
         #expect(byDefault.commit == third)
@@ -52,7 +55,8 @@ struct GitTests {
             #expect("\(error)".hasPrefix("no branch, tag or commit 'nope' in "))
         }
         do {
-            _ = try GitCheckout.checkout(url: "file://" + root + "/missing", revision: nil, destination: root + "/y", mirrors: root + "/m")
+            _ = try GitCheckout.checkout(
+                url: "file://" + root + "/missing", revision: nil, destination: root + "/y", mirrors: root + "/m")
             Issue.record("cloned a missing repository")
         } catch {
             #expect("\(error)".hasPrefix("cannot clone file://\(root)/missing"))

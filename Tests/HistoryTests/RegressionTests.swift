@@ -5,32 +5,54 @@ import Testing
 
 /// The history store on a real SQLite file, and regressions judged by each metric's direction.
 struct RegressionTests {
-    func manifest(_ id: String, _ started: String, _ metrics: [(String, Double, String)], cached: Bool = false) -> Value {
-        var values: [String: Value] = [:], specs: [String: Value] = [:]
+    func manifest(_ id: String, _ started: String, _ metrics: [(String, Double, String)], cached: Bool = false) -> Value
+    {
+        var values: [String: Value] = [:]
+        var specs: [String: Value] = [:]
         for (name, v, better) in metrics {
             values[name] = .double(v)
             specs[name] = .map(["better": .string(better), "tolerance": .double(0), "unit": .null])
         }
-        return .map(["id": .string(id), "started": .string(started), "status": .string("succeeded"), "command": .list([]),
-                     "host": .map(["hostname": .string("h"), "cpu": .string("c")]),
-                     "nodes": .list([.map(["id": .string("bench"), "recipe": .string("bench"), "status": .string(cached ? "hit" : "built"),
-                                           "metrics": .map(values), "metric_specs": .map(specs)])])])
+        return .map([
+            "id": .string(id), "started": .string(started), "status": .string("succeeded"), "command": .list([]),
+            "host": .map(["hostname": .string("h"), "cpu": .string("c")]),
+            "nodes": .list([
+                .map([
+                    "id": .string("bench"), "recipe": .string("bench"), "status": .string(cached ? "hit" : "built"),
+                    "metrics": .map(values), "metric_specs": .map(specs),
+                ])
+            ]),
+        ])
     }
 
     @Test func directionDecidesWhatIsWorse() throws {
         let dir = NSTemporaryDirectory() + "repro-history-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try HistoryStore(path: dir + "/history.sqlite")
-        try store.record(manifest: manifest("r1", "2026-11-20T03:00:00Z", [("qps", 1000, "higher"), ("latency", 10, "lower"), ("acc", 0.97, "equal")]))
-        try store.record(manifest: manifest("r2", "2026-11-21T03:00:00Z", [("qps", 1100, "higher"), ("latency", 9, "lower"), ("acc", 0.97, "equal")]))
+        try store.record(
+            manifest: manifest(
+                "r1", "2026-11-20T03:00:00Z",
+                [("qps", 1000, "higher"), ("latency", 10, "lower"), ("acc", 0.97, "equal")]))
+        try store.record(
+            manifest: manifest(
+                "r2", "2026-11-21T03:00:00Z",
+                [("qps", 1100, "higher"), ("latency", 9, "lower"), ("acc", 0.97, "equal")]))
         // Reused from the cache: not a baseline for `last` when a measured one exists.
-        try store.record(manifest: manifest("r3", "2026-11-22T03:00:00Z", [("qps", 1100, "higher"), ("latency", 9, "lower"), ("acc", 0.97, "equal")], cached: true))
-        try store.record(manifest: manifest("r4", "2026-11-23T03:00:00Z", [("qps", 990, "higher"), ("latency", 9.3, "lower"), ("acc", 0.96, "equal")]))
+        try store.record(
+            manifest: manifest(
+                "r3", "2026-11-22T03:00:00Z",
+                [("qps", 1100, "higher"), ("latency", 9, "lower"), ("acc", 0.97, "equal")], cached: true))
+        try store.record(
+            manifest: manifest(
+                "r4", "2026-11-23T03:00:00Z",
+                [("qps", 990, "higher"), ("latency", 9.3, "lower"), ("acc", 0.96, "equal")]))
 
         let last = try Regression.compare(run: "r4", baseline: .last, store: store)
         let worse = Set(last.filter { $0.regressed(threshold: 0.05) }.map(\.name))
         #expect(worse == ["qps", "acc"])  // -10% throughput, a seeded value moved; latency +3.3% is within 5%
-        #expect(last.first { $0.name == "qps" }?.baselineRun == "r3" || last.first { $0.name == "qps" }?.baselineRun == "r2")
+        #expect(
+            last.first { $0.name == "qps" }?.baselineRun == "r3" || last.first { $0.name == "qps" }?.baselineRun == "r2"
+        )
         let best = try Regression.compare(run: "r4", baseline: .best, store: store)
         #expect(best.first { $0.name == "latency" }?.baseline == 9)
         #expect(best.first { $0.name == "qps" }?.baseline == 1100)

@@ -1,5 +1,6 @@
 import Dispatch
 import Testing
+
 @testable import Kernels
 
 /// The SIMD kernels (direct convolution, Winograd F(2×2, 3×3), linear layers as 1×1 convolutions, the worker
@@ -28,20 +29,31 @@ struct FastConvolutionTests {
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (oh, ow) = g.outputSize(h, w)
         var out = [Float](repeating: 0, count: n * oh * ow * g.outChannels)
-        for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for o in 0..<g.outChannels {
-            var s = Double(bias[o])
-            for kh in 0..<g.kernel { for kw in 0..<g.kernel {
-                let iy = oy * g.stride - g.padding + kh, ix = ox * g.stride - g.padding + kw
-                guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
-                for ch in 0..<c {
-                    s += Double(x[((b * h + iy) * w + ix) * c + ch] * weight[((kh * g.kernel + kw) * c + ch) * g.outChannels + o])
+        for b in 0..<n {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    for o in 0..<g.outChannels {
+                        var s = Double(bias[o])
+                        for kh in 0..<g.kernel {
+                            for kw in 0..<g.kernel {
+                                let iy = oy * g.stride - g.padding + kh
+                                let ix = ox * g.stride - g.padding + kw
+                                guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                                for ch in 0..<c {
+                                    s += Double(
+                                        x[((b * h + iy) * w + ix) * c + ch]
+                                            * weight[((kh * g.kernel + kw) * c + ch) * g.outChannels + o])
+                                }
+                            }
+                        }
+                        let at = ((b * oh + oy) * ow + ox) * g.outChannels + o
+                        var v = Float(s) + (residual?[at] ?? 0)
+                        if relu { v = max(v, 0) }
+                        out[at] = v
+                    }
                 }
-            } }
-            let at = ((b * oh + oy) * ow + ox) * g.outChannels + o
-            var v = Float(s) + (residual?[at] ?? 0)
-            if relu { v = max(v, 0) }
-            out[at] = v
-        } } } }
+            }
+        }
         return out
     }
 
@@ -61,8 +73,9 @@ struct FastConvolutionTests {
     ])
     func directConvolutionMatchesPlainLoops(_ c: Case) {
         var rng = SeededRandom(seed: 7)
-        let g = ConvGeometry(inChannels: c.inChannels, outChannels: c.outChannels, kernel: c.kernel, stride: c.stride,
-                             padding: c.padding)
+        let g = ConvGeometry(
+            inChannels: c.inChannels, outChannels: c.outChannels, kernel: c.kernel, stride: c.stride,
+            padding: c.padding)
         let (oh, ow) = g.outputSize(c.h, c.w)
         let x = random([3, c.h, c.w, c.inChannels], &rng)
         let weight = random([g.patch, c.outChannels], &rng, scale: 0.3)
@@ -73,13 +86,15 @@ struct FastConvolutionTests {
             var outputs: [[Float]] = []
             for threads in [1, 2, 3] {
                 let y = Tensor([3, oh, ow, c.outChannels])
-                if DirectConv.forward(g, x.data, n: 3, h: c.h, w: c.w, weight: weight.data, bias: bias.data,
-                                      residual: withResidual ? UnsafePointer(residual.data) : nil, relu: relu,
-                                      into: y.data, scratch: nil, threads: threads) == nil
+                if DirectConv.forward(
+                    g, x.data, n: 3, h: c.h, w: c.w, weight: weight.data, bias: bias.data,
+                    residual: withResidual ? UnsafePointer(residual.data) : nil, relu: relu,
+                    into: y.data, scratch: nil, threads: threads) == nil
                 {
-                    _ = g.forward(x.data, n: 3, h: c.h, w: c.w, weight: weight.data, bias: bias.data,
-                                  residual: withResidual ? UnsafePointer(residual.data) : nil, relu: relu, into: y.data,
-                                  scratch: nil)
+                    _ = g.forward(
+                        x.data, n: 3, h: c.h, w: c.w, weight: weight.data, bias: bias.data,
+                        residual: withResidual ? UnsafePointer(residual.data) : nil, relu: relu, into: y.data,
+                        scratch: nil)
                 }
                 #expect(worst(y, expected) < 1e-4, "residual \(withResidual), relu \(relu), \(threads) threads")
                 outputs.append(y.values)
@@ -105,9 +120,10 @@ struct FastConvolutionTests {
             var outputs: [[Float]] = []
             for threads in [1, 2, 3] {
                 let y = Tensor([4, h, w, outChannels])
-                _ = WinogradConv.forward(g, x.data, n: 4, h: h, w: w, u: u, bias: bias.data,
-                                         residual: withResidual ? UnsafePointer(residual.data) : nil, relu: relu,
-                                         into: y.data, scratch: nil, threads: threads)
+                _ = WinogradConv.forward(
+                    g, x.data, n: 4, h: h, w: w, u: u, bias: bias.data,
+                    residual: withResidual ? UnsafePointer(residual.data) : nil, relu: relu,
+                    into: y.data, scratch: nil, threads: threads)
                 #expect(worst(y, expected) < 1e-4, "residual \(withResidual), relu \(relu), \(threads) threads")
                 outputs.append(y.values)
             }
@@ -124,15 +140,18 @@ struct FastConvolutionTests {
             let bias = random([outputs], &rng)
             for threads in [1, 2, 3] {
                 let y = Tensor([batch, outputs])
-                Linear.apply(x.data, n: batch, inputs: inputs, outputs: outputs, weight: weight.data, bias: bias.data,
-                             relu: relu, into: y.data, threads: threads)
+                Linear.apply(
+                    x.data, n: batch, inputs: inputs, outputs: outputs, weight: weight.data, bias: bias.data,
+                    relu: relu, into: y.data, threads: threads)
                 var worst: Float = 0
-                for r in 0..<batch { for o in 0..<outputs {
-                    var s = bias[o]
-                    for i in 0..<inputs { s += x[r * inputs + i] * weight[i * outputs + o] }
-                    if relu { s = max(s, 0) }
-                    worst = max(worst, abs(s - y[r * outputs + o]))
-                } }
+                for r in 0..<batch {
+                    for o in 0..<outputs {
+                        var s = bias[o]
+                        for i in 0..<inputs { s += x[r * inputs + i] * weight[i * outputs + o] }
+                        if relu { s = max(s, 0) }
+                        worst = max(worst, abs(s - y[r * outputs + o]))
+                    }
+                }
                 #expect(worst < 1e-4, "\(inputs)->\(outputs) at batch \(batch), \(threads) threads")
             }
         }
@@ -153,11 +172,13 @@ struct FastConvolutionTests {
             for round in 0..<50 {
                 let y = Tensor([2, 8, 8, 32])
                 if let u, caller % 2 == 0 {
-                    _ = WinogradConv.forward(g, x.data, n: 2, h: 8, w: 8, u: u, bias: bias.data, residual: nil,
-                                             relu: true, into: y.data, scratch: nil, threads: 2)
+                    _ = WinogradConv.forward(
+                        g, x.data, n: 2, h: 8, w: 8, u: u, bias: bias.data, residual: nil,
+                        relu: true, into: y.data, scratch: nil, threads: 2)
                 } else {
-                    _ = g.forward(x.data, n: 2, h: 8, w: 8, weight: weight.data, bias: bias.data, relu: true,
-                                  into: y.data, scratch: nil)
+                    _ = g.forward(
+                        x.data, n: 2, h: 8, w: 8, weight: weight.data, bias: bias.data, relu: true,
+                        into: y.data, scratch: nil)
                 }
                 if worst(y, expected) >= 1e-4 { failures.add("caller \(caller) round \(round)") }
             }
@@ -204,14 +225,17 @@ struct SplitProductTests {
             for i in 0..<count { t[i] = Float(rng.normal()) }
             return t
         }
-        let a = random(m * k), b = random(k * n), start = random(m * n)
+        let a = random(m * k)
+        let b = random(k * n)
+        let start = random(m * n)
         let (lda, ldb) = (transA ? m : k, transB ? k : n)
         for beta: Float in [0, 1] {
             var results: [[Float]] = []
             for threads in [1, 2, 3] {
                 let c = start.clone()
-                BLAS.gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a.data, lda: lda, b: b.data, ldb: ldb,
-                          beta: beta, c: c.data, ldc: n, threads: threads)
+                BLAS.gemm(
+                    transA: transA, transB: transB, m: m, n: n, k: k, a: a.data, lda: lda, b: b.data, ldb: ldb,
+                    beta: beta, c: c.data, ldc: n, threads: threads)
                 results.append(c.values)
             }
             for i in 1..<3 {

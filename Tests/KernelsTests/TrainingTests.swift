@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Kernels
 
 /// Preprocessing, training to a target, determinism, the inference path, files, and the MLPerf log.
@@ -29,9 +30,10 @@ struct TrainingTests {
     }
 
     func config(_ data: PreprocessResult, _ arch: Architecture, _ out: String) -> TrainingConfig {
-        var c = TrainingConfig(trainImages: data.trainImages, trainLabels: data.trainLabels,
-                               validationImages: data.validationImages, validationLabels: data.validationLabels,
-                               architecture: arch, outputDirectory: out)
+        var c = TrainingConfig(
+            trainImages: data.trainImages, trainLabels: data.trainLabels,
+            validationImages: data.validationImages, validationLabels: data.validationLabels,
+            architecture: arch, outputDirectory: out)
         c.batchSize = 32
         c.learningRate = 0.05
         c.targetAccuracy = 0.95
@@ -48,7 +50,9 @@ struct TrainingTests {
         let a = try Preprocess.run(csv: csv, outputDirectory: dir + "/a", options: options)
         let b = try Preprocess.run(csv: csv, outputDirectory: dir + "/b", options: options)
         #expect(a.trainCount == 1438 && a.validationCount == 359)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: a.trainImages)) == Data(contentsOf: URL(fileURLWithPath: b.trainImages)))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: a.trainImages))
+                == Data(contentsOf: URL(fileURLWithPath: b.trainImages)))
         let images = try MappedTensor(path: a.trainImages)
         #expect(images.shape == [1438, 8, 8, 1])
         options.size = 32
@@ -60,15 +64,20 @@ struct TrainingTests {
     @Test func theMLPReachesItsTargetAndTheSameSeedGivesTheSameWeights() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let data = try Preprocess.run(csv: try TrainingTests.digits(dir), outputDirectory: dir + "/data", options: PreprocessOptions())
-        for run in ["r1", "r2"] { try FileManager.default.createDirectory(atPath: dir + "/" + run, withIntermediateDirectories: true) }
+        let data = try Preprocess.run(
+            csv: try TrainingTests.digits(dir), outputDirectory: dir + "/data", options: PreprocessOptions())
+        for run in ["r1", "r2"] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + run, withIntermediateDirectories: true)
+        }
         let first = try Trainer.run(config(data, .mlp, dir + "/r1"))
         let second = try Trainer.run(config(data, .mlp, dir + "/r2"))
         let run = first.runs[0]
         #expect(run.status == "success", "accuracies \(run.accuracies)")
         #expect(run.epochs <= 15 && run.accuracy >= 0.95)
         #expect(second.runs[0].accuracies == run.accuracies)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: run.weights)) == Data(contentsOf: URL(fileURLWithPath: second.runs[0].weights)))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: run.weights))
+                == Data(contentsOf: URL(fileURLWithPath: second.runs[0].weights)))
         #expect(first.environment.threads == 1)
         // The folded inference path agrees with the training network in inference mode.
         let network = try ModelFile.load(run.weights)
@@ -83,7 +92,8 @@ struct TrainingTests {
     @Test func resNet8TrainsAndItsFoldedBatchNormMatches() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let data = try Preprocess.run(csv: try TrainingTests.digits(dir), outputDirectory: dir + "/data", options: PreprocessOptions())
+        let data = try Preprocess.run(
+            csv: try TrainingTests.digits(dir), outputDirectory: dir + "/data", options: PreprocessOptions())
         try FileManager.default.createDirectory(atPath: dir + "/r", withIntermediateDirectories: true)
         var c = config(data, .resnet8, dir + "/r")
         c.maxEpochs = 3
@@ -107,28 +117,40 @@ struct TrainingTests {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: weights))
         try bytes.prefix(bytes.count - 100).write(to: URL(fileURLWithPath: dir + "/short.rpw"))
         #expect(throws: KernelsError.self) { try ModelFile.load(dir + "/short.rpw") }
-        do { _ = try ModelFile.load(dir + "/short.rpw") } catch { #expect("\(error)" == "\(dir)/short.rpw: truncated: tensor 'fc3.weight' ends past the end of the file") }
+        do { _ = try ModelFile.load(dir + "/short.rpw") } catch {
+            #expect("\(error)" == "\(dir)/short.rpw: truncated: tensor 'fc3.weight' ends past the end of the file")
+        }
         try Data("not weights".utf8).write(to: URL(fileURLWithPath: dir + "/junk.rpw"))
-        do { _ = try ModelFile.load(dir + "/junk.rpw") } catch { #expect("\(error)" == "\(dir)/junk.rpw: not a repro weights file (bad magic)") }
+        do { _ = try ModelFile.load(dir + "/junk.rpw") } catch {
+            #expect("\(error)" == "\(dir)/junk.rpw: not a repro weights file (bad magic)")
+        }
         try TensorFile.write([1, 2, 3, 4] as [Float], shape: [2, 2], to: dir + "/t.rpt")
         let t = try Data(contentsOf: URL(fileURLWithPath: dir + "/t.rpt"))
         try t.prefix(t.count - 4).write(to: URL(fileURLWithPath: dir + "/t-short.rpt"))
-        do { _ = try MappedTensor(path: dir + "/t-short.rpt") } catch { #expect("\(error)" == "\(dir)/t-short.rpt: truncated: 76 bytes, the header announces 80") }
+        do { _ = try MappedTensor(path: dir + "/t-short.rpt") } catch {
+            #expect("\(error)" == "\(dir)/t-short.rpt: truncated: 76 bytes, the header announces 80")
+        }
         try "1,2,3\n".write(toFile: dir + "/bad.csv", atomically: true, encoding: .utf8)
-        do { _ = try Preprocess.readDigits(dir + "/bad.csv") } catch { #expect("\(error)" == "\(dir)/bad.csv:1: expected 65 comma-separated values (64 pixels and a label), found 3") }
+        do { _ = try Preprocess.readDigits(dir + "/bad.csv") } catch {
+            #expect(
+                "\(error)" == "\(dir)/bad.csv:1: expected 65 comma-separated values (64 pixels and a label), found 3")
+        }
     }
 
     @Test func theTrainingLogPassesTheMLPerfComplianceChecker() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let data = try Preprocess.run(csv: try TrainingTests.digits(dir), outputDirectory: dir + "/data", options: PreprocessOptions())
+        let data = try Preprocess.run(
+            csv: try TrainingTests.digits(dir), outputDirectory: dir + "/data", options: PreprocessOptions())
         var c = config(data, .mlp, dir)
         c.maxEpochs = 2
         let run = try Trainer.run(c).runs[0]
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-m", "mlperf_logging.compliance_checker", "--usage", "training", "--ruleset", "4.0.0",
-                       "--config", "training_4.0.0/common.yaml", run.log]
+        p.arguments = [
+            "python3", "-m", "mlperf_logging.compliance_checker", "--usage", "training", "--ruleset", "4.0.0",
+            "--config", "training_4.0.0/common.yaml", run.log,
+        ]
         p.currentDirectoryURL = URL(fileURLWithPath: dir)  // the checker writes compliance_checker.log here
         let out = Pipe()
         p.standardOutput = out
@@ -136,7 +158,9 @@ struct TrainingTests {
         try p.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "the mlperf-logging checker (installed by scripts/bootstrap --test) said:\n\(text)")
+        #expect(
+            p.terminationStatus == 0,
+            "the mlperf-logging checker (installed by scripts/bootstrap --test) said:\n\(text)")
         #expect(!text.contains("FAILED"), "\(text)")
     }
 }

@@ -9,9 +9,13 @@ struct ExternalSUTTests {
 
     @Test func thePacedNullSUTRunsAtItsRate() throws {
         let dir = try Fixture.temporaryDirectory()
-        let sut = try ExternalSUT(command: ["python3", ExternalSUTTests.nullSUT, "--rate", "2000", "--name", "PacedNull"],
-                                  totalSampleCount: 5000, performanceSampleCount: 256, stderrPath: dir + "/stderr.log")
-        let s = try resnetSettings(.singleStream, "resnet50.SingleStream.target_latency = 0.5\n*.SingleStream.min_duration = 300\n*.SingleStream.min_query_count = 100\n")
+        let sut = try ExternalSUT(
+            command: ["python3", ExternalSUTTests.nullSUT, "--rate", "2000", "--name", "PacedNull"],
+            totalSampleCount: 5000, performanceSampleCount: 256, stderrPath: dir + "/stderr.log")
+        let s = try resnetSettings(
+            .singleStream,
+            "resnet50.SingleStream.target_latency = 0.5\n*.SingleStream.min_duration = 300\n*.SingleStream.min_query_count = 100\n"
+        )
         let outcome = try LoadGen.run(settings: s, sut: sut, qsl: sut, outputDirectory: dir)
         #expect(sut.finish() == 0)
         let p = try #require(outcome.performance)
@@ -24,15 +28,17 @@ struct ExternalSUTTests {
 
     @Test func anAccuracyRunGetsTheSUTsAnswers() throws {
         let dir = try Fixture.temporaryDirectory()
-        let sut = try ExternalSUT(command: ["python3", ExternalSUTTests.nullSUT, "--rate", "20000"],
-                                  totalSampleCount: 300, performanceSampleCount: 100, stderrPath: dir + "/stderr.log")
+        let sut = try ExternalSUT(
+            command: ["python3", ExternalSUTTests.nullSUT, "--rate", "20000"],
+            totalSampleCount: 300, performanceSampleCount: 100, stderrPath: dir + "/stderr.log")
         let s = try resnetSettings(.offline, .accuracyOnly, "")
         let outcome = try LoadGen.run(settings: s, sut: sut, qsl: sut, outputDirectory: dir)
         sut.finish()
         #expect(outcome.errors.isEmpty)
         #expect(outcome.accuracySamplesLogged == 300)
         // The null SUT answers each sample with its index: the accuracy script sees every "class" as its index.
-        let r = try AccuracyScript.evaluate(accuracyLog: dir + "/mlperf_log_accuracy.json", labels: (0..<300).map { Int32($0) })
+        let r = try AccuracyScript.evaluate(
+            accuracyLog: dir + "/mlperf_log_accuracy.json", labels: (0..<300).map { Int32($0) })
         #expect(r.good == 300)
     }
 
@@ -40,21 +46,24 @@ struct ExternalSUTTests {
         let dir = try Fixture.temporaryDirectory()
         let script = dir + "/dying.py"
         try """
-            import sys
-            print("READY Dying", flush=True)
-            n = 0
-            for line in sys.stdin:
-                if line.startswith("LOAD"):
-                    print("LOADED", flush=True)
-                elif line.startswith("ISSUE"):
-                    n += 1
-                    if n == 5:
-                        print("out of memory on the accelerator", file=sys.stderr, flush=True)
-                        sys.exit(3)
-                    print("DONE " + line.split()[1].split(":")[0], flush=True)
-            """.write(toFile: script, atomically: true, encoding: .utf8)
-        let sut = try ExternalSUT(command: ["python3", script], totalSampleCount: 100, performanceSampleCount: 50, stderrPath: dir + "/stderr.log")
-        let s = try resnetSettings(.singleStream, "*.SingleStream.min_duration = 100\n*.SingleStream.min_query_count = 50\n")
+        import sys
+        print("READY Dying", flush=True)
+        n = 0
+        for line in sys.stdin:
+            if line.startswith("LOAD"):
+                print("LOADED", flush=True)
+            elif line.startswith("ISSUE"):
+                n += 1
+                if n == 5:
+                    print("out of memory on the accelerator", file=sys.stderr, flush=True)
+                    sys.exit(3)
+                print("DONE " + line.split()[1].split(":")[0], flush=True)
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        let sut = try ExternalSUT(
+            command: ["python3", script], totalSampleCount: 100, performanceSampleCount: 50,
+            stderrPath: dir + "/stderr.log")
+        let s = try resnetSettings(
+            .singleStream, "*.SingleStream.min_duration = 100\n*.SingleStream.min_query_count = 50\n")
         let started = Date()
         let outcome = try LoadGen.run(settings: s, sut: sut, qsl: sut, outputDirectory: dir + "/out")
         #expect(Date().timeIntervalSince(started) < 10)
@@ -67,16 +76,20 @@ struct ExternalSUTTests {
     @Test func aSUTThatNeverSaysReadyIsAnError() throws {
         let dir = try Fixture.temporaryDirectory()
         do {
-            _ = try ExternalSUT(command: ["sh", "-c", "echo starting >&2; sleep 30"], totalSampleCount: 10, performanceSampleCount: 10,
-                                stderrPath: dir + "/stderr.log", startupTimeout: 0.5)
+            _ = try ExternalSUT(
+                command: ["sh", "-c", "echo starting >&2; sleep 30"], totalSampleCount: 10, performanceSampleCount: 10,
+                stderrPath: dir + "/stderr.log", startupTimeout: 0.5)
             Issue.record("expected an error")
         } catch {
-            #expect("\(error)".contains("did not say READY within 0 s") || "\(error)".contains("did not say READY"), "\(error)")
+            #expect(
+                "\(error)".contains("did not say READY within 0 s") || "\(error)".contains("did not say READY"),
+                "\(error)")
             #expect("\(error)".contains("starting"))
         }
         do {
-            _ = try ExternalSUT(command: ["no-such-sut-program"], totalSampleCount: 10, performanceSampleCount: 10,
-                                stderrPath: dir + "/stderr2.log", startupTimeout: 5)
+            _ = try ExternalSUT(
+                command: ["no-such-sut-program"], totalSampleCount: 10, performanceSampleCount: 10,
+                stderrPath: dir + "/stderr2.log", startupTimeout: 5)
             Issue.record("expected an error")
         } catch {
             #expect("\(error)".contains("stopped answering: it exited with status 127"), "\(error)")

@@ -39,14 +39,19 @@ import Testing
         let dir = try Fixture.temporaryDirectory()
         let conf = dir + "/user.conf"
         try OfficialComparisonTests.userConf.write(toFile: conf, atomically: true, encoding: .utf8)
-        let official = dir + "/official", ours = dir + "/repro"
+        let official = dir + "/official"
+        let ours = dir + "/repro"
         try FileManager.default.createDirectory(atPath: official, withIntermediateDirectories: true)
-        _ = try Fixture.runOfficial(scenario: scenario.rawValue, mode: mode.rawValue, userConf: conf, out: official,
-                                    total: OfficialComparisonTests.total, performance: OfficialComparisonTests.performance)
+        _ = try Fixture.runOfficial(
+            scenario: scenario.rawValue, mode: mode.rawValue, userConf: conf, out: official,
+            total: OfficialComparisonTests.total, performance: OfficialComparisonTests.performance)
         let user = try ConfigFile(path: conf, text: OfficialComparisonTests.userConf)
-        let settings = try SettingsLoader.settings(model: "resnet50", scenario: scenario, mode: mode, mlperf: MLPerfConf.file(), user: user)
-        _ = try LoadGen.run(settings: settings, sut: NullSUT(), qsl: CountingQSL(total: OfficialComparisonTests.total, performance: OfficialComparisonTests.performance),
-                            outputDirectory: ours)
+        let settings = try SettingsLoader.settings(
+            model: "resnet50", scenario: scenario, mode: mode, mlperf: MLPerfConf.file(), user: user)
+        _ = try LoadGen.run(
+            settings: settings, sut: NullSUT(),
+            qsl: CountingQSL(total: OfficialComparisonTests.total, performance: OfficialComparisonTests.performance),
+            outputDirectory: ours)
         return (official, ours)
     }
 
@@ -59,19 +64,26 @@ import Testing
             #expect(b.text(key) == a.text(key), "\(scenario) \(key)")
         }
         // Every result key the official log has, ours has, in the same order.
-        let resultKeys = { (e: DetailEntries) in e.keys.filter { $0.hasPrefix("result_") || $0.hasPrefix("early_stopping") } }
+        let resultKeys = { (e: DetailEntries) in
+            e.keys.filter { $0.hasPrefix("result_") || $0.hasPrefix("early_stopping") }
+        }
         #expect(resultKeys(b) == resultKeys(a))
-        #expect(Set(a.keys.filter { $0.hasPrefix("requested_") || $0.hasPrefix("effective_") })
+        #expect(
+            Set(a.keys.filter { $0.hasPrefix("requested_") || $0.hasPrefix("effective_") })
                 == Set(b.keys.filter { $0.hasPrefix("requested_") || $0.hasPrefix("effective_") }))
         // The summary has the same fields in the same order; the parameters section has the same values.
         let fa = try summaryFields(official + "/mlperf_log_summary.txt")
         let fb = try summaryFields(ours + "/mlperf_log_summary.txt")
         #expect(fa.map(\.0) == fb.map(\.0), "summary fields")
-        let parameters = Set(["samples_per_query", "target_qps", "target_latency (ns)", "max_async_queries", "min_duration (ms)",
-                              "max_duration (ms)", "min_query_count", "max_query_count", "qsl_rng_seed", "sample_index_rng_seed",
-                              "schedule_rng_seed", "performance_sample_count", "accuracy_sample_count", "Scenario", "Mode",
-                              "Min queries satisfied", "Min duration satisfied"])
-        for ((ka, va), (kb, vb)) in zip(fa, fb) where ka == kb && parameters.contains(ka) { #expect(va == vb, "\(scenario) summary \(ka)") }
+        let parameters = Set([
+            "samples_per_query", "target_qps", "target_latency (ns)", "max_async_queries", "min_duration (ms)",
+            "max_duration (ms)", "min_query_count", "max_query_count", "qsl_rng_seed", "sample_index_rng_seed",
+            "schedule_rng_seed", "performance_sample_count", "accuracy_sample_count", "Scenario", "Mode",
+            "Min queries satisfied", "Min duration satisfied",
+        ])
+        for ((ka, va), (kb, vb)) in zip(fa, fb) where ka == kb && parameters.contains(ka) {
+            #expect(va == vb, "\(scenario) summary \(ka)")
+        }
         #expect(try String(contentsOfFile: ours + "/mlperf_log_accuracy.json", encoding: .utf8) == "[\n]\n")
     }
 
@@ -87,6 +99,8 @@ import Testing
         // allocation warnings, which repro's logger does not have).
         let summary = try String(contentsOfFile: ours + "/mlperf_log_summary.txt", encoding: .utf8)
         #expect(summary.hasSuffix("\nNo errors encountered during test.\n"))
-        #expect(try String(contentsOfFile: official + "/mlperf_log_summary.txt", encoding: .utf8).hasSuffix("\nNo errors encountered during test.\n"))
+        #expect(
+            try String(contentsOfFile: official + "/mlperf_log_summary.txt", encoding: .utf8).hasSuffix(
+                "\nNo errors encountered during test.\n"))
     }
 }

@@ -48,7 +48,9 @@ struct PowerTests {
             Issue.record("expected no source under an empty root")
         } catch {
             let text = error.description
-            #expect(text.hasPrefix("power: unavailable (rapl: no \(root)/sys/class/powercap; hwmon: no \(root)/sys/class/hwmon"))
+            #expect(
+                text.hasPrefix(
+                    "power: unavailable (rapl: no \(root)/sys/class/powercap; hwmon: no \(root)/sys/class/hwmon"))
         }
         do {
             _ = try PowerSampler(kind: .command, command: ["sh", "-c", "echo no reading"])
@@ -67,7 +69,8 @@ extension PowerTests {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try "\(microwatts)\n".write(toFile: dir + "/power1_input", atomically: true, encoding: .utf8)
         }
-        try FileManager.default.createDirectory(atPath: root + "/sys/class/hwmon/hwmon1", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root + "/sys/class/hwmon/hwmon1", withIntermediateDirectories: true)
         try "45000\n".write(toFile: root + "/sys/class/hwmon/hwmon1/temp1_input", atomically: true, encoding: .utf8)
         let sampler = try PowerSampler(kind: .auto, interval: 0.05, root: root)
         #expect(sampler.source.hasPrefix("hwmon power sensors"))

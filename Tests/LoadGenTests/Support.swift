@@ -44,7 +44,9 @@ final class SlowSUT: SystemUnderTest {
 }
 
 enum Fixture {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures"
+    ).path
 
     static func temporaryDirectory() throws -> String {
         let dir = NSTemporaryDirectory() + "repro-loadgen-\(UUID().uuidString.prefix(8))"
@@ -53,10 +55,14 @@ enum Fixture {
     }
 
     /// Runs the official LoadGen (PyPI mlcommons-loadgen, installed by scripts/bootstrap --test).
-    static func runOfficial(scenario: String, mode: String, userConf: String, out: String, total: Int, performance: Int) throws -> String {
+    static func runOfficial(scenario: String, mode: String, userConf: String, out: String, total: Int, performance: Int)
+        throws -> String
+    {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", directory + "/official_null_sut.py", scenario, mode, userConf, out, "\(total)", "\(performance)"]
+        p.arguments = [
+            "python3", directory + "/official_null_sut.py", scenario, mode, userConf, out, "\(total)", "\(performance)",
+        ]
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = pipe
@@ -84,8 +90,12 @@ struct DetailEntries {
     init(path: String) throws {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         for line in text.split(separator: "\n") {
-            guard line.hasPrefix(":::MLLOG ") else { throw FixtureError("\(path): a line without :::MLLOG: \(line.prefix(80))") }
-            let json = try JSONSerialization.jsonObject(with: Data(line.dropFirst(9).utf8), options: [.fragmentsAllowed]) as! [String: Any]
+            guard line.hasPrefix(":::MLLOG ") else {
+                throw FixtureError("\(path): a line without :::MLLOG: \(line.prefix(80))")
+            }
+            let json =
+                try JSONSerialization.jsonObject(with: Data(line.dropFirst(9).utf8), options: [.fragmentsAllowed])
+                as! [String: Any]
             let key = json["key"] as! String
             keys.append(key)
             values[key, default: []].append(json["value"] ?? NSNull())
@@ -108,14 +118,19 @@ struct DetailEntries {
 func summaryFields(_ path: String) throws -> [(String, String)] {
     try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap { line in
         guard let colon = line.range(of: ":") else { return nil }
-        return (line[..<colon.lowerBound].trimmingCharacters(in: .whitespaces), line[colon.upperBound...].trimmingCharacters(in: .whitespaces))
+        return (
+            line[..<colon.lowerBound].trimmingCharacters(in: .whitespaces),
+            line[colon.upperBound...].trimmingCharacters(in: .whitespaces)
+        )
     }
 }
 
 /// resnet50's settings from the shipped mlperf.conf and a user.conf given as text.
-func resnetSettings(_ scenario: TestScenario, _ user: String, mode: TestMode = .performanceOnly) throws -> TestSettings {
-    try SettingsLoader.settings(model: "resnet50", scenario: scenario, mode: mode, mlperf: MLPerfConf.file(),
-                                user: ConfigFile(path: "user.conf", text: user))
+func resnetSettings(_ scenario: TestScenario, _ user: String, mode: TestMode = .performanceOnly) throws -> TestSettings
+{
+    try SettingsLoader.settings(
+        model: "resnet50", scenario: scenario, mode: mode, mlperf: MLPerfConf.file(),
+        user: ConfigFile(path: "user.conf", text: user))
 }
 
 func resnetSettings(_ scenario: TestScenario, _ mode: TestMode, _ user: String) throws -> TestSettings {

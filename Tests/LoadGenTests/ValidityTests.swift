@@ -6,9 +6,9 @@ import Testing
 struct ValidityTests {
     @Test func theShippedMLPerfConfHasTheRoundsSeedsAndDurations() throws {
         let s = try resnetSettings(.offline, "")
-        #expect(s.qslRNGSeed == 2085463073848966840)
-        #expect(s.sampleIndexRNGSeed == 2747215439041700203)
-        #expect(s.scheduleRNGSeed == 16159082839903944936)
+        #expect(s.qslRNGSeed == 2_085_463_073_848_966_840)
+        #expect(s.sampleIndexRNGSeed == 2_747_215_439_041_700_203)
+        #expect(s.scheduleRNGSeed == 16_159_082_839_903_944_936)
         #expect(s.minDurationMs == 600_000)
         #expect(s.minQueryCount == 24576)
         #expect(s.performanceSampleCountOverride == 1024)
@@ -19,7 +19,9 @@ struct ValidityTests {
     }
 
     @Test func userConfOverridesByLoadGensPrecedenceButNotTheSeeds() throws {
-        let s = try resnetSettings(.server, """
+        let s = try resnetSettings(
+            .server,
+            """
             *.*.min_duration = 1000
             resnet50.*.min_duration = 2000
             *.Server.min_duration = 3000
@@ -27,20 +29,27 @@ struct ValidityTests {
             resnet50.Server.target_qps = 123.5
             """)
         #expect(s.minDurationMs == 3000)
-        #expect(s.qslRNGSeed == 2085463073848966840, "seeds count only from mlperf.conf")
+        #expect(s.qslRNGSeed == 2_085_463_073_848_966_840, "seeds count only from mlperf.conf")
         #expect(s.serverTargetQPS == 123.5)
     }
 
     @Test func badSettingsFilesSayWhereAndWhat() {
         #expect(throws: LoadGenError.self) { try ConfigFile(path: "user.conf", text: "*.Offline.target_qsp = 5") }
         do { _ = try ConfigFile(path: "user.conf", text: "# a comment\n*.Offline.target_qsp = 5") } catch {
-            #expect("\(error)" == "user.conf:2: unknown key 'target_qsp' in '*.Offline.target_qsp'; did you mean 'target_qps'?")
+            #expect(
+                "\(error)"
+                    == "user.conf:2: unknown key 'target_qsp' in '*.Offline.target_qsp'; did you mean 'target_qps'?")
         }
         do { _ = try ConfigFile(path: "user.conf", text: "*.Ofline.target_qps = 5") } catch {
-            #expect("\(error)".hasPrefix("user.conf:1: unknown scenario 'Ofline' in '*.Ofline.target_qps'; did you mean 'Offline'?"))
+            #expect(
+                "\(error)".hasPrefix(
+                    "user.conf:1: unknown scenario 'Ofline' in '*.Ofline.target_qps'; did you mean 'Offline'?"))
         }
         do { _ = try ConfigFile(path: "user.conf", text: "*.Offline.target_qps = fast") } catch {
-            #expect("\(error)" == "user.conf:1: the value of '*.Offline.target_qps' must be an integer or a decimal number, found 'fast'")
+            #expect(
+                "\(error)"
+                    == "user.conf:1: the value of '*.Offline.target_qps' must be an integer or a decimal number, found 'fast'"
+            )
         }
         do { _ = try ConfigFile(path: "user.conf", text: "target_qps 5") } catch {
             #expect("\(error)" == "user.conf:1: expected 'model.scenario.key = value', found 'target_qps 5'")
@@ -48,14 +57,18 @@ struct ValidityTests {
     }
 
     @Test func anOverloadedServerIsInvalidWithLoadGensReason() throws {
-        let s = try resnetSettings(.server, """
+        let s = try resnetSettings(
+            .server,
+            """
             resnet50.Server.target_qps = 400
             *.Server.min_duration = 300
             *.Server.min_query_count = 50
             resnet50.Server.target_latency = 5
             """)
         let dir = try Fixture.temporaryDirectory()
-        let outcome = try LoadGen.run(settings: s, sut: SlowSUT(delay: 0.02), qsl: CountingQSL(total: 500, performance: 100), outputDirectory: dir)
+        let outcome = try LoadGen.run(
+            settings: s, sut: SlowSUT(delay: 0.02), qsl: CountingQSL(total: 500, performance: 100), outputDirectory: dir
+        )
         let p = try #require(outcome.performance)
         #expect(!p.isValid)
         #expect(!p.perfConstraintsMet)
@@ -65,30 +78,40 @@ struct ValidityTests {
         #expect(summary.contains(" * Reduce target QPS to improve latency."))
         let detail = try DetailEntries(path: dir + "/mlperf_log_detail.txt")
         #expect(detail.text("result_validity") == "INVALID")
-        #expect(detail.text("result_perf_constraints_met") == "0" || detail.text("result_perf_constraints_met") == "false")
+        #expect(
+            detail.text("result_perf_constraints_met") == "0" || detail.text("result_perf_constraints_met") == "false")
     }
 
     @Test func aShortRunIsInvalidForItsDuration() throws {
-        let s = try resnetSettings(.singleStream, "resnet50.SingleStream.target_latency = 50\n*.SingleStream.min_duration = 400\n*.SingleStream.min_query_count = 5\n")
+        let s = try resnetSettings(
+            .singleStream,
+            "resnet50.SingleStream.target_latency = 50\n*.SingleStream.min_duration = 400\n*.SingleStream.min_query_count = 5\n"
+        )
         let dir = try Fixture.temporaryDirectory()
         // Expected 50 ms but answers at once: the pre-generated 16 queries run out long before 400 ms.
-        let outcome = try LoadGen.run(settings: s, sut: NullSUT(), qsl: CountingQSL(total: 100, performance: 50), outputDirectory: dir)
+        let outcome = try LoadGen.run(
+            settings: s, sut: NullSUT(), qsl: CountingQSL(total: 100, performance: 50), outputDirectory: dir)
         #expect(outcome.performance?.minDurationMet == false)
-        #expect(try String(contentsOfFile: dir + "/mlperf_log_summary.txt", encoding: .utf8)
-            .contains(" * Decrease the expected latency so the loadgen pre-generates more queries."))
+        #expect(
+            try String(contentsOfFile: dir + "/mlperf_log_summary.txt", encoding: .utf8)
+                .contains(" * Decrease the expected latency so the loadgen pre-generates more queries."))
     }
 
     @Test func aSUTThatNeverAnswersEndsAtTheTimeoutWithAnError() throws {
-        let s = try resnetSettings(.singleStream, "*.SingleStream.min_duration = 100\n*.SingleStream.min_query_count = 10\n*.*.sut_timeout = 0.5\n")
+        let s = try resnetSettings(
+            .singleStream,
+            "*.SingleStream.min_duration = 100\n*.SingleStream.min_query_count = 10\n*.*.sut_timeout = 0.5\n")
         let dir = try Fixture.temporaryDirectory()
         let started = Date()
-        let outcome = try LoadGen.run(settings: s, sut: SlowSUT(delay: nil), qsl: CountingQSL(total: 100, performance: 50), outputDirectory: dir)
+        let outcome = try LoadGen.run(
+            settings: s, sut: SlowSUT(delay: nil), qsl: CountingQSL(total: 100, performance: 50), outputDirectory: dir)
         #expect(Date().timeIntervalSince(started) < 5)
         #expect(outcome.errors.first == "the SUT did not complete a query within 0.5 s")
         #expect(!outcome.isValid)
         let detail = try DetailEntries(path: dir + "/mlperf_log_detail.txt")
         #expect(detail.errors >= 1)
-        #expect(try String(contentsOfFile: dir + "/mlperf_log_summary.txt", encoding: .utf8).contains("ERRORS encountered"))
+        #expect(
+            try String(contentsOfFile: dir + "/mlperf_log_summary.txt", encoding: .utf8).contains("ERRORS encountered"))
     }
 
     @Test func theAccuracyScriptCountsTopOneOncePerSample() throws {
@@ -105,7 +128,9 @@ struct ValidityTests {
         let r = try AccuracyScript.evaluate(accuracyLog: dir + "/acc.json", labels: [3, 4, 1])
         #expect(r.good == 2 && r.total == 3)
         #expect(r.line == "accuracy=66.667%, good=2, total=3")
-        #expect(try AccuracyScript.evaluate(accuracyLog: dir + "/acc.json", labels: nil).line == "accuracy=0.000%, good=0, total=3")
+        #expect(
+            try AccuracyScript.evaluate(accuracyLog: dir + "/acc.json", labels: nil).line
+                == "accuracy=0.000%, good=0, total=3")
         #expect(throws: LoadGenError.self) { try AccuracyScript.evaluate(accuracyLog: dir + "/acc.json", labels: [1]) }
     }
 }

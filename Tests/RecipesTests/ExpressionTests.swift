@@ -1,12 +1,14 @@
 import Testing
+
 @testable import Recipes
 
 @Suite("expressions")
 struct ExpressionTests {
-    let scope = Scope(roots: [
-        "inputs": ["n": 4, "name": "digits", "rate": 0.5, "flag": true, "list": ["a", "b"], "empty": ""],
-        "recipe": ["name": "r", "dir": "/somewhere/r"],
-    ], latePrefixes: [["needs"]])
+    let scope = Scope(
+        roots: [
+            "inputs": ["n": 4, "name": "digits", "rate": 0.5, "flag": true, "list": ["a", "b"], "empty": ""],
+            "recipe": ["name": "r", "dir": "/somewhere/r"],
+        ], latePrefixes: [["needs"]])
 
     func eval(_ text: String) throws -> Value {
         try Template(text).evaluate(in: scope)
@@ -48,7 +50,8 @@ struct ExpressionTests {
         do {
             _ = try eval("${{ inputs.nme }}")
         } catch {
-            #expect("\(error)" == "error: expression names nothing: 'inputs.nme'; did you mean 'inputs.name'? "
+            #expect(
+                "\(error)" == "error: expression names nothing: 'inputs.nme'; did you mean 'inputs.name'? "
                     + "(known here: inputs.empty, inputs.flag, inputs.list, inputs.n, inputs.name, inputs.rate)")
         }
     }

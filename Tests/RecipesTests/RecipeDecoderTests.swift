@@ -1,11 +1,13 @@
 import Testing
+
 @testable import Recipes
 
 @Suite("recipe decoding")
 struct RecipeDecoderTests {
     func decode(_ text: String, name: String = "r") throws -> Recipe {
-        try RecipeDecoder.decode(text: text, file: "/x/recipes/\(name).yaml", directory: "/x/recipes", isFolder: false,
-                                 expectedName: name)
+        try RecipeDecoder.decode(
+            text: text, file: "/x/recipes/\(name).yaml", directory: "/x/recipes", isFolder: false,
+            expectedName: name)
     }
 
     func message(_ text: String) -> String {
@@ -18,7 +20,8 @@ struct RecipeDecoderTests {
     }
 
     @Test func everyFieldIsRead() throws {
-        let r = try decode("""
+        let r = try decode(
+            """
             name: r
             summary: a recipe
             tags: [a, b]
@@ -68,27 +71,43 @@ struct RecipeDecoderTests {
     }
 
     @Test func preciseErrors() {
-        #expect(message("summary: x\nrun: {shell: a, action: b}\n")
+        #expect(
+            message("summary: x\nrun: {shell: a, action: b}\n")
                 == "/x/recipes/r.yaml:2:6: error: 'run': give either 'shell' or 'action' (with 'with'), not both")
-        #expect(message("name: other\nrun: echo\n")
+        #expect(
+            message("name: other\nrun: echo\n")
                 == "/x/recipes/r.yaml:1:7: error: recipe name 'other' does not match its file name 'r'")
-        #expect(message("timeout: soon\n")
-                == "/x/recipes/r.yaml:1:10: error: 'timeout': expected a duration such as 90, 30s, 5m or 1h30m, found 'soon'")
+        #expect(
+            message("timeout: soon\n")
+                == "/x/recipes/r.yaml:1:10: error: 'timeout': expected a duration such as 90, 30s, 5m or 1h30m, found 'soon'"
+        )
         #expect(message("retries: -1\n") == "/x/recipes/r.yaml:1:10: error: 'retries': must be at least 0, found -1")
-        #expect(message("cache: volatle\n")
-                == "/x/recipes/r.yaml:1:8: error: 'cache': expected true, false, reuse, volatile or measured, found 'volatle'; did you mean 'volatile'?")
-        #expect(message("inputs:\n  n: {type: integer}\n")
-                == "/x/recipes/r.yaml:2:13: error: 'type' of input 'n': expected one of string, int, float, bool, path, choice, list, found 'integer'; did you mean 'int'?")
-        #expect(message("inputs:\n  m: {choices: [a, b], default: c}\n")
+        #expect(
+            message("cache: volatle\n")
+                == "/x/recipes/r.yaml:1:8: error: 'cache': expected true, false, reuse, volatile or measured, found 'volatle'; did you mean 'volatile'?"
+        )
+        #expect(
+            message("inputs:\n  n: {type: integer}\n")
+                == "/x/recipes/r.yaml:2:13: error: 'type' of input 'n': expected one of string, int, float, bool, path, choice, list, found 'integer'; did you mean 'int'?"
+        )
+        #expect(
+            message("inputs:\n  m: {choices: [a, b], default: c}\n")
                 == "/x/recipes/r.yaml:2:33: error: input 'm' of recipe 'r' must be one of 'a', 'b', found 'c'")
-        #expect(message("variations:\n  a: {default: true}\n")
-                == "/x/recipes/r.yaml:2:3: error: variation 'a': 'default: true' needs a 'group' (the default is per group)")
-        #expect(message("needs:\n  d: {with: {a: 1}}\n") == "/x/recipes/r.yaml:2:3: error: need 'd' is missing the required field 'recipe' or 'tags'")
-        #expect(message("inputs:\n  a b: {}\n")
-                == "/x/recipes/r.yaml:2:3: error: input 'a b': use letters, digits, '_' and '-', starting with a letter or '_'")
+        #expect(
+            message("variations:\n  a: {default: true}\n")
+                == "/x/recipes/r.yaml:2:3: error: variation 'a': 'default: true' needs a 'group' (the default is per group)"
+        )
+        #expect(
+            message("needs:\n  d: {with: {a: 1}}\n")
+                == "/x/recipes/r.yaml:2:3: error: need 'd' is missing the required field 'recipe' or 'tags'")
+        #expect(
+            message("inputs:\n  a b: {}\n")
+                == "/x/recipes/r.yaml:2:3: error: input 'a b': use letters, digits, '_' and '-', starting with a letter or '_'"
+        )
         #expect(message("a: 1\na: 2\n").hasPrefix("/x/recipes/r.yaml:"))
         #expect(message("- just\n- a list\n") == "/x/recipes/r.yaml:1:1: error: recipe must be a mapping, found a list")
-        #expect(message("variations:\n  v: {inputs: {nope: 1}}\ninputs:\n  n: {default: 1}\n")
+        #expect(
+            message("variations:\n  v: {inputs: {nope: 1}}\ninputs:\n  n: {default: 1}\n")
                 == "/x/recipes/r.yaml:2:22: error: recipe 'r' has no input 'nope' (inputs: n)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Recipes
 
 @Suite("registry, selection and inputs")
@@ -9,15 +10,18 @@ struct RegistryTests {
     init() throws {
         root = NSTemporaryDirectory() + "repro-registry-" + UUID().uuidString.prefix(8)
         let files: [String: String] = [
-            "a/recipes/dataset-digits.yaml": "summary: d\ntags: [dataset, digits]\nvariations:\n  small: {group: size}\n  full: {group: size, default: true}\nrun: echo\n",
-            "a/recipes/group/model.yaml": "summary: m\ntags: [model]\ninputs:\n  arch: {choices: [mlp, cnn], default: mlp}\n  n: {default: 2}\n  base: {default: \"${{ recipe.dir }}/weights\"}\n  twice: {default: \"${{ inputs.n * 2 }}\"}\nrun: echo\n",
+            "a/recipes/dataset-digits.yaml":
+                "summary: d\ntags: [dataset, digits]\nvariations:\n  small: {group: size}\n  full: {group: size, default: true}\nrun: echo\n",
+            "a/recipes/group/model.yaml":
+                "summary: m\ntags: [model]\ninputs:\n  arch: {choices: [mlp, cnn], default: mlp}\n  n: {default: 2}\n  base: {default: \"${{ recipe.dir }}/weights\"}\n  twice: {default: \"${{ inputs.n * 2 }}\"}\nrun: echo\n",
             "a/recipes/folder-recipe/recipe.yaml": "summary: f\ntags: [dataset]\nrun: echo\n",
             "a/recipes/folder-recipe/asset.txt": "asset",
             "b/recipes/model.yaml": "summary: shadowed\nrun: echo\n",
         ]
         for (path, text) in files {
             let full = root + "/" + path
-            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try text.write(toFile: full, atomically: true, encoding: .utf8)
         }
     }
@@ -50,7 +54,8 @@ struct RegistryTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let r = try registry()
         let model = try r.recipe(named: "model")
-        let i = try RecipeInstance.resolve(model, variations: [], provided: ["n": ProvidedInput(value: "5")], host: [:], at: nil)
+        let i = try RecipeInstance.resolve(
+            model, variations: [], provided: ["n": ProvidedInput(value: "5")], host: [:], at: nil)
         #expect(i.inputs["n"] == .int(5))
         #expect(i.inputs["twice"] == .string("10"))
         #expect(i.inputs["base"] == .string(root + "/a/recipes/group/weights"))
@@ -58,13 +63,17 @@ struct RegistryTests {
         #expect(i.keyInputs["base"] == .string("${{ recipe.dir }}/weights"))
         let d = try r.recipe(named: "dataset-digits")
         #expect(try RecipeInstance.resolve(d, variations: [], provided: [:], host: [:], at: nil).variations == ["full"])
-        #expect(try RecipeInstance.resolve(d, variations: ["small"], provided: [:], host: [:], at: nil).variations == ["small"])
+        #expect(
+            try RecipeInstance.resolve(d, variations: ["small"], provided: [:], host: [:], at: nil).variations == [
+                "small"
+            ])
     }
 
     @Test func coercionRules() throws {
         func spec(_ kind: InputSpec.Kind, items: InputSpec.Kind = .string) -> InputSpec {
-            InputSpec(name: "x", kind: kind, defaultValue: nil, doc: "", choices: ["a", "b"], itemKind: items,
-                      location: SourceLocation(file: "f", line: 1, column: 1))
+            InputSpec(
+                name: "x", kind: kind, defaultValue: nil, doc: "", choices: ["a", "b"], itemKind: items,
+                location: SourceLocation(file: "f", line: 1, column: 1))
         }
         func coerce(_ v: Value, _ s: InputSpec) throws -> Value {
             try InputCoercion.coerce(v, to: s, recipe: "r", at: nil, baseDirectory: "/base")

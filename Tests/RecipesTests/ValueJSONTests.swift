@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Recipes
 
 @Suite("values as JSON")

@@ -4,8 +4,10 @@ import Testing
 
 /// Both layouts from runs' folders, and the built-in checker on a clean tree and on one with problems.
 struct TreeTests {
-    static let seeds = [("qsl_rng_seed", "2085463073848966840"), ("sample_index_rng_seed", "2747215439041700203"),
-                        ("schedule_rng_seed", "16159082839903944936")]
+    static let seeds = [
+        ("qsl_rng_seed", "2085463073848966840"), ("sample_index_rng_seed", "2747215439041700203"),
+        ("schedule_rng_seed", "16159082839903944936"),
+    ]
 
     func line(_ key: String, _ value: String) -> String {
         ":::MLLOG {\"key\": \"\(key)\", \"value\": \(value), \"time_ms\": 0.000000, \"namespace\": \"mlperf::logging\", "
@@ -16,28 +18,42 @@ struct TreeTests {
     func run(_ dir: String, accuracy: Bool) throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var detail = TreeTests.seeds.map { line("effective_\($0.0)", $0.1) }
-        detail += [line("effective_min_duration_ms", "600000"), line("effective_performance_sample_count", "1024"),
-                   line("result_validity", "\"VALID\""), line("early_stopping_met", "true"),
-                   line("effective_accuracy_sample_count", "50000"), line("num_errors", "0")]
-        try (detail.joined(separator: "\n") + "\n").write(toFile: dir + "/mlperf_log_detail.txt", atomically: true, encoding: .utf8)
+        detail += [
+            line("effective_min_duration_ms", "600000"), line("effective_performance_sample_count", "1024"),
+            line("result_validity", "\"VALID\""), line("early_stopping_met", "true"),
+            line("effective_accuracy_sample_count", "50000"), line("num_errors", "0"),
+        ]
+        try (detail.joined(separator: "\n") + "\n").write(
+            toFile: dir + "/mlperf_log_detail.txt", atomically: true, encoding: .utf8)
         try "Result is : VALID\n".write(toFile: dir + "/mlperf_log_summary.txt", atomically: true, encoding: .utf8)
         try "resnet50.Offline.target_qps = 1000\n".write(toFile: dir + "/user.conf", atomically: true, encoding: .utf8)
-        let entries = (0..<(accuracy ? 3000 : 0)).map { "{ \"seq_id\" : \($0), \"qsl_idx\" : \($0), \"data\" : \"00000000\" }" }
+        let entries = (0..<(accuracy ? 3000 : 0)).map {
+            "{ \"seq_id\" : \($0), \"qsl_idx\" : \($0), \"data\" : \"00000000\" }"
+        }
         try (entries.isEmpty ? "[\n]\n" : "[\n" + entries.joined(separator: ",\n") + "\n]\n")
             .write(toFile: dir + "/mlperf_log_accuracy.json", atomically: true, encoding: .utf8)
-        if accuracy { try "accuracy=0.000%, good=0, total=50000\n".write(toFile: dir + "/accuracy.txt", atomically: true, encoding: .utf8) }
+        if accuracy {
+            try "accuracy=0.000%, good=0, total=50000\n".write(
+                toFile: dir + "/accuracy.txt", atomically: true, encoding: .utf8)
+        }
     }
 
     func submission(_ root: String, layout: SubmissionLayout) throws -> InferenceSubmission {
         try run(root + "/runs/perf", accuracy: false)
         try run(root + "/runs/acc", accuracy: true)
-        let host = SystemDescription.Host(cpu: "Test CPU", cpus: 2, memoryGiB: 24, os: "Debian GNU/Linux 12", kernel: "6.1")
+        let host = SystemDescription.Host(
+            cpu: "Test CPU", cpus: 2, memoryGiB: 24, os: "Debian GNU/Linux 12", kernel: "6.1")
         return InferenceSubmission(
             division: "open", submitter: "Team", system: "box",
-            systemDescription: SystemDescription.fromMachine(host, division: "open", submitter: "Team", systemName: "box", framework: "repro"),
+            systemDescription: SystemDescription.fromMachine(
+                host, division: "open", submitter: "Team", systemName: "box", framework: "repro"),
             implementationReadme: "how\n", layout: layout,
-            results: [InferenceResult(benchmark: "resnet", scenario: "Offline", performance: root + "/runs/perf", accuracy: root + "/runs/acc",
-                                      readme: "# Offline\n", measurements: [:])])
+            results: [
+                InferenceResult(
+                    benchmark: "resnet", scenario: "Offline", performance: root + "/runs/perf",
+                    accuracy: root + "/runs/acc",
+                    readme: "# Offline\n", measurements: [:])
+            ])
     }
 
     func folder() throws -> String {
@@ -51,7 +67,10 @@ struct TreeTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let base = try InferenceTree.write(try submission(dir, layout: .current), to: dir + "/tree")
         let result = base + "/results/box/resnet/Offline"
-        for f in ["measurements.json", "user.conf", "README.md", "performance/run_1/mlperf_log_detail.txt", "accuracy/accuracy.txt"] {
+        for f in [
+            "measurements.json", "user.conf", "README.md", "performance/run_1/mlperf_log_detail.txt",
+            "accuracy/accuracy.txt",
+        ] {
             #expect(FileManager.default.fileExists(atPath: "\(result)/\(f)"), "\(f)")
         }
         #expect(FileManager.default.fileExists(atPath: base + "/src/resnet/README.md"))
@@ -65,11 +84,12 @@ struct TreeTests {
             .write(toFile: base + "/systems/box.json", atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(atPath: result + "/user.conf")
         try FileManager.default.removeItem(atPath: result + "/accuracy/accuracy.txt")
-        #expect(InferenceChecker.check(root: dir + "/tree") == [
-            "open/Team/systems/box.json, field cooling requires a meaningful response but is empty",
-            "open/Team/results/box/resnet/Offline is missing user.conf",
-            "open/Team/results/box/resnet/Offline/accuracy/accuracy.txt is missing",
-        ])
+        #expect(
+            InferenceChecker.check(root: dir + "/tree") == [
+                "open/Team/systems/box.json, field cooling requires a meaningful response but is empty",
+                "open/Team/results/box/resnet/Offline is missing user.conf",
+                "open/Team/results/box/resnet/Offline/accuracy/accuracy.txt is missing",
+            ])
     }
 
     @Test func theOlderLayoutKeepsMeasurementsApart() throws {
@@ -81,7 +101,9 @@ struct TreeTests {
         #expect(FileManager.default.fileExists(atPath: measurements + "/user.conf"))
         #expect(FileManager.default.fileExists(atPath: base + "/code/resnet/README.md"))
         #expect(!FileManager.default.fileExists(atPath: base + "/results/box/resnet/Offline/measurements.json"))
-        #expect(FileManager.default.fileExists(atPath: base + "/results/box/resnet/Offline/performance/run_1/mlperf_log_summary.txt"))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: base + "/results/box/resnet/Offline/performance/run_1/mlperf_log_summary.txt"))
         #expect(InferenceChecker.check(root: dir + "/tree") == [])
     }
 }

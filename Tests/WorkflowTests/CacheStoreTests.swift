@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import Recipes
+import Testing
+
 @testable import Workflow
 
 @Suite("cache store")
@@ -54,7 +55,8 @@ struct CacheStoreTests {
     }
 
     @Test func valueDiffNamesThePaths() {
-        let changes = ValueDiff.changes(["inputs": ["n": 1, "m": 2], "recipe": "r"], ["inputs": ["n": 2, "m": 2], "recipe": "r", "x": true])
+        let changes = ValueDiff.changes(
+            ["inputs": ["n": 1, "m": 2], "recipe": "r"], ["inputs": ["n": 2, "m": 2], "recipe": "r", "x": true])
         #expect(changes.map(\.description) == ["inputs.n: 1 -> 2", "x: (absent) -> true"])
     }
 }

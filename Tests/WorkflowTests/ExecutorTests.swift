@@ -1,7 +1,8 @@
 import Foundation
+import Recipes
 import Synchronization
 import Testing
-import Recipes
+
 @testable import Workflow
 
 /// A runner that records how many steps run at once; it writes one file so entries have content.
@@ -33,23 +34,28 @@ final class NullSink: EventSink {
 
 @Suite("executor")
 struct ExecutorTests {
-    func execute(_ s: Sandbox, _ selection: String, cpus: Int, runner: CountingRunner) throws -> (Executor, RunSummary.Status) {
+    func execute(_ s: Sandbox, _ selection: String, cpus: Int, runner: CountingRunner) throws -> (
+        Executor, RunSummary.Status
+    ) {
         let plan = try s.plan(selection)
         let cache = s.cache
         try cache.prepare()
         var options = RunOptions()
         options.cpus = cpus
-        let executor = Executor(plan: plan, cache: cache, runners: ["local": runner], actions: ActionCatalog([]),
-                                options: options, events: NullSink(), folder: try RunFolder.create(in: s.root + "/runs"),
-                                cancellation: Cancellation(), reproVersion: "test")
+        let executor = Executor(
+            plan: plan, cache: cache, runners: ["local": runner], actions: ActionCatalog([]),
+            options: options, events: NullSink(), folder: try RunFolder.create(in: s.root + "/runs"),
+            cancellation: Cancellation(), reproVersion: "test")
         return (executor, executor.run())
     }
 
     static let recipes = [
         "leaf": "summary: l\ninputs:\n  i: {type: int}\nrun: echo\n",
-        "wide": "summary: w\nneeds:\n  l:\n    recipe: leaf\n    matrix: {i: \"${{ range(8) }}\"}\n    with: {i: \"${{ matrix.i }}\"}\nrun: echo\n",
+        "wide":
+            "summary: w\nneeds:\n  l:\n    recipe: leaf\n    matrix: {i: \"${{ range(8) }}\"}\n    with: {i: \"${{ matrix.i }}\"}\nrun: echo\n",
         "timed": "summary: t\ninputs:\n  i: {type: int}\nresources: {exclusive: true}\nrun: echo\n",
-        "mixed": "summary: m\nneeds:\n  l:\n    recipe: leaf\n    matrix: {i: \"${{ range(6) }}\"}\n    with: {i: \"${{ matrix.i }}\"}\n  t:\n    recipe: timed\n    matrix: {i: [1, 2]}\n    with: {i: \"${{ matrix.i }}\"}\nrun: echo\n",
+        "mixed":
+            "summary: m\nneeds:\n  l:\n    recipe: leaf\n    matrix: {i: \"${{ range(6) }}\"}\n    with: {i: \"${{ matrix.i }}\"}\n  t:\n    recipe: timed\n    matrix: {i: [1, 2]}\n    with: {i: \"${{ matrix.i }}\"}\nrun: echo\n",
     ]
 
     @Test func readyStepsRunInParallelUpToTheCPUBudget() throws {

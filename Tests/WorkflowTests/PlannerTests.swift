@@ -1,5 +1,6 @@
-import Testing
 import Recipes
+import Testing
+
 @testable import Workflow
 
 @Suite("planning")
@@ -9,7 +10,8 @@ struct PlannerTests {
             "data": "summary: d\ninputs:\n  n: {default: 1}\nrun: echo\n",
             "a": "summary: a\nneeds:\n  d: {recipe: data}\nrun: echo\n",
             "b": "summary: b\nneeds:\n  d: {recipe: data, with: {n: 1}}\nrun: echo\n",
-            "top": "summary: t\nneeds:\n  a: {recipe: a}\n  b: {recipe: b}\n  d2: {recipe: data, with: {n: 2}}\nrun: echo\n",
+            "top":
+                "summary: t\nneeds:\n  a: {recipe: a}\n  b: {recipe: b}\n  d2: {recipe: data, with: {n: 2}}\nrun: echo\n",
         ])
         defer { s.cleanUp() }
         let plan = try s.plan("top")
@@ -22,18 +24,23 @@ struct PlannerTests {
     @Test func matrixFansOutInOrder() throws {
         let s = try Sandbox([
             "part": "summary: p\ninputs:\n  i: {type: int}\n  j: {type: string}\nrun: echo\n",
-            "all": "summary: a\nneeds:\n  p:\n    recipe: part\n    matrix: {i: \"${{ range(2) }}\", j: [x, y]}\n    with: {i: \"${{ matrix.i }}\", j: \"${{ matrix.j }}\"}\nrun: echo\n",
+            "all":
+                "summary: a\nneeds:\n  p:\n    recipe: part\n    matrix: {i: \"${{ range(2) }}\", j: [x, y]}\n    with: {i: \"${{ matrix.i }}\", j: \"${{ matrix.j }}\"}\nrun: echo\n",
         ])
         defer { s.cleanUp() }
         let plan = try s.plan("all")
         let top = plan.nodes[plan.roots[0]]
         #expect(top.needs[0].isMatrix)
-        #expect(top.needs[0].nodes.map { plan.nodes[$0].id } == ["part[i=0,j=x]", "part[i=0,j=y]", "part[i=1,j=x]", "part[i=1,j=y]"])
+        #expect(
+            top.needs[0].nodes.map { plan.nodes[$0].id } == [
+                "part[i=0,j=x]", "part[i=0,j=y]", "part[i=1,j=x]", "part[i=1,j=y]",
+            ])
     }
 
     @Test func aLongRecursiveChainPlansWithoutRecursion() throws {
         let s = try Sandbox([
-            "step": "summary: s\ninputs:\n  i: {type: int}\nneeds:\n  prev: {recipe: step, with: {i: \"${{ inputs.i - 1 }}\"}, if: \"${{ inputs.i > 0 }}\"}\nrun: echo ${{ inputs.i }}\n",
+            "step":
+                "summary: s\ninputs:\n  i: {type: int}\nneeds:\n  prev: {recipe: step, with: {i: \"${{ inputs.i - 1 }}\"}, if: \"${{ inputs.i > 0 }}\"}\nrun: echo ${{ inputs.i }}\n"
         ])
         defer { s.cleanUp() }
         let plan = try s.plan("step", ["i": 20_000])
@@ -84,7 +91,8 @@ struct PlannerTests {
 
     @Test func aRecursionWithoutEndIsStopped() throws {
         let s = try Sandbox([
-            "up": "summary: u\ninputs:\n  i: {type: int}\nneeds:\n  next: {recipe: up, with: {i: \"${{ inputs.i + 1 }}\"}}\nrun: echo\n",
+            "up":
+                "summary: u\ninputs:\n  i: {type: int}\nneeds:\n  next: {recipe: up, with: {i: \"${{ inputs.i + 1 }}\"}}\nrun: echo\n"
         ])
         defer { s.cleanUp() }
         do {

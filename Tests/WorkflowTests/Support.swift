@@ -1,5 +1,6 @@
 import Foundation
 import Recipes
+
 @testable import Workflow
 
 /// A temporary folder with recipes, and helpers to plan them.
@@ -17,13 +18,18 @@ struct Sandbox {
 
     func cleanUp() { try? FileManager.default.removeItem(atPath: root) }
 
-    func plan(_ selection: String, _ inputs: [String: Value] = [:], actions: [any ActionSpec] = [],
-              nodeLimit: Int = Planner.defaultNodeLimit) throws -> Plan
-    {
+    func plan(
+        _ selection: String, _ inputs: [String: Value] = [:], actions: [any ActionSpec] = [],
+        nodeLimit: Int = Planner.defaultNodeLimit
+    ) throws -> Plan {
         let registry = try RecipeRegistry(searchPath: [root + "/recipes"])
-        let planner = Planner(registry: registry, actions: ActionCatalog(actions), host: ["cpus": 2], nodeLimit: nodeLimit)
-        return try planner.plan([PlanRequest(selection: Selection(parsing: selection),
-                                             inputs: inputs.mapValues { ProvidedInput(value: $0) })])
+        let planner = Planner(
+            registry: registry, actions: ActionCatalog(actions), host: ["cpus": 2], nodeLimit: nodeLimit)
+        return try planner.plan([
+            PlanRequest(
+                selection: Selection(parsing: selection),
+                inputs: inputs.mapValues { ProvidedInput(value: $0) })
+        ])
     }
 
     var cache: CacheStore { CacheStore(root: root + "/cache") }

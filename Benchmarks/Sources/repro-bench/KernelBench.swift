@@ -15,7 +15,10 @@ enum KernelBench {
         var calls = 0
         let t = seconds {
             let start = Date()
-            repeat { body(); calls += 1 } while Date().timeIntervalSince(start) < minimum
+            repeat {
+                body()
+                calls += 1
+            } while Date().timeIntervalSince(start) < minimum
         }
         return t / Double(calls)
     }
@@ -40,18 +43,23 @@ enum KernelBench {
             let flops = Double(2 * batch * oh * ow * k * k * cin * cout)
             let t = perCall { _ = conv.forward(x, training: false) }
             let side = Int(pow(flops / 2, 1.0 / 3).rounded())
-            let a = Tensor([side, side]), b = Tensor([side, side]), c = Tensor([side, side])
+            let a = Tensor([side, side])
+            let b = Tensor([side, side])
+            let c = Tensor([side, side])
             let tg = perCall { BLAS.gemmPublic(m: side, n: side, k: side, a: a.data, b: b.data, c: c.data) }
             let gemmFlops = 2 * Double(side * side * side)
-            var row: [String: Any] = ["layer": name, "conv_gflops": flops / t / 1e9, "sgemm_side": side,
-                                      "sgemm_gflops": gemmFlops / tg / 1e9]
+            var row: [String: Any] = [
+                "layer": name, "conv_gflops": flops / t / 1e9, "sgemm_side": side,
+                "sgemm_gflops": gemmFlops / tg / 1e9,
+            ]
             // Inference runs the stride-1 3×3 layers as Winograd F(2×2, 3×3): GFLOP/s of the direct work it replaces.
             if let u = WinogradConv.weights(conv.geometry, conv.weight.value) {
                 let y = Tensor([batch, oh, ow, cout])
                 var scratch: Tensor?
                 let tw = perCall {
-                    scratch = WinogradConv.forward(conv.geometry, x.data, n: batch, h: size, w: size, u: u, bias: nil,
-                                                   residual: nil, relu: false, into: y.data, scratch: scratch)
+                    scratch = WinogradConv.forward(
+                        conv.geometry, x.data, n: batch, h: size, w: size, u: u, bias: nil,
+                        residual: nil, relu: false, into: y.data, scratch: scratch)
                 }
                 row["winograd_gflops"] = flops / tw / 1e9
             }

@@ -32,12 +32,16 @@ enum LoadGenBench {
 
     static func run(scenario name: String, queries: Int, output: String) throws -> [String: Any] {
         let scenario = TestScenario(rawValue: name)!
-        let settings = try SettingsLoader.settings(model: "resnet50", scenario: scenario, mode: .performanceOnly, mlperf: MLPerfConf.file(),
-                                                   user: ConfigFile(path: "user.conf", text: userConf(queries: queries)))
+        let settings = try SettingsLoader.settings(
+            model: "resnet50", scenario: scenario, mode: .performanceOnly, mlperf: MLPerfConf.file(),
+            user: ConfigFile(path: "user.conf", text: userConf(queries: queries)))
         let sut = Instant()
         let t0 = Date()
         let outcome = try LoadGen.run(settings: settings, sut: sut, qsl: sut, outputDirectory: output, trace: false)
         let seconds = Date().timeIntervalSince(t0)
-        return ["seconds": seconds, "queries": outcome.performance?.queryCount ?? 0, "samples": outcome.performance?.sampleCount ?? 0]
+        return [
+            "seconds": seconds, "queries": outcome.performance?.queryCount ?? 0,
+            "samples": outcome.performance?.sampleCount ?? 0,
+        ]
     }
 }

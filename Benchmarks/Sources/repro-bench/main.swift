@@ -25,8 +25,9 @@ switch args[1] {
 case "download":
     let dest = args[3]
     try? FileManager.default.removeItem(atPath: dest)
-    var request = DownloadRequest(urls: [args[2]], destination: dest, partialPath: dest + ".part",
-                                  sha256: args.count > 4 ? args[4] : nil)
+    var request = DownloadRequest(
+        urls: [args[2]], destination: dest, partialPath: dest + ".part",
+        sha256: args.count > 4 ? args[4] : nil)
     request.retries = 0
     let t0 = now()
     do {
@@ -51,7 +52,8 @@ case "preprocess":
     options.channels = Int(args[5])!
     _ = try Preprocess.run(csv: args[2], outputDirectory: args[3], options: options)
 case "model":
-    let network = Network(Architecture(rawValue: args[2])!, inputShape: [Int(args[3])!, Int(args[4])!, Int(args[5])!], seed: 1)
+    let network = Network(
+        Architecture(rawValue: args[2])!, inputShape: [Int(args[3])!, Int(args[4])!, Int(args[5])!], seed: 1)
     try ModelFile.save(network, seed: 1, to: args[6])
 case "conv-layers":
     let rows = KernelBench.convLayers(threads: Int(args[2]) ?? 1)
@@ -62,7 +64,8 @@ case "infer":
 case "logits":
     try KernelBench.logits(model: args[2], data: args[3], count: Int(args[4])!, output: args[5])
 case "train":
-    let r = try KernelBench.train(arch: args[2], data: args[3], batch: Int(args[4])!, epochs: Int(args[5])!, threads: Int(args[6])!)
+    let r = try KernelBench.train(
+        arch: args[2], data: args[3], batch: Int(args[4])!, epochs: Int(args[5])!, threads: Int(args[6])!)
     print(String(decoding: try JSONSerialization.data(withJSONObject: r), as: UTF8.self))
 case "loadgen":
     let r = try LoadGenBench.run(scenario: args[2], queries: Int(args[3])!, output: args[4])

@@ -31,8 +31,10 @@ final class KernelsSUT: SystemUnderTest, QuerySampleLibrary, @unchecked Sendable
         try images.expect(.float32, rank: 4)
         sampleSize = images.shape.dropFirst().reduce(1, *)
         guard Array(images.shape.dropFirst()) == classifier.inputShape else {
-            throw ActionError.badParameter(name: "data", problem: "the images are \(images.shape.dropFirst().map(String.init).joined(separator: "x")) "
-                + "but the model takes \(classifier.inputShape.map(String.init).joined(separator: "x"))")
+            throw ActionError.badParameter(
+                name: "data",
+                problem: "the images are \(images.shape.dropFirst().map(String.init).joined(separator: "x")) "
+                    + "but the model takes \(classifier.inputShape.map(String.init).joined(separator: "x"))")
         }
         totalSampleCount = images.shape[0]
         performanceSampleCount = images.shape[0]
@@ -81,7 +83,8 @@ final class KernelsSUT: SystemUnderTest, QuerySampleLibrary, @unchecked Sendable
             let classes = classifier.classify(input, batch: batch.count, workspace: workspace)
             for (i, (sample, sink)) in batch.enumerated() {
                 let c = UInt32(truncatingIfNeeded: classes[i])
-                sink.complete(id: sample.id, bytes: [UInt8(c & 255), UInt8(c >> 8 & 255), UInt8(c >> 16 & 255), UInt8(c >> 24)])
+                sink.complete(
+                    id: sample.id, bytes: [UInt8(c & 255), UInt8(c >> 8 & 255), UInt8(c >> 16 & 255), UInt8(c >> 24)])
             }
         }
     }

@@ -19,33 +19,42 @@ struct LoadGenAction: Implementation {
         let log = context.log
         let out = context.outDir
         // The user.conf this test ran with (the file and the overrides), as a submission keeps it.
-        try FileOps.write(try LoadGenAction.userConf(context, model: modelName, scenario: scenario), to: out + "/user.conf")
+        try FileOps.write(
+            try LoadGenAction.userConf(context, model: modelName, scenario: scenario), to: out + "/user.conf")
 
         let sutKind = try context.optionalString("sut") ?? "kernels"
         let setup = try SUTSetup.make(sutKind, context: context, scenario: scenario)
         defer { setup.shutdown() }
-        log.out("\(scenario.rawValue) \(mode.rawValue) of \(modelName) on \(setup.sut.name): QSL \(setup.qsl.totalSampleCount) samples "
+        log.out(
+            "\(scenario.rawValue) \(mode.rawValue) of \(modelName) on \(setup.sut.name): QSL \(setup.qsl.totalSampleCount) samples "
                 + "(\(setup.qsl.performanceSampleCount) in memory); \(setup.environmentLine)")
 
         let sampler = try LoadGenAction.powerSampler(context, mode: mode)
         sampler.sampler?.start()
         let report = context.progress
-        let outcome = try LoadGen.run(settings: settings, sut: setup.sut, qsl: setup.qsl, outputDirectory: out,
-                                      trace: try context.bool("trace", default: true)) { completed, issued in
-            report(StepProgress(done: Double(completed), total: Double(issued), unit: "samples", detail: scenario.rawValue))
+        let outcome = try LoadGen.run(
+            settings: settings, sut: setup.sut, qsl: setup.qsl, outputDirectory: out,
+            trace: try context.bool("trace", default: true)
+        ) { completed, issued in
+            report(
+                StepProgress(done: Double(completed), total: Double(issued), unit: "samples", detail: scenario.rawValue)
+            )
         }
         let exitStatus = setup.finish()
 
         var outputs: [String: Value] = [
             "logs": .string(out), "scenario": .string(scenario.rawValue), "mode": .string(mode.rawValue),
             "model_name": .string(modelName), "sut_name": .string(setup.sut.name),
-            "benchmark": .string(try context.optionalString("benchmark") ?? (modelName == "resnet50" ? "resnet" : modelName)),
+            "benchmark": .string(
+                try context.optionalString("benchmark") ?? (modelName == "resnet50" ? "resnet" : modelName)),
             "summary": .string(out + "/mlperf_log_summary.txt"), "detail": .string(out + "/mlperf_log_detail.txt"),
             "accuracy_log": .string(out + "/mlperf_log_accuracy.json"), "environment": setup.environment,
         ]
         // Every key exists in every mode, so recipes can name them; what a mode does not measure is null.
-        for key in ["result", "valid", "metric", "value", "samples_per_second", "latency_ms", "query_count", "sample_count",
-                    "accuracy", "accuracy_line", "power_watts"] { outputs[key] = .null }
+        for key in [
+            "result", "valid", "metric", "value", "samples_per_second", "latency_ms", "query_count", "sample_count",
+            "accuracy", "accuracy_line", "power_watts",
+        ] { outputs[key] = .null }
         outputs["power"] = .string("not measured (\(mode == .accuracyOnly ? "accuracy run" : "power: none"))")
         if let status = exitStatus, status != 0 { outputs["sut_exit_status"] = .int(Int(status)) }
         var problems = outcome.errors
@@ -57,19 +66,26 @@ struct LoadGenAction: Implementation {
             outputs["query_count"] = .int(p.queryCount)
             if scenario == .server { outputs["scheduled_samples_per_second"] = .double(p.scheduledSamplesPerSecond) }
             // Both figures for every scenario, so each can be tracked over time.
-            let span = scenario == .offline ? p.maxLatency : (scenario == .server ? p.finalQueryAllSamplesDoneTime : p.finalQueryIssuedTime)
-            outputs["samples_per_second"] = scenario == .offline || scenario == .server
+            let span =
+                scenario == .offline
+                ? p.maxLatency : (scenario == .server ? p.finalQueryAllSamplesDoneTime : p.finalQueryIssuedTime)
+            outputs["samples_per_second"] =
+                scenario == .offline || scenario == .server
                 ? .double(p.metric.value) : .double(span > 0 ? Double(p.sampleCount) / span : 0)
             // Offline has no latency metric (its one query's latency is the run's length).
             let latency = scenario == .multiStream ? p.target.queryLatency : p.target.sampleLatency
             outputs["latency_ms"] = scenario == .offline ? .null : .double(Double(latency) / 1e6)
             outputs["sample_count"] = .int(p.sampleCount)
-            outputs["latency_ns"] = .map(["min": .int(Int(p.sampleLatencyMin)), "mean": .int(Int(p.sampleLatencyMean)),
-                                          "max": .int(Int(p.sampleLatencyMax)),
-                                          "target_percentile": .double(p.target.percentile),
-                                          "at_target_percentile": .int(Int(scenario == .multiStream ? p.target.queryLatency : p.target.sampleLatency))])
+            outputs["latency_ns"] = .map([
+                "min": .int(Int(p.sampleLatencyMin)), "mean": .int(Int(p.sampleLatencyMean)),
+                "max": .int(Int(p.sampleLatencyMax)),
+                "target_percentile": .double(p.target.percentile),
+                "at_target_percentile": .int(
+                    Int(scenario == .multiStream ? p.target.queryLatency : p.target.sampleLatency)),
+            ])
             if !p.isValid { outputs["invalid_reason"] = .string(p.invalidReason) }
-            log.out("result: \(p.isValid ? "VALID" : "INVALID") — \(p.metric.name) \(LoadGenAction.figure(p.metric.value))"
+            log.out(
+                "result: \(p.isValid ? "VALID" : "INVALID") — \(p.metric.name) \(LoadGenAction.figure(p.metric.value))"
                     + (p.isValid ? "" : " (\(p.invalidReason))"))
         }
         if mode != .performanceOnly {
@@ -86,15 +102,20 @@ struct LoadGenAction: Implementation {
         }
         if let sampler = sampler.sampler {
             let summary = try sampler.stop(window: outcome.powerWindow, csvPath: out + "/power_samples.csv")
-            outputs["power"] = .map(["source": .string(summary.source), "average_watts": .double(summary.averageWatts),
-                                     "energy_joules": .double(summary.energyJoules), "seconds": .double(summary.seconds),
-                                     "samples": .int(summary.samples), "csv": .string(out + "/power_samples.csv")])
+            outputs["power"] = .map([
+                "source": .string(summary.source), "average_watts": .double(summary.averageWatts),
+                "energy_joules": .double(summary.energyJoules), "seconds": .double(summary.seconds),
+                "samples": .int(summary.samples), "csv": .string(out + "/power_samples.csv"),
+            ])
             outputs["power_watts"] = .double(summary.averageWatts)
             if let p = outcome.performance, summary.energyJoules > 0 {
                 outputs["samples_per_joule"] = .double(Double(p.sampleCount) / summary.energyJoules)
             }
-            log.out(String(format: "power: %.1f W average over %.1f s (%d readings, %@)", summary.averageWatts, summary.seconds,
-                           summary.samples, summary.source))
+            log.out(
+                String(
+                    format: "power: %.1f W average over %.1f s (%d readings, %@)", summary.averageWatts,
+                    summary.seconds,
+                    summary.samples, summary.source))
         } else if let reason = sampler.unavailable {
             outputs["power"] = .string(reason)
             outputs["power_watts"] = .string("unavailable")
@@ -111,7 +132,8 @@ struct LoadGenAction: Implementation {
 
     static func scenario(_ text: String) throws -> TestScenario {
         if let s = TestScenario.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) { return s }
-        throw ActionError.badParameter(name: "scenario", problem: "expected SingleStream, MultiStream, Server or Offline, found '\(text)'")
+        throw ActionError.badParameter(
+            name: "scenario", problem: "expected SingleStream, MultiStream, Server or Offline, found '\(text)'")
     }
 
     static func mode(_ text: String) throws -> TestMode {
@@ -119,11 +141,15 @@ struct LoadGenAction: Implementation {
         case "performance", "performanceonly": return .performanceOnly
         case "accuracy", "accuracyonly": return .accuracyOnly
         case "submission", "submissionrun": return .submissionRun
-        default: throw ActionError.badParameter(name: "mode", problem: "expected performance, accuracy or submission, found '\(text)'")
+        default:
+            throw ActionError.badParameter(
+                name: "mode", problem: "expected performance, accuracy or submission, found '\(text)'")
         }
     }
 
-    static func settings(_ context: ActionContext, model: String, scenario: TestScenario, mode: TestMode) throws -> TestSettings {
+    static func settings(_ context: ActionContext, model: String, scenario: TestScenario, mode: TestMode) throws
+        -> TestSettings
+    {
         let user = try context.optionalString("user-conf").map { path in
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw ActionError.badParameter(name: "user-conf", problem: "cannot read \(path)")
@@ -132,33 +158,48 @@ struct LoadGenAction: Implementation {
         }
         var overrides: [(String, String)] = []
         // A null value leaves the key to the settings files.
-        for (key, value) in (context.with["settings"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) where value != .null {
+        for (key, value) in (context.with["settings"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key })
+        where value != .null {
             overrides.append((key, value.interpolated))
         }
         let extra = overrides.isEmpty ? nil : try ConfigFile(overrides: overrides, source: "the step's settings")
-        return try SettingsLoader.settings(model: model, scenario: scenario, mode: mode, mlperf: MLPerfConf.file(), user: user, overrides: extra)
+        return try SettingsLoader.settings(
+            model: model, scenario: scenario, mode: mode, mlperf: MLPerfConf.file(), user: user, overrides: extra)
     }
 
     static func userConf(_ context: ActionContext, model: String, scenario: TestScenario) throws -> String {
         var text = ""
-        if let path = try context.optionalString("user-conf") { text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+        if let path = try context.optionalString("user-conf") {
+            text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        }
         if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
-        for (key, value) in (context.with["settings"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) where value != .null {
-            text += (key.contains(".") ? key : "\(model).\(scenario.rawValue).\(key)") + " = " + value.interpolated + "\n"
+        for (key, value) in (context.with["settings"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key })
+        where value != .null {
+            text +=
+                (key.contains(".") ? key : "\(model).\(scenario.rawValue).\(key)") + " = " + value.interpolated + "\n"
         }
         return text
     }
 
-    static func powerSampler(_ context: ActionContext, mode: TestMode) throws -> (sampler: PowerSampler?, unavailable: String?) {
+    static func powerSampler(_ context: ActionContext, mode: TestMode) throws -> (
+        sampler: PowerSampler?, unavailable: String?
+    ) {
         let name = try context.optionalString("power") ?? "auto"
         guard let kind = PowerSourceKind(rawValue: name) else {
-            throw ActionError.badParameter(name: "power", problem: "expected one of \(PowerSourceKind.allCases.map(\.rawValue).joined(separator: ", ")), found '\(name)'")
+            throw ActionError.badParameter(
+                name: "power",
+                problem:
+                    "expected one of \(PowerSourceKind.allCases.map(\.rawValue).joined(separator: ", ")), found '\(name)'"
+            )
         }
         if kind == .none || mode == .accuracyOnly { return (nil, nil) }
         do {
-            return (try PowerSampler(kind: kind, interval: try context.double("power-interval", default: 0.25),
-                                     root: try context.optionalString("power-root") ?? "",
-                                     command: (try? context.strings("power-command")) ?? []), nil)
+            return (
+                try PowerSampler(
+                    kind: kind, interval: try context.double("power-interval", default: 0.25),
+                    root: try context.optionalString("power-root") ?? "",
+                    command: (try? context.strings("power-command")) ?? []), nil
+            )
         } catch {
             return (nil, "\(error)")
         }
@@ -186,14 +227,20 @@ struct AccuracyAction: Implementation {
     func run(_ context: ActionContext) throws -> [String: Value] {
         var log = try context.string("log")
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: log, isDirectory: &isDirectory), isDirectory.boolValue { log += "/mlperf_log_accuracy.json" }
+        if FileManager.default.fileExists(atPath: log, isDirectory: &isDirectory), isDirectory.boolValue {
+            log += "/mlperf_log_accuracy.json"
+        }
         var labels: [Int32]?
-        if let path = try context.optionalString("labels"), path != "none" { labels = try LoadGenAction.readLabels(path) }
+        if let path = try context.optionalString("labels"), path != "none" {
+            labels = try LoadGenAction.readLabels(path)
+        }
         let result = try AccuracyScript.evaluate(accuracyLog: log, labels: labels)
         let hash = try Digests.file(log).sha256
         try FileOps.write(result.line + "\nhash=\(hash)\n", to: context.outDir + "/accuracy.txt")
         context.log.out(result.line)
-        return ["accuracy": .double(result.accuracy), "good": .int(result.good), "total": .int(result.total),
-                "accuracy_txt": .string(context.outDir + "/accuracy.txt"), "accuracy_log_sha256": .string(hash)]
+        return [
+            "accuracy": .double(result.accuracy), "good": .int(result.good), "total": .int(result.total),
+            "accuracy_txt": .string(context.outDir + "/accuracy.txt"), "accuracy_log_sha256": .string(hash),
+        ]
     }
 }

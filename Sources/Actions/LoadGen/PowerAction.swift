@@ -11,7 +11,8 @@ struct PowerAction: Implementation {
     func run(_ context: ActionContext) throws -> [String: Value] {
         let name = try context.optionalString("source") ?? "auto"
         guard let kind = PowerSourceKind(rawValue: name), kind != .none else {
-            throw ActionError.badParameter(name: "source", problem: "expected auto, rapl, hwmon, ipmi, nvidia or command, found '\(name)'")
+            throw ActionError.badParameter(
+                name: "source", problem: "expected auto, rapl, hwmon, ipmi, nvidia or command, found '\(name)'")
         }
         let during = try context.optionalString("during")
         let seconds = context.with["seconds"] == nil ? nil : try context.double("seconds")
@@ -20,8 +21,9 @@ struct PowerAction: Implementation {
         }
         let sampler: PowerSampler
         do {
-            sampler = try PowerSampler(kind: kind, interval: try context.double("interval", default: 0.25),
-                                       root: try context.optionalString("root") ?? "", command: (try? context.strings("command")) ?? [])
+            sampler = try PowerSampler(
+                kind: kind, interval: try context.double("interval", default: 0.25),
+                root: try context.optionalString("root") ?? "", command: (try? context.strings("command")) ?? [])
         } catch {
             context.log.out("\(error)")
             if let during { try PowerAction.shell(during, context) }
@@ -32,10 +34,16 @@ struct PowerAction: Implementation {
         if let during { try PowerAction.shell(during, context) } else { Thread.sleep(forTimeInterval: seconds ?? 0) }
         let end = Date().timeIntervalSince1970
         let s = try sampler.stop(window: begin...end, csvPath: context.outDir + "/power_samples.csv")
-        context.log.out(String(format: "power: %.1f W average, %.1f J over %.2f s (%d readings, %@)", s.averageWatts, s.energyJoules,
-                               s.seconds, s.samples, s.source))
-        return ["power": .string(s.source), "average_watts": .double(s.averageWatts), "energy_joules": .double(s.energyJoules),
-                "seconds": .double(s.seconds), "samples": .int(s.samples), "csv": .string(context.outDir + "/power_samples.csv")]
+        context.log.out(
+            String(
+                format: "power: %.1f W average, %.1f J over %.2f s (%d readings, %@)", s.averageWatts, s.energyJoules,
+                s.seconds, s.samples, s.source))
+        return [
+            "power": .string(s.source), "average_watts": .double(s.averageWatts),
+            "energy_joules": .double(s.energyJoules),
+            "seconds": .double(s.seconds), "samples": .int(s.samples),
+            "csv": .string(context.outDir + "/power_samples.csv"),
+        ]
     }
 
     static func shell(_ command: String, _ context: ActionContext) throws {
@@ -46,6 +54,8 @@ struct PowerAction: Implementation {
         p.environment = context.environment
         try p.run()
         p.waitUntilExit()
-        if p.terminationStatus != 0 { throw ActionError.failed("the measured command exited with status \(p.terminationStatus)") }
+        if p.terminationStatus != 0 {
+            throw ActionError.failed("the measured command exited with status \(p.terminationStatus)")
+        }
     }
 }

@@ -19,19 +19,26 @@ struct SUTSetup {
         case "kernels": return try kernels(context, scenario: scenario)
         case "null":
             let rate = try context.double("null-rate", default: 1000)
-            let sut = PacedNullSUT(samplesPerSecond: rate, totalSampleCount: try context.int("total-count", default: 50000),
-                                   performanceSampleCount: try context.int("performance-count", default: 1024))
-            return SUTSetup(sut: sut, qsl: sut, environment: .map(["sut": .string("null"), "samples_per_second": .double(rate)]),
-                            environmentLine: "built-in null SUT paced at \(rate) samples/s", shutdown: sut.shutdown, finish: { nil })
+            let sut = PacedNullSUT(
+                samplesPerSecond: rate, totalSampleCount: try context.int("total-count", default: 50000),
+                performanceSampleCount: try context.int("performance-count", default: 1024))
+            return SUTSetup(
+                sut: sut, qsl: sut, environment: .map(["sut": .string("null"), "samples_per_second": .double(rate)]),
+                environmentLine: "built-in null SUT paced at \(rate) samples/s", shutdown: sut.shutdown, finish: { nil }
+            )
         case "external":
             let command = try context.strings("command")
             let log = context.log
-            let sut = try ExternalSUT(command: command, totalSampleCount: try context.int("total-count", default: 50000),
-                                      performanceSampleCount: try context.int("performance-count", default: 1024),
-                                      workingDirectory: context.workDir, environment: context.environment,
-                                      stderrPath: context.outDir + "/sut-stderr.log", log: { log.out("sut: " + $0) })
-            return SUTSetup(sut: sut, qsl: sut, environment: .map(["sut": .string("external"), "command": .list(command.map { .string($0) })]),
-                            environmentLine: "external SUT `\(command.joined(separator: " "))`", shutdown: {}, finish: { sut.finish() })
+            let sut = try ExternalSUT(
+                command: command, totalSampleCount: try context.int("total-count", default: 50000),
+                performanceSampleCount: try context.int("performance-count", default: 1024),
+                workingDirectory: context.workDir, environment: context.environment,
+                stderrPath: context.outDir + "/sut-stderr.log", log: { log.out("sut: " + $0) })
+            return SUTSetup(
+                sut: sut, qsl: sut,
+                environment: .map(["sut": .string("external"), "command": .list(command.map { .string($0) })]),
+                environmentLine: "external SUT `\(command.joined(separator: " "))`", shutdown: {},
+                finish: { sut.finish() })
         default:
             throw ActionError.badParameter(name: "sut", problem: "expected kernels, null or external, found '\(kind)'")
         }
@@ -40,16 +47,18 @@ struct SUTSetup {
     static func kernels(_ context: ActionContext, scenario: TestScenario) throws -> SUTSetup {
         let streams = scenario == .singleStream || scenario == .multiStream
         let workers = try context.int("workers", default: streams ? 1 : context.cpus)
-        let defaultBatch = switch scenario {
-        case .singleStream: 1
-        case .multiStream, .server: 8
-        case .offline: 32
-        }
+        let defaultBatch =
+            switch scenario {
+            case .singleStream: 1
+            case .multiStream, .server: 8
+            case .offline: 32
+            }
         let batch = try context.int("batch", default: defaultBatch)
         let threads = try context.int("threads", default: max(1, context.cpus / max(1, workers)))
         BLAS.setThreads(threads)
         let data = try context.string("data")
-        let sut = try KernelsSUT(weights: try context.string("model"), images: data + "/val-images.rpt", workers: workers, maxBatch: batch)
+        let sut = try KernelsSUT(
+            weights: try context.string("model"), images: data + "/val-images.rpt", workers: workers, maxBatch: batch)
         let env = KernelsEnvironment.current
         let environment: Value = .map([
             "sut": .string("kernels"), "architecture": .string(sut.classifier.architecture.rawValue),
@@ -57,8 +66,10 @@ struct SUTSetup {
             "blas_core": .string(env.blasCore), "blas_config": .string(env.blasConfig),
             "convolution": .string(env.convolution), "host": HostInfo.description,
         ])
-        return SUTSetup(sut: sut, qsl: sut, environment: environment,
-                        environmentLine: "\(workers) worker(s), batch ≤ \(batch), \(threads) kernel thread(s) each, \(env.convolution), OpenBLAS \(env.blasCore)",
-                        shutdown: sut.shutdown, finish: { nil })
+        return SUTSetup(
+            sut: sut, qsl: sut, environment: environment,
+            environmentLine:
+                "\(workers) worker(s), batch ≤ \(batch), \(threads) kernel thread(s) each, \(env.convolution), OpenBLAS \(env.blasCore)",
+            shutdown: sut.shutdown, finish: { nil })
     }
 }

@@ -1,7 +1,7 @@
 internal import CArchive
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// What an extraction wrote.
@@ -21,9 +21,10 @@ public struct ExtractResult: Sendable {
 /// guards (`SECURE_NODOTDOT`, `SECURE_SYMLINKS`) are on as well, so writing through a symbolic link extracted
 /// earlier is refused too. File modes are kept; owners are not.
 public enum Extractor {
-    public static func extract(_ archivePath: String, into destination: String, stripComponents: Int = 0,
-                               isCancelled: () -> Bool = { false }) throws(FetchError) -> ExtractResult
-    {
+    public static func extract(
+        _ archivePath: String, into destination: String, stripComponents: Int = 0,
+        isCancelled: () -> Bool = { false }
+    ) throws(FetchError) -> ExtractResult {
         try FileTools.makeDirectories(destination)
         let name = archivePath.split(separator: "/").last.map(String.init) ?? archivePath
         let single = singleFileName(name)
@@ -38,7 +39,8 @@ public enum Extractor {
         defer { archive_write_free(writer) }
         // Entries are written at absolute paths under the destination (no process-wide chdir with threads
         // about), so libarchive's no-absolute-paths guard is replaced by the check of every entry's own path.
-        let flags = ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_SYMLINKS
+        let flags =
+            ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_SYMLINKS
             | ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_UNLINK
         archive_write_disk_set_options(writer, flags)
 
@@ -70,7 +72,8 @@ public enum Extractor {
                 throw .unsafeEntry(archive: name, entry: original, reason: message(writer))
             }
             if archive_entry_size(entry) > 0 || single != nil {
-                result.bytes += try copyData(from: reader, to: writer, archive: name, entry: original, isCancelled: isCancelled)
+                result.bytes += try copyData(
+                    from: reader, to: writer, archive: name, entry: original, isCancelled: isCancelled)
             }
             guard archive_write_finish_entry(writer) >= ARCHIVE_WARN else {
                 throw .archive(archive: name, problem: "\(original): \(message(writer))")
@@ -110,15 +113,17 @@ public enum Extractor {
     {
         guard let target = string(archive_entry_symlink(entry)) else { return }
         if target.hasPrefix("/") {
-            throw .unsafeEntry(archive: archive, entry: original, reason: "it is a link to the absolute path '\(target)'")
+            throw .unsafeEntry(
+                archive: archive, entry: original, reason: "it is a link to the absolute path '\(target)'")
         }
         var depth = relative.split(separator: "/").count - 1
         for part in target.split(separator: "/", omittingEmptySubsequences: true) {
             if part == ".." {
                 depth -= 1
                 if depth < 0 {
-                    throw .unsafeEntry(archive: archive, entry: original,
-                                       reason: "it is a link to '\(target)', outside the destination")
+                    throw .unsafeEntry(
+                        archive: archive, entry: original,
+                        reason: "it is a link to '\(target)', outside the destination")
                 }
             } else if part != "." {
                 depth += 1
@@ -126,9 +131,10 @@ public enum Extractor {
         }
     }
 
-    static func copyData(from reader: OpaquePointer, to writer: OpaquePointer, archive: String, entry: String,
-                         isCancelled: () -> Bool) throws(FetchError) -> Int
-    {
+    static func copyData(
+        from reader: OpaquePointer, to writer: OpaquePointer, archive: String, entry: String,
+        isCancelled: () -> Bool
+    ) throws(FetchError) -> Int {
         var total = 0
         var buffer: UnsafeRawPointer?
         var size = 0

@@ -17,7 +17,9 @@ final class CurlEasy {
             throw .setup("libcurl could not be initialised")
         }
         handle = h
-        errorBuffer.withUnsafeMutableBufferPointer { _ = repro_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, $0.baseAddress) }
+        errorBuffer.withUnsafeMutableBufferPointer {
+            _ = repro_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, $0.baseAddress)
+        }
     }
 
     deinit {
@@ -28,7 +30,9 @@ final class CurlEasy {
     func set(_ option: CURLoption, _ value: Int) { _ = repro_curl_setopt_long(handle, option, value) }
     func set(_ option: CURLoption, offset value: Int64) { _ = repro_curl_setopt_off(handle, option, curl_off_t(value)) }
     func set(_ option: CURLoption, _ value: String) { _ = repro_curl_setopt_string(handle, option, value) }
-    func set(_ option: CURLoption, pointer value: UnsafeMutableRawPointer?) { _ = repro_curl_setopt_pointer(handle, option, value) }
+    func set(_ option: CURLoption, pointer value: UnsafeMutableRawPointer?) {
+        _ = repro_curl_setopt_pointer(handle, option, value)
+    }
 
     func setHeaders(_ lines: [String]) {
         if let headers { curl_slist_free_all(headers) }

@@ -12,9 +12,10 @@ public struct DetectedTool: Sendable {
 /// checks them against a constraint.
 public enum ToolDetector {
     /// Finds `name`, runs it with `versionArguments`, and reads the first version-looking word of its output.
-    public static func program(_ name: String, places: [String], versionArguments: [String] = ["--version"],
-                               constraint: String? = nil, environment: [String: String]) throws(FetchError) -> DetectedTool
-    {
+    public static func program(
+        _ name: String, places: [String], versionArguments: [String] = ["--version"],
+        constraint: String? = nil, environment: [String: String]
+    ) throws(FetchError) -> DetectedTool {
         let parsed = try constraint.map { c throws(FetchError) in try VersionConstraint(c) }
         let candidates: [String] = name.contains("/") ? [name] : places.map { $0 + "/" + name }
         var found: [(String, String)] = []
@@ -28,7 +29,9 @@ public enum ToolDetector {
         }
         if let (path, version) = found.first, let parsed {
             var message = "\(version)"
-            if found.count > 1 { message += " (also: " + found.dropFirst().map { "\($0.1) at \($0.0)" }.joined(separator: ", ") + ")" }
+            if found.count > 1 {
+                message += " (also: " + found.dropFirst().map { "\($0.1) at \($0.0)" }.joined(separator: ", ") + ")"
+            }
             throw .versionMismatch(tool: name, path: path, found: message, required: parsed.description)
         }
         throw .notFound(what: "program '\(name)'", searched: name.contains("/") ? [name] : places)
@@ -42,10 +45,12 @@ public enum ToolDetector {
         let (status, output) = runWithStatus(["pkg-config", "--modversion", name], environment: environment)
         let version = output.trimmingCharacters(in: .whitespacesAndNewlines)
         guard status == 0, !version.isEmpty else {
-            throw .notFound(what: "library '\(name)' (pkg-config knows no package of that name)",
-                            searched: ["pkg-config"])
+            throw .notFound(
+                what: "library '\(name)' (pkg-config knows no package of that name)",
+                searched: ["pkg-config"])
         }
-        let libdir = run(["pkg-config", "--variable=libdir", name], environment: environment).trimmingCharacters(in: .whitespacesAndNewlines)
+        let libdir = run(["pkg-config", "--variable=libdir", name], environment: environment).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         if let parsed, !parsed.isSatisfied(by: firstVersion(in: version) ?? version) {
             throw .versionMismatch(tool: name, path: libdir, found: version, required: parsed.description)
         }
@@ -57,9 +62,14 @@ public enum ToolDetector {
         let chars = Array(text)
         var i = 0
         while i < chars.count {
-            if chars[i].isNumber, i == 0 || !(chars[i - 1].isLetter || chars[i - 1].isNumber || chars[i - 1] == ".") || chars[i - 1] == "v" {
+            if chars[i].isNumber,
+                i == 0 || !(chars[i - 1].isLetter || chars[i - 1].isNumber || chars[i - 1] == ".")
+                    || chars[i - 1] == "v"
+            {
                 var j = i
-                while j < chars.count, chars[j].isNumber || (chars[j] == "." && j + 1 < chars.count && chars[j + 1].isNumber) { j += 1 }
+                while j < chars.count,
+                    chars[j].isNumber || (chars[j] == "." && j + 1 < chars.count && chars[j + 1].isNumber)
+                { j += 1 }
                 let candidate = String(chars[i..<j])
                 if candidate.contains(".") { return candidate }
                 i = j

@@ -3,7 +3,15 @@ import Foundation
 /// A version requirement such as `>=3.8,<4`, `==1.5.1`, `!=2.0` or `3.11` (same as `==3.11`, which
 /// accepts 3.11.x), checked component by component (missing components count as 0).
 public struct VersionConstraint: Sendable, CustomStringConvertible {
-    enum Op: String { case ge = ">=", le = "<=", gt = ">", lt = "<", eq = "==", ne = "!=", prefix = "" }
+    enum Op: String {
+        case ge = ">="
+        case le = "<="
+        case gt = ">"
+        case lt = "<"
+        case eq = "=="
+        case ne = "!="
+        case prefix = ""
+    }
     let clauses: [(Op, [Int])]
     public let description: String
 
@@ -20,8 +28,9 @@ public struct VersionConstraint: Sendable, CustomStringConvertible {
                 break
             }
             guard let version = VersionConstraint.components(rest.trimmingCharacters(in: .whitespaces)) else {
-                throw .badConstraint("cannot read the version constraint '\(text)': '\(part)' is not a version "
-                                     + "(write e.g. '>=3.8,<4')")
+                throw .badConstraint(
+                    "cannot read the version constraint '\(text)': '\(part)' is not a version "
+                        + "(write e.g. '>=3.8,<4')")
             }
             clauses.append((op == .eq ? .prefix : op, version))
         }
@@ -43,7 +52,8 @@ public struct VersionConstraint: Sendable, CustomStringConvertible {
 
     static func compare(_ a: [Int], _ b: [Int]) -> Int {
         for i in 0..<max(a.count, b.count) {
-            let x = i < a.count ? a[i] : 0, y = i < b.count ? b[i] : 0
+            let x = i < a.count ? a[i] : 0
+            let y = i < b.count ? b[i] : 0
             if x != y { return x < y ? -1 : 1 }
         }
         return 0

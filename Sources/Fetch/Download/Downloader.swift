@@ -1,8 +1,8 @@
-import Crypto
 internal import CCurl
+import Crypto
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// What to download and how patiently.
@@ -119,8 +119,9 @@ public final class Downloader {
 
     /// One attempt from one source: resumes the partial file if there is one.
     func transfer(_ url: String, _ request: DownloadRequest) throws(FetchError) -> DownloadResult {
-        let context = try TransferContext(partialPath: request.partialPath, url: url, progress: progress,
-                                          isCancelled: isCancelled)
+        let context = try TransferContext(
+            partialPath: request.partialPath, url: url, progress: progress,
+            isCancelled: isCancelled)
         defer { context.close() }
         let curl = try CurlEasy()
         curl.set(CURLOPT_URL, url)
@@ -162,9 +163,10 @@ public final class Downloader {
             throw FetchError.from(curlCode: code, message: message, status: status, url: url)
         }
         try context.finish()
-        return DownloadResult(path: request.destination, sha256: context.digest, size: context.written,
-                              url: url, resumedBytes: context.reusedBytes, transferredBytes: context.received,
-                              attempts: 1)
+        return DownloadResult(
+            path: request.destination, sha256: context.digest, size: context.written,
+            url: url, resumedBytes: context.reusedBytes, transferredBytes: context.received,
+            attempts: 1)
     }
 }
 

@@ -1,8 +1,8 @@
-import Crypto
 internal import CCurl
+import Crypto
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// The state of one transfer that libcurl's callbacks write into: the partial file, the running SHA-256,
@@ -102,8 +102,10 @@ final class TransferContext {
         if let progress, t - lastReport >= 0.1 {
             lastReport = t
             let elapsed = max(t - started, 0.001)
-            progress(DownloadProgress(bytes: written, total: total > 0 ? Int(total) + resumeOffset : nil,
-                                      bytesPerSecond: Double(received) / elapsed, url: url))
+            progress(
+                DownloadProgress(
+                    bytes: written, total: total > 0 ? Int(total) + resumeOffset : nil,
+                    bytesPerSecond: Double(received) / elapsed, url: url))
         }
         return true
     }

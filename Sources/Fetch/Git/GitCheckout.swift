@@ -1,7 +1,7 @@
 import Crypto
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// A repository checked out at a revision.
@@ -15,10 +15,11 @@ public struct GitCheckoutResult: Sendable {
 public enum GitCheckout {
     /// Brings a work tree at `path` to `revision` of `url`: clones it when it is not there, else fetches and
     /// checks out (local changes are discarded). Returns the commit.
-    public static func cloneOrUpdate(url: String, revision: String?, path: String,
-                                     progress: ((Int, Int) -> Void)? = nil,
-                                     isCancelled: @escaping () -> Bool = { false }) throws(FetchError) -> GitCheckoutResult
-    {
+    public static func cloneOrUpdate(
+        url: String, revision: String?, path: String,
+        progress: ((Int, Int) -> Void)? = nil,
+        isCancelled: @escaping () -> Bool = { false }
+    ) throws(FetchError) -> GitCheckoutResult {
         let tracker = GitProgress(report: progress ?? { _, _ in }, isCancelled: isCancelled)
         let repo: GitRepository
         if FileTools.exists(path + "/.git") {
@@ -35,12 +36,14 @@ public enum GitCheckout {
 
     /// Writes the files of `revision` of `url` into `destination` (without `.git`), going through a bare
     /// mirror kept in `mirrors` so that a second checkout fetches only what is new. Returns the commit.
-    public static func checkout(url: String, revision: String?, destination: String, mirrors: String,
-                                progress: ((Int, Int) -> Void)? = nil,
-                                isCancelled: @escaping () -> Bool = { false }) throws(FetchError) -> GitCheckoutResult
-    {
+    public static func checkout(
+        url: String, revision: String?, destination: String, mirrors: String,
+        progress: ((Int, Int) -> Void)? = nil,
+        isCancelled: @escaping () -> Bool = { false }
+    ) throws(FetchError) -> GitCheckoutResult {
         let tracker = GitProgress(report: progress ?? { _, _ in }, isCancelled: isCancelled)
-        let mirrorPath = mirrors + "/" + SHA256.hash(data: Array(url.utf8)).prefix(12).map { String(format2: $0) }.joined()
+        let mirrorPath =
+            mirrors + "/" + SHA256.hash(data: Array(url.utf8)).prefix(12).map { String(format2: $0) }.joined()
         let mirror: GitRepository
         if FileTools.exists(mirrorPath + "/HEAD") {
             mirror = try GitRepository.open(mirrorPath)

@@ -1,7 +1,7 @@
 internal import CGit2
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// A libgit2 repository handle, owned and freed here.
@@ -31,7 +31,9 @@ final class GitRepository {
     static func open(_ path: String) throws(FetchError) -> GitRepository {
         _ = initialised
         var repo: OpaquePointer?
-        guard git_repository_open(&repo, path) == 0, let repo else { throw lastError("cannot open the repository at \(path)") }
+        guard git_repository_open(&repo, path) == 0, let repo else {
+            throw lastError("cannot open the repository at \(path)")
+        }
         return GitRepository(handle: repo, path: path)
     }
 
@@ -154,7 +156,9 @@ final class GitRepository {
 
     /// The version of libgit2.
     static var version: String {
-        var major: Int32 = 0, minor: Int32 = 0, rev: Int32 = 0
+        var major: Int32 = 0
+        var minor: Int32 = 0
+        var rev: Int32 = 0
         git_libgit2_version(&major, &minor, &rev)
         return "\(major).\(minor).\(rev)"
     }

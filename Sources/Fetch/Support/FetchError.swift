@@ -33,12 +33,14 @@ extension FetchError: CustomStringConvertible {
             return "checksum mismatch for \(url): expected sha256 \(expected), got \(actual)"
         case .everySourceFailed(let errors):
             if errors.count == 1 { return errors[0].description }
-            return "every source failed:\n" + errors.enumerated().map { "  \($0.offset + 1)) \($0.element)" }.joined(separator: "\n")
+            return "every source failed:\n"
+                + errors.enumerated().map { "  \($0.offset + 1)) \($0.element)" }.joined(separator: "\n")
         case .io(let m): return m
         case .cancelled: return "cancelled"
         case .git(let m): return m
         case .unsafeEntry(let archive, let entry, let reason):
-            return "refusing to extract '\(entry)' from \(archive): \(reason); nothing was written outside the destination"
+            return
+                "refusing to extract '\(entry)' from \(archive): \(reason); nothing was written outside the destination"
         case .archive(let archive, let problem): return "cannot extract \(archive): \(problem)"
         case .notFound(let what, let searched):
             return "\(what) not found (searched: \(searched.isEmpty ? "nothing" : searched.joined(separator: ", ")))"

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// Small POSIX helpers the Fetch module needs.
@@ -48,7 +48,9 @@ enum URLParts {
     static func host(of url: String) -> String? {
         guard let scheme = url.range(of: "://") else { return nil }
         var rest = url[scheme.upperBound...]
-        if let at = rest.firstIndex(of: "@"), rest[..<at].firstIndex(of: "/") == nil { rest = rest[rest.index(after: at)...] }
+        if let at = rest.firstIndex(of: "@"), rest[..<at].firstIndex(of: "/") == nil {
+            rest = rest[rest.index(after: at)...]
+        }
         let end = rest.firstIndex { $0 == "/" || $0 == ":" || $0 == "?" } ?? rest.endIndex
         return String(rest[..<end])
     }

@@ -44,12 +44,16 @@ public enum Preprocess {
             if trimmed.isEmpty { continue }
             let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count == 65 else {
-                throw .data(path: path, line: lineNumber, problem: "expected 65 comma-separated values (64 pixels and a label), found \(fields.count)")
+                throw .data(
+                    path: path, line: lineNumber,
+                    problem: "expected 65 comma-separated values (64 pixels and a label), found \(fields.count)")
             }
             var row = [Float](repeating: 0, count: 64)
             for i in 0..<64 {
                 guard let v = Float(fields[i].trimmingCharacters(in: .whitespaces)), v >= 0, v <= 16 else {
-                    throw .data(path: path, line: lineNumber, problem: "pixel \(i + 1) is '\(fields[i])', expected a number from 0 to 16")
+                    throw .data(
+                        path: path, line: lineNumber,
+                        problem: "pixel \(i + 1) is '\(fields[i])', expected a number from 0 to 16")
                 }
                 row[i] = v
             }
@@ -63,9 +67,13 @@ public enum Preprocess {
         return (pixels, labels)
     }
 
-    public static func run(csv: String, outputDirectory: String, options: PreprocessOptions) throws(KernelsError) -> PreprocessResult {
+    public static func run(csv: String, outputDirectory: String, options: PreprocessOptions) throws(KernelsError)
+        -> PreprocessResult
+    {
         guard [8, 32].contains(options.size) else { throw .setting("size must be 8 or 32, found \(options.size)") }
-        guard [1, 3].contains(options.channels) else { throw .setting("channels must be 1 or 3, found \(options.channels)") }
+        guard [1, 3].contains(options.channels) else {
+            throw .setting("channels must be 1 or 3, found \(options.channels)")
+        }
         guard options.validationFraction > 0 && options.validationFraction < 1 else {
             throw .setting("the validation fraction must be between 0 and 1, found \(options.validationFraction)")
         }
@@ -74,13 +82,22 @@ public enum Preprocess {
         var rng = SeededRandom(seed: options.seed)
         rng.shuffle(&order)
         let validationCount = max(1, Int((Double(pixels.count) * options.validationFraction).rounded()))
-        let train = Array(order.dropLast(validationCount)), validation = Array(order.suffix(validationCount))
+        let train = Array(order.dropLast(validationCount))
+        let validation = Array(order.suffix(validationCount))
         // Normalise with the training set's statistics only (the validation set must not leak into them).
-        var sum = 0.0, sumSquares = 0.0
-        for i in train { for v in pixels[i] { sum += Double(v) / 16; sumSquares += Double(v / 16) * Double(v / 16) } }
+        var sum = 0.0
+        var sumSquares = 0.0
+        for i in train {
+            for v in pixels[i] {
+                sum += Double(v) / 16
+                sumSquares += Double(v / 16) * Double(v / 16)
+            }
+        }
         let n = Double(train.count * 64)
-        let mean = Float(sum / n), std = Float((sumSquares / n - (sum / n) * (sum / n)).squareRoot())
-        let size = options.size, channels = options.channels
+        let mean = Float(sum / n)
+        let std = Float((sumSquares / n - (sum / n) * (sum / n)).squareRoot())
+        let size = options.size
+        let channels = options.channels
         func images(_ indices: [Int]) -> [Float] {
             var out = [Float]()
             out.reserveCapacity(indices.count * size * size * channels)
@@ -91,13 +108,15 @@ public enum Preprocess {
             }
             return out
         }
-        do { try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true) } catch {
+        do { try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true) } catch
+        {
             throw .file(path: outputDirectory, problem: "cannot create: \(error.localizedDescription)")
         }
         let shape = [size, size, channels]
         let result = PreprocessResult(
             trainImages: outputDirectory + "/train-images.rpt", trainLabels: outputDirectory + "/train-labels.rpt",
-            validationImages: outputDirectory + "/val-images.rpt", validationLabels: outputDirectory + "/val-labels.rpt",
+            validationImages: outputDirectory + "/val-images.rpt",
+            validationLabels: outputDirectory + "/val-labels.rpt",
             summary: outputDirectory + "/preprocess.json", trainCount: train.count, validationCount: validation.count,
             mean: mean, std: std)
         try TensorFile.write(images(train), shape: [train.count] + shape, to: result.trainImages)
@@ -124,10 +143,14 @@ public enum Preprocess {
         let scale = Float(from) / Float(to)
         for y in 0..<to {
             let sy = max(0, min(Float(from - 1), (Float(y) + 0.5) * scale - 0.5))
-            let y0 = Int(sy), y1 = min(y0 + 1, from - 1), fy = sy - Float(y0)
+            let y0 = Int(sy)
+            let y1 = min(y0 + 1, from - 1)
+            let fy = sy - Float(y0)
             for x in 0..<to {
                 let sx = max(0, min(Float(from - 1), (Float(x) + 0.5) * scale - 0.5))
-                let x0 = Int(sx), x1 = min(x0 + 1, from - 1), fx = sx - Float(x0)
+                let x0 = Int(sx)
+                let x1 = min(x0 + 1, from - 1)
+                let fx = sx - Float(x0)
                 let top = image[y0 * from + x0] * (1 - fx) + image[y0 * from + x1] * fx
                 let bottom = image[y1 * from + x0] * (1 - fx) + image[y1 * from + x1] * fx
                 out[y * to + x] = top * (1 - fy) + bottom * fy

@@ -43,17 +43,22 @@ public final class Classifier: @unchecked Sendable {
             }
             switch layer {
             case let b as ResidualBlock:
-                ops.append(.block(conv1: Classifier.folded(b.conv1, b.bn1, relu: true),
-                                  conv2: Classifier.folded(b.conv2, b.bn2, relu: false),
-                                  projection: b.projection.map { p in
-                                      .conv(p.geometry, weight: p.weight.value.clone(), bias: p.bias!.value.clone(), relu: false,
-                                            winograd: nil)
-                                  }))
+                ops.append(
+                    .block(
+                        conv1: Classifier.folded(b.conv1, b.bn1, relu: true),
+                        conv2: Classifier.folded(b.conv2, b.bn2, relu: false),
+                        projection: b.projection.map { p in
+                            .conv(
+                                p.geometry, weight: p.weight.value.clone(), bias: p.bias!.value.clone(), relu: false,
+                                winograd: nil)
+                        }))
             case is GlobalAveragePool: ops.append(.globalAveragePool)
             case let l as Linear:
                 let relu = i + 1 < layers.count && layers[i + 1] is ReLU
-                ops.append(.linear(inputs: l.inputs, outputs: l.outputs, weight: l.weight.value.clone(),
-                                   bias: l.bias.value.clone(), relu: relu))
+                ops.append(
+                    .linear(
+                        inputs: l.inputs, outputs: l.outputs, weight: l.weight.value.clone(),
+                        bias: l.bias.value.clone(), relu: relu))
                 if relu { i += 1 }
             default: break
             }
@@ -116,7 +121,9 @@ public final class Classifier: @unchecked Sendable {
     }
 
     func logits(_ input: UnsafePointer<Float>, batch: Int, workspace: Workspace, firstSlot: Int) -> Tensor {
-        var h = inputShape[0], w = inputShape[1], c = inputShape[2]
+        var h = inputShape[0]
+        var w = inputShape[1]
+        var c = inputShape[2]
         var x = input
         var slot = firstSlot
         var last: Tensor?
@@ -127,10 +134,13 @@ public final class Classifier: @unchecked Sendable {
             slot += 1
             return t
         }
-        func conv(_ op: Op, _ x: UnsafePointer<Float>, _ h: Int, _ w: Int,
-                  residual: UnsafePointer<Float>? = nil, reluAfter: Bool = false) -> (Tensor, Int, Int)
-        {
-            guard case .conv(let g, let weight, let bias, let relu, let winograd) = op else { fatalError("not a convolution") }
+        func conv(
+            _ op: Op, _ x: UnsafePointer<Float>, _ h: Int, _ w: Int,
+            residual: UnsafePointer<Float>? = nil, reluAfter: Bool = false
+        ) -> (Tensor, Int, Int) {
+            guard case .conv(let g, let weight, let bias, let relu, let winograd) = op else {
+                fatalError("not a convolution")
+            }
             let (oh, ow) = g.outputSize(h, w)
             let y = buffer([batch, oh, ow, g.outChannels])
             let scratchIndex = slot
@@ -167,8 +177,9 @@ public final class Classifier: @unchecked Sendable {
                 last = y
             case .linear(let inputs, let outputs, let weight, let bias, let relu):
                 let y = buffer([batch, outputs])
-                Linear.apply(x, n: batch, inputs: inputs, outputs: outputs, weight: weight.data, bias: bias.data,
-                             relu: relu, into: y.data)
+                Linear.apply(
+                    x, n: batch, inputs: inputs, outputs: outputs, weight: weight.data, bias: bias.data,
+                    relu: relu, into: y.data)
                 (h, w, c) = (1, 1, outputs)
                 last = y
             }
@@ -184,7 +195,9 @@ public final class Classifier: @unchecked Sendable {
     }
 
     /// Top-1 accuracy over a set of samples, in batches.
-    public func accuracy(images: UnsafePointer<Float>, labels: UnsafePointer<Int32>, count: Int, batch: Int = 256) -> Double {
+    public func accuracy(images: UnsafePointer<Float>, labels: UnsafePointer<Int32>, count: Int, batch: Int = 256)
+        -> Double
+    {
         let sample = inputShape.reduce(1, *)
         let workspace = Workspace()
         var correct = 0

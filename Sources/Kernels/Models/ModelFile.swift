@@ -17,8 +17,10 @@ public enum ModelFile {
             tensors.append(["name": name, "shape": t.shape, "offset": offset])
             offset += t.count
         }
-        let header: [String: Any] = ["architecture": network.architecture.rawValue, "input_shape": network.inputShape,
-                                     "classes": network.classes, "seed": seed, "tensors": tensors]
+        let header: [String: Any] = [
+            "architecture": network.architecture.rawValue, "input_shape": network.inputShape,
+            "classes": network.classes, "seed": seed, "tensors": tensors,
+        ]
         let json: Data
         do { json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]) } catch {
             throw .setting("cannot encode the model header: \(error)")
@@ -41,12 +43,18 @@ public enum ModelFile {
             throw .file(path: path, problem: "cannot read: \(error.localizedDescription)")
         }
         func fail(_ problem: String) -> KernelsError { .file(path: path, problem: problem) }
-        guard data.count >= 16, Array(data.prefix(8)) == magic else { throw fail("not a repro weights file (bad magic)") }
+        guard data.count >= 16, Array(data.prefix(8)) == magic else {
+            throw fail("not a repro weights file (bad magic)")
+        }
         let version = data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self) }
-        guard UInt32(littleEndian: version) == 1 else { throw fail("weights format version \(version) is not supported (this repro reads 1)") }
-        let length = Int(UInt32(littleEndian: data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 12, as: UInt32.self) }))
+        guard UInt32(littleEndian: version) == 1 else {
+            throw fail("weights format version \(version) is not supported (this repro reads 1)")
+        }
+        let length = Int(
+            UInt32(littleEndian: data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 12, as: UInt32.self) }))
         guard 16 + length <= data.count else { throw fail("truncated: the header announces \(length) bytes") }
-        guard let header = try? JSONSerialization.jsonObject(with: data.subdata(in: 16..<16 + length)) as? [String: Any],
+        guard
+            let header = try? JSONSerialization.jsonObject(with: data.subdata(in: 16..<16 + length)) as? [String: Any],
             let archName = header["architecture"] as? String, let architecture = Architecture(rawValue: archName),
             let inputShape = header["input_shape"] as? [Int], inputShape.count == 3,
             let classes = header["classes"] as? Int, let tensors = header["tensors"] as? [[String: Any]]
@@ -59,18 +67,29 @@ public enum ModelFile {
         }
         var floatCount = 0
         for ((name, t), entry) in zip(expected, tensors) {
-            guard entry["name"] as? String == name, entry["shape"] as? [Int] == t.shape, let offset = entry["offset"] as? Int else {
-                throw fail("tensor '\(entry["name"] as? String ?? "?")' does not match the architecture (expected '\(name)' \(t.shape))")
+            guard entry["name"] as? String == name, entry["shape"] as? [Int] == t.shape,
+                let offset = entry["offset"] as? Int
+            else {
+                throw fail(
+                    "tensor '\(entry["name"] as? String ?? "?")' does not match the architecture (expected '\(name)' \(t.shape))"
+                )
             }
-            let start = dataStart + offset * 4, end = start + t.count * 4
-            guard start >= dataStart, end <= data.count else { throw fail("truncated: tensor '\(name)' ends past the end of the file") }
+            let start = dataStart + offset * 4
+            let end = start + t.count * 4
+            guard start >= dataStart, end <= data.count else {
+                throw fail("truncated: tensor '\(name)' ends past the end of the file")
+            }
             data.withUnsafeBytes { raw in
-                (raw.baseAddress! + start).withMemoryRebound(to: Float.self, capacity: t.count) { t.data.update(from: $0, count: t.count) }
+                (raw.baseAddress! + start).withMemoryRebound(to: Float.self, capacity: t.count) {
+                    t.data.update(from: $0, count: t.count)
+                }
             }
             floatCount += t.count
         }
         guard data.count == dataStart + floatCount * 4 else {
-            throw fail(data.count < dataStart + floatCount * 4 ? "truncated" : "\(data.count - dataStart - floatCount * 4) bytes after the last tensor")
+            throw fail(
+                data.count < dataStart + floatCount * 4
+                    ? "truncated" : "\(data.count - dataStart - floatCount * 4) bytes after the last tensor")
         }
         return network
     }

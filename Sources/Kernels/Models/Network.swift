@@ -1,3 +1,5 @@
+import Foundation
+
 /// The models repro builds in: an MLP and ResNet-8.
 public enum Architecture: String, Sendable, CaseIterable {
     /// Flattened input → 256 → 256 → 10 with ReLU (64-256-256-10 on 8×8 digits).
@@ -26,8 +28,10 @@ public final class Network {
         switch architecture {
         case .mlp:
             let inputs = inputShape.reduce(1, *)
-            body = Sequential([Linear(inputs, 256, name: "fc1"), ReLU(), Linear(256, 256, name: "fc2"), ReLU(),
-                               Linear(256, classes, name: "fc3")])
+            body = Sequential([
+                Linear(inputs, 256, name: "fc1"), ReLU(), Linear(256, 256, name: "fc2"), ReLU(),
+                Linear(256, classes, name: "fc3"),
+            ])
             blocks = []
             stemBN = nil
         case .resnet8:
@@ -81,7 +85,8 @@ public final class Network {
     /// Floating-point operations of one forward pass of one sample (multiply-adds count 2).
     public var forwardFLOPs: Int {
         var flops = 0
-        var h = inputShape[0], w = inputShape[1]
+        var h = inputShape[0]
+        var w = inputShape[1]
         func visit(_ layer: any Layer) {
             switch layer {
             case let c as Conv2D:
@@ -107,5 +112,3 @@ public final class Network {
         return flops
     }
 }
-
-import Foundation

@@ -17,15 +17,21 @@ public final class ResidualBlock: Layer {
         bn1 = BatchNorm(outChannels, name: name + ".bn1")
         conv2 = Conv2D(outChannels, outChannels, kernel: 3, stride: 1, padding: 1, name: name + ".conv2")
         bn2 = BatchNorm(outChannels, name: name + ".bn2")
-        projection = stride != 1 || inChannels != outChannels
-            ? Conv2D(inChannels, outChannels, kernel: 1, stride: stride, padding: 0, bias: true, name: name + ".shortcut")
+        projection =
+            stride != 1 || inChannels != outChannels
+            ? Conv2D(
+                inChannels, outChannels, kernel: 1, stride: stride, padding: 0, bias: true, name: name + ".shortcut")
             : nil
     }
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
-        let main = bn2.forward(conv2.forward(relu1.forward(bn1.forward(conv1.forward(x, training: training),
-                                                                       training: training), training: training),
-                                             training: training), training: training)
+        let main = bn2.forward(
+            conv2.forward(
+                relu1.forward(
+                    bn1.forward(
+                        conv1.forward(x, training: training),
+                        training: training), training: training),
+                training: training), training: training)
         let shortcut = projection?.forward(x, training: training) ?? x
         let y = Tensor.reuse(output, main.shape)
         output = y

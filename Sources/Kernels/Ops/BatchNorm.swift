@@ -33,8 +33,10 @@ public final class BatchNorm: Layer {
         let rows = x.count / c
         let y = Tensor.reuse(output, x.shape)
         output = y
-        let src = x.data, dst = y.data
-        let g = gamma.value.data, b = beta.value.data
+        let src = x.data
+        let dst = y.data
+        let g = gamma.value.data
+        let b = beta.value.data
         if !training {
             for ch in 0..<c {
                 let scale = g[ch] / (runningVar[ch] + epsilon).squareRoot()
@@ -70,8 +72,9 @@ public final class BatchNorm: Layer {
         let rows = dy.count / c
         let dx = Tensor.reuse(gradInput, dy.shape)
         gradInput = dx
-        ck_batchnorm_backward(dy.data, xhat!.data, rows, Int32(c), gamma.value.data, invStd, gamma.grad.data,
-                              beta.grad.data, dx.data)
+        ck_batchnorm_backward(
+            dy.data, xhat!.data, rows, Int32(c), gamma.value.data, invStd, gamma.grad.data,
+            beta.grad.data, dx.data)
         return dx
     }
 
@@ -79,7 +82,8 @@ public final class BatchNorm: Layer {
 
     /// The inference transform as `y = x · scale + shift` per channel.
     public var inferenceScaleShift: (scale: [Float], shift: [Float]) {
-        var scale = [Float](repeating: 0, count: channels), shift = scale
+        var scale = [Float](repeating: 0, count: channels)
+        var shift = scale
         for ch in 0..<channels {
             scale[ch] = gamma.value[ch] / (runningVar[ch] + epsilon).squareRoot()
             shift[ch] = beta.value[ch] - runningMean[ch] * scale[ch]

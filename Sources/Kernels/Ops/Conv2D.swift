@@ -15,25 +15,30 @@ public final class Conv2D: Layer {
     var gradInput: Tensor?
     var col: Tensor?
 
-    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = false, name: String = "conv")
-    {
-        geometry = ConvGeometry(inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride,
-                                padding: padding)
+    public init(
+        _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+        bias: Bool = false, name: String = "conv"
+    ) {
+        geometry = ConvGeometry(
+            inChannels: inChannels, outChannels: outChannels, kernel: kernel, stride: stride,
+            padding: padding)
         weight = Parameter(name + ".weight", [kernel * kernel * inChannels, outChannels], decays: true)
         self.bias = bias ? Parameter(name + ".bias", [outChannels], decays: false) : nil
     }
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         let g = geometry
-        precondition(x.shape.count == 4 && x.shape[3] == g.inChannels, "conv expects NHWC with \(g.inChannels) channels, found \(x.shape)")
+        precondition(
+            x.shape.count == 4 && x.shape[3] == g.inChannels,
+            "conv expects NHWC with \(g.inChannels) channels, found \(x.shape)")
         let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
         let (oh, ow) = g.outputSize(h, w)
         let y = Tensor.reuse(output, [n, oh, ow, g.outChannels])
         output = y
         if training { input = x }
-        col = g.forward(x.data, n: n, h: h, w: w, weight: weight.value.data, bias: bias?.value.data,
-                        into: y.data, scratch: col)
+        col = g.forward(
+            x.data, n: n, h: h, w: w, weight: weight.value.data, bias: bias?.value.data,
+            into: y.data, scratch: col)
         return y
     }
 
@@ -44,11 +49,13 @@ public final class Conv2D: Layer {
         gradInput = dx
         let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
         // A stride-1 convolution's dx is itself a convolution of dy: the direct kernel does it where it applies.
-        let inputGradientDone = DirectConv.inputGradient(g, dy: dy.data, n: n, h: h, w: w, weight: weight.value.data,
-                                                         into: dx.data, buffers: &transposedBuffers)
-        col = g.backward(x.data, n: n, h: h, w: w, dy: dy.data, weight: weight.value.data,
-                         weightGrad: weight.grad.data, biasGrad: bias?.grad.data,
-                         dx: inputGradientDone ? nil : dx.data, scratch: col)
+        let inputGradientDone = DirectConv.inputGradient(
+            g, dy: dy.data, n: n, h: h, w: w, weight: weight.value.data,
+            into: dx.data, buffers: &transposedBuffers)
+        col = g.backward(
+            x.data, n: n, h: h, w: w, dy: dy.data, weight: weight.value.data,
+            weightGrad: weight.grad.data, biasGrad: bias?.grad.data,
+            dx: inputGradientDone ? nil : dx.data, scratch: col)
         return dx
     }
 
@@ -85,13 +92,16 @@ public struct ConvGeometry: Sendable, Equatable {
     ///
     /// Where `DirectConv` applies (AVX-512 or AVX2, output channels a multiple of its lanes, not a 1×1 stride-1
     /// product) it runs as a direct convolution, its rows split over the kernel threads; otherwise im2col + sgemm.
-    func forward(_ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, weight: UnsafePointer<Float>,
-                 bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>? = nil, relu: Bool = false,
-                 into y: UnsafeMutablePointer<Float>, scratch: Tensor?, threads: Int = BLAS.threads) -> Tensor?
-    {
-        if !isPointwise, let done = DirectConv.forward(self, x, n: n, h: h, w: w, weight: weight, bias: bias,
-                                                       residual: residual, relu: relu, into: y, scratch: scratch,
-                                                       threads: threads)
+    func forward(
+        _ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, weight: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>? = nil, relu: Bool = false,
+        into y: UnsafeMutablePointer<Float>, scratch: Tensor?, threads: Int = BLAS.threads
+    ) -> Tensor? {
+        if !isPointwise,
+            let done = DirectConv.forward(
+                self, x, n: n, h: h, w: w, weight: weight, bias: bias,
+                residual: residual, relu: relu, into: y, scratch: scratch,
+                threads: threads)
         {
             return done
         }
@@ -104,9 +114,10 @@ public struct ConvGeometry: Sendable, Equatable {
     }
 
     /// y = conv(x) (+ bias) by im2col + sgemm.
-    func gemmForward(_ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, weight: UnsafePointer<Float>,
-                     bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>, scratch: Tensor?) -> Tensor?
-    {
+    func gemmForward(
+        _ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, weight: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>, scratch: Tensor?
+    ) -> Tensor? {
         let (oh, ow) = outputSize(h, w)
         let rowsPerImage = oh * ow
         let oc = outChannels
@@ -115,8 +126,9 @@ public struct ConvGeometry: Sendable, Equatable {
         }
         let beta: Float = bias == nil ? 0 : 1
         if isPointwise {
-            BLAS.gemm(m: n * rowsPerImage, n: oc, k: inChannels, a: x, lda: inChannels, b: weight, ldb: oc, beta: beta,
-                      c: y, ldc: oc)
+            BLAS.gemm(
+                m: n * rowsPerImage, n: oc, k: inChannels, a: x, lda: inChannels, b: weight, ldb: oc, beta: beta,
+                c: y, ldc: oc)
             return scratch
         }
         let chunk = imagesPerChunk(n: n, oh: oh, ow: ow)
@@ -125,31 +137,36 @@ public struct ConvGeometry: Sendable, Equatable {
         while start < n {
             let count = min(chunk, n - start)
             for i in 0..<count {
-                im2col(x + (start + i) * h * w * inChannels, h: h, w: w, oh: oh, ow: ow,
-                       into: col.data + i * rowsPerImage * patch)
+                im2col(
+                    x + (start + i) * h * w * inChannels, h: h, w: w, oh: oh, ow: ow,
+                    into: col.data + i * rowsPerImage * patch)
             }
-            BLAS.gemm(m: count * rowsPerImage, n: oc, k: patch, a: col.data, lda: patch, b: weight, ldb: oc, beta: beta,
-                      c: y + start * rowsPerImage * oc, ldc: oc)
+            BLAS.gemm(
+                m: count * rowsPerImage, n: oc, k: patch, a: col.data, lda: patch, b: weight, ldb: oc, beta: beta,
+                c: y + start * rowsPerImage * oc, ldc: oc)
             start += count
         }
         return col
     }
 
     /// Writes dW (and db) and, unless `dx` is nil, dx from dy.
-    func backward(_ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, dy: UnsafePointer<Float>,
-                  weight: UnsafePointer<Float>, weightGrad: UnsafeMutablePointer<Float>,
-                  biasGrad: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, scratch: Tensor?) -> Tensor?
-    {
+    func backward(
+        _ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, dy: UnsafePointer<Float>,
+        weight: UnsafePointer<Float>, weightGrad: UnsafeMutablePointer<Float>,
+        biasGrad: UnsafeMutablePointer<Float>?, dx: UnsafeMutablePointer<Float>?, scratch: Tensor?
+    ) -> Tensor? {
         let (oh, ow) = outputSize(h, w)
         let rowsPerImage = oh * ow
         let oc = outChannels
         if let biasGrad { ck_channel_sums(dy, n * rowsPerImage, Int32(oc), biasGrad) }
         if isPointwise {
-            BLAS.gemm(transA: true, m: inChannels, n: oc, k: n * rowsPerImage, a: x, lda: inChannels, b: dy, ldb: oc,
-                      c: weightGrad, ldc: oc)
+            BLAS.gemm(
+                transA: true, m: inChannels, n: oc, k: n * rowsPerImage, a: x, lda: inChannels, b: dy, ldb: oc,
+                c: weightGrad, ldc: oc)
             if let dx {
-                BLAS.gemm(transB: true, m: n * rowsPerImage, n: inChannels, k: oc, a: dy, lda: oc, b: weight, ldb: oc,
-                          c: dx, ldc: inChannels)
+                BLAS.gemm(
+                    transB: true, m: n * rowsPerImage, n: inChannels, k: oc, a: dy, lda: oc, b: weight, ldb: oc,
+                    c: dx, ldc: inChannels)
             }
             return scratch
         }
@@ -161,23 +178,27 @@ public struct ConvGeometry: Sendable, Equatable {
             let count = min(chunk, n - start)
             let rows = count * rowsPerImage
             for i in 0..<count {
-                im2col(x + (start + i) * h * w * inChannels, h: h, w: w, oh: oh, ow: ow,
-                       into: col.data + i * rowsPerImage * patch)
+                im2col(
+                    x + (start + i) * h * w * inChannels, h: h, w: w, oh: oh, ow: ow,
+                    into: col.data + i * rowsPerImage * patch)
             }
             let dyChunk = dy + start * rowsPerImage * oc
             // dW += colᵀ · dy
-            BLAS.gemm(transA: true, m: patch, n: oc, k: rows, a: col.data, lda: patch, b: dyChunk, ldb: oc,
-                      beta: start == 0 ? 0 : 1, c: weightGrad, ldc: oc)
+            BLAS.gemm(
+                transA: true, m: patch, n: oc, k: rows, a: col.data, lda: patch, b: dyChunk, ldb: oc,
+                beta: start == 0 ? 0 : 1, c: weightGrad, ldc: oc)
             // dcol = dy · Wᵀ, then scattered back into dx
             guard let dx else {
                 start += count
                 continue
             }
-            BLAS.gemm(transB: true, m: rows, n: patch, k: oc, a: dyChunk, lda: oc, b: weight, ldb: oc, c: col.data,
-                      ldc: patch)
+            BLAS.gemm(
+                transB: true, m: rows, n: patch, k: oc, a: dyChunk, lda: oc, b: weight, ldb: oc, c: col.data,
+                ldc: patch)
             for i in 0..<count {
-                col2im(col.data + i * rowsPerImage * patch, h: h, w: w, oh: oh, ow: ow,
-                       into: dx + (start + i) * h * w * inChannels)
+                col2im(
+                    col.data + i * rowsPerImage * patch, h: h, w: w, oh: oh, ow: ow,
+                    into: dx + (start + i) * h * w * inChannels)
             }
             start += count
         }
@@ -186,7 +207,8 @@ public struct ConvGeometry: Sendable, Equatable {
 
     /// One image's patches as rows: row `oy·ow + ox` holds, for each tap (kh, kw), the tap's channels.
     func im2col(_ x: UnsafePointer<Float>, h: Int, w: Int, oh: Int, ow: Int, into col: UnsafeMutablePointer<Float>) {
-        let c = inChannels, k = kernel
+        let c = inChannels
+        let k = kernel
         let run = k * c
         var dst = col
         for oy in 0..<oh {
@@ -217,7 +239,8 @@ public struct ConvGeometry: Sendable, Equatable {
 
     /// The adjoint of `im2col`: adds every patch entry back to the pixel it came from.
     func col2im(_ col: UnsafePointer<Float>, h: Int, w: Int, oh: Int, ow: Int, into dx: UnsafeMutablePointer<Float>) {
-        ck_col2im(col, Int32(h), Int32(w), Int32(inChannels), Int32(kernel), Int32(stride), Int32(padding), Int32(oh),
-                  Int32(ow), dx)
+        ck_col2im(
+            col, Int32(h), Int32(w), Int32(inChannels), Int32(kernel), Int32(stride), Int32(padding), Int32(oh),
+            Int32(ow), dx)
     }
 }

@@ -29,17 +29,19 @@ enum DirectConv {
     }
 
     /// Runs the convolution and returns the scratch buffer, or returns nil when it does not apply.
-    static func forward(_ g: ConvGeometry, _ x: UnsafePointer<Float>, n: Int, h: Int, w: Int,
-                        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
-                        relu: Bool, into y: UnsafeMutablePointer<Float>, scratch: Tensor?,
-                        threads: Int = BLAS.threads) -> Tensor??
-    {
+    static func forward(
+        _ g: ConvGeometry, _ x: UnsafePointer<Float>, n: Int, h: Int, w: Int,
+        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
+        relu: Bool, into y: UnsafeMutablePointer<Float>, scratch: Tensor?,
+        threads: Int = BLAS.threads
+    ) -> Tensor?? {
         guard applies(to: g) else { return nil }
         let perThread = ck_direct_conv_scratch_floats(Int32(h), Int32(w), Int32(g.inChannels), Int32(g.padding))
         let buffer = Tensor.reuse(scratch, [max(1, threads * perThread)])
-        let status = ck_direct_conv(x, Int32(n), Int32(h), Int32(w), Int32(g.inChannels), weight, bias,
-                                    Int32(g.outChannels), Int32(g.kernel), Int32(g.stride), Int32(g.padding), residual,
-                                    relu ? 1 : 0, y, buffer.data, Int32(threads))
+        let status = ck_direct_conv(
+            x, Int32(n), Int32(h), Int32(w), Int32(g.inChannels), weight, bias,
+            Int32(g.outChannels), Int32(g.kernel), Int32(g.stride), Int32(g.padding), residual,
+            relu ? 1 : 0, y, buffer.data, Int32(threads))
         precondition(status == 0, "direct convolution refused a shape it was chosen for: \(g)")
         return .some(buffer)
     }
@@ -47,38 +49,47 @@ enum DirectConv {
     /// dx of a stride-1 convolution as the convolution of dy with the flipped, transposed weights (kernel k,
     /// padding k−1−p), when the direct kernel applies to that (in channels a multiple of `lanes`). `buffers`
     /// keeps the transposed weights and the scratch between calls. False when it does not apply.
-    static func inputGradient(_ g: ConvGeometry, dy: UnsafePointer<Float>, n: Int, h: Int, w: Int,
-                              weight: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>,
-                              buffers: inout (weights: Tensor?, scratch: Tensor?)) -> Bool
-    {
-        let t = ConvGeometry(inChannels: g.outChannels, outChannels: g.inChannels, kernel: g.kernel, stride: 1,
-                             padding: g.kernel - 1 - g.padding)
+    static func inputGradient(
+        _ g: ConvGeometry, dy: UnsafePointer<Float>, n: Int, h: Int, w: Int,
+        weight: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>,
+        buffers: inout (weights: Tensor?, scratch: Tensor?)
+    ) -> Bool {
+        let t = ConvGeometry(
+            inChannels: g.outChannels, outChannels: g.inChannels, kernel: g.kernel, stride: 1,
+            padding: g.kernel - 1 - g.padding)
         guard g.stride == 1, g.kernel > 1, applies(to: t) else { return false }
         let (oh, ow) = g.outputSize(h, w)
         let weights = Tensor.reuse(buffers.weights, [g.patch, g.outChannels])
         ck_transposed_weights(weight, Int32(g.kernel), Int32(g.inChannels), Int32(g.outChannels), weights.data)
         buffers.weights = weights
-        buffers.scratch = forward(t, dy, n: n, h: oh, w: ow, weight: weights.data, bias: nil, residual: nil,
-                                  relu: false, into: dx, scratch: buffers.scratch) ?? buffers.scratch
+        buffers.scratch =
+            forward(
+                t, dy, n: n, h: oh, w: ow, weight: weights.data, bias: nil, residual: nil,
+                relu: false, into: dx, scratch: buffers.scratch) ?? buffers.scratch
         return true
     }
 
     /// y[n×out] = x[n×in] · W[in×out] + b, then ReLU if `relu`; false when it does not apply (outputs not a
     /// multiple of `lanes`, or no SIMD kernels).
-    static func linear(_ x: UnsafePointer<Float>, n: Int, inputs: Int, outputs: Int, weight: UnsafePointer<Float>,
-                       bias: UnsafePointer<Float>, relu: Bool, into y: UnsafeMutablePointer<Float>,
-                       threads: Int = BLAS.threads) -> Bool
-    {
+    static func linear(
+        _ x: UnsafePointer<Float>, n: Int, inputs: Int, outputs: Int, weight: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>, relu: Bool, into y: UnsafeMutablePointer<Float>,
+        threads: Int = BLAS.threads
+    ) -> Bool {
         guard available, outputs % lanes == 0 else { return false }
         // The batch as an image of one row per thread (the rows are what the threads share), then the few
         // vectors left over as one more row.
-        let rows = max(1, min(threads, n)), perRow = n / rows, rest = n - rows * perRow
-        var status = ck_direct_conv(x, 1, Int32(rows), Int32(perRow), Int32(inputs), weight, bias, Int32(outputs),
-                                    1, 1, 0, nil, relu ? 1 : 0, y, nil, Int32(threads))
+        let rows = max(1, min(threads, n))
+        let perRow = n / rows
+        let rest = n - rows * perRow
+        var status = ck_direct_conv(
+            x, 1, Int32(rows), Int32(perRow), Int32(inputs), weight, bias, Int32(outputs),
+            1, 1, 0, nil, relu ? 1 : 0, y, nil, Int32(threads))
         if rest > 0 {
             let done = rows * perRow
-            status |= ck_direct_conv(x + done * inputs, 1, 1, Int32(rest), Int32(inputs), weight, bias,
-                                     Int32(outputs), 1, 1, 0, nil, relu ? 1 : 0, y + done * outputs, nil, 1)
+            status |= ck_direct_conv(
+                x + done * inputs, 1, 1, Int32(rest), Int32(inputs), weight, bias,
+                Int32(outputs), 1, 1, 0, nil, relu ? 1 : 0, y + done * outputs, nil, 1)
         }
         return status == 0
     }
@@ -102,16 +113,17 @@ public enum WinogradConv {
     }
 
     /// y = conv(x) + bias (+ residual), then ReLU if `relu`, with weights from `weights`. Returns the scratch.
-    public static func forward(_ g: ConvGeometry, _ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, u: Tensor,
-                        bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool,
-                        into y: UnsafeMutablePointer<Float>, scratch: Tensor?, threads: Int = BLAS.threads) -> Tensor
-    {
+    public static func forward(
+        _ g: ConvGeometry, _ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, u: Tensor,
+        bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool,
+        into y: UnsafeMutablePointer<Float>, scratch: Tensor?, threads: Int = BLAS.threads
+    ) -> Tensor {
         let perThread = ck_winograd_scratch_floats(Int32(g.inChannels), Int32(g.outChannels))
         let buffer = Tensor.reuse(scratch, [threads * perThread])
-        let status = ck_winograd_conv(x, Int32(n), Int32(h), Int32(w), Int32(g.inChannels), u.data, bias,
-                                      Int32(g.outChannels), residual, relu ? 1 : 0, y, buffer.data, Int32(threads))
+        let status = ck_winograd_conv(
+            x, Int32(n), Int32(h), Int32(w), Int32(g.inChannels), u.data, bias,
+            Int32(g.outChannels), residual, relu ? 1 : 0, y, buffer.data, Int32(threads))
         precondition(status == 0, "Winograd convolution refused a shape it was chosen for: \(g)")
         return buffer
     }
 }
-

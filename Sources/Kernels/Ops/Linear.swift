@@ -23,19 +23,23 @@ public final class Linear: Layer {
         let y = Tensor.reuse(output, [n, outputs])
         output = y
         if training { input = x }
-        Linear.apply(x.data, n: n, inputs: inputs, outputs: outputs, weight: weight.value.data, bias: bias.value.data,
-                     into: y.data)
+        Linear.apply(
+            x.data, n: n, inputs: inputs, outputs: outputs, weight: weight.value.data, bias: bias.value.data,
+            into: y.data)
         return y
     }
 
     /// y[n×out] = x · W + b, then ReLU if `relu` (shared with the inference path). A batch goes through the direct
     /// kernel where it applies (it beats sgemm's setup on products this small); one row through sgemv.
-    static func apply(_ x: UnsafePointer<Float>, n: Int, inputs: Int, outputs: Int, weight: UnsafePointer<Float>,
-                      bias: UnsafePointer<Float>, relu: Bool = false, into y: UnsafeMutablePointer<Float>,
-                      threads: Int = BLAS.threads)
-    {
-        if n > 1, DirectConv.linear(x, n: n, inputs: inputs, outputs: outputs, weight: weight, bias: bias, relu: relu,
-                                    into: y, threads: threads)
+    static func apply(
+        _ x: UnsafePointer<Float>, n: Int, inputs: Int, outputs: Int, weight: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>, relu: Bool = false, into y: UnsafeMutablePointer<Float>,
+        threads: Int = BLAS.threads
+    ) {
+        if n > 1,
+            DirectConv.linear(
+                x, n: n, inputs: inputs, outputs: outputs, weight: weight, bias: bias, relu: relu,
+                into: y, threads: threads)
         {
             return
         }
@@ -44,8 +48,9 @@ public final class Linear: Layer {
         if n == 1 {
             BLAS.rowTimesMatrix(n: outputs, k: inputs, x: x, b: weight, ldb: outputs, beta: 1, y: y)
         } else {
-            BLAS.gemm(m: n, n: outputs, k: inputs, a: x, lda: inputs, b: weight, ldb: outputs, beta: 1, c: y,
-                      ldc: outputs)
+            BLAS.gemm(
+                m: n, n: outputs, k: inputs, a: x, lda: inputs, b: weight, ldb: outputs, beta: 1, c: y,
+                ldc: outputs)
         }
     }
 
@@ -53,13 +58,15 @@ public final class Linear: Layer {
         let x = input!
         let n = dy.shape[0]
         // dW = xᵀ · dy ; db = Σ dy ; dx = dy · Wᵀ
-        BLAS.gemm(transA: true, m: inputs, n: outputs, k: n, a: x.data, lda: inputs, b: dy.data, ldb: outputs,
-                  c: weight.grad.data, ldc: outputs)
+        BLAS.gemm(
+            transA: true, m: inputs, n: outputs, k: n, a: x.data, lda: inputs, b: dy.data, ldb: outputs,
+            c: weight.grad.data, ldc: outputs)
         ck_channel_sums(dy.data, n, Int32(outputs), bias.grad.data)
         let dx = Tensor.reuse(gradInput, x.shape)
         gradInput = dx
-        BLAS.gemm(transB: true, m: n, n: inputs, k: outputs, a: dy.data, lda: outputs, b: weight.value.data,
-                  ldb: outputs, c: dx.data, ldc: inputs)
+        BLAS.gemm(
+            transB: true, m: n, n: inputs, k: outputs, a: dy.data, lda: outputs, b: weight.value.data,
+            ldb: outputs, c: dx.data, ldc: inputs)
         return dx
     }
 

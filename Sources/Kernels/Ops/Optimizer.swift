@@ -20,12 +20,16 @@ public final class SGD: Optimizer {
 
     public func step(_ parameters: [Parameter]) {
         for p in parameters {
-            let v = velocity[ObjectIdentifier(p)] ?? {
-                let t = Tensor(p.value.shape)
-                velocity[ObjectIdentifier(p)] = t
-                return t
-            }()
-            let w = p.value.data, g = p.grad.data, vel = v.data
+            let v =
+                velocity[ObjectIdentifier(p)]
+                ?? {
+                    let t = Tensor(p.value.shape)
+                    velocity[ObjectIdentifier(p)] = t
+                    return t
+                }()
+            let w = p.value.data
+            let g = p.grad.data
+            let vel = v.data
             let wd = p.decays ? weightDecay : 0
             let (mu, lr) = (momentum, learningRate)
             for i in 0..<p.value.count {
@@ -47,9 +51,10 @@ public final class Adam: Optimizer {
     var moments: [ObjectIdentifier: (Tensor, Tensor)] = [:]
     var t = 0
 
-    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
-                weightDecay: Float = 0)
-    {
+    public init(
+        learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+        weightDecay: Float = 0
+    ) {
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
@@ -59,14 +64,20 @@ public final class Adam: Optimizer {
 
     public func step(_ parameters: [Parameter]) {
         t += 1
-        let c1 = 1 - powf(beta1, Float(t)), c2 = 1 - powf(beta2, Float(t))
+        let c1 = 1 - powf(beta1, Float(t))
+        let c2 = 1 - powf(beta2, Float(t))
         for p in parameters {
-            let (m, v) = moments[ObjectIdentifier(p)] ?? {
-                let pair = (Tensor(p.value.shape), Tensor(p.value.shape))
-                moments[ObjectIdentifier(p)] = pair
-                return pair
-            }()
-            let w = p.value.data, g = p.grad.data, md = m.data, vd = v.data
+            let (m, v) =
+                moments[ObjectIdentifier(p)]
+                ?? {
+                    let pair = (Tensor(p.value.shape), Tensor(p.value.shape))
+                    moments[ObjectIdentifier(p)] = pair
+                    return pair
+                }()
+            let w = p.value.data
+            let g = p.grad.data
+            let md = m.data
+            let vd = v.data
             let wd = p.decays ? weightDecay : 0
             for i in 0..<p.value.count {
                 let grad = g[i] + wd * w[i]
@@ -79,5 +90,5 @@ public final class Adam: Optimizer {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

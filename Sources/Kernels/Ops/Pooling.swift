@@ -18,25 +18,32 @@ public final class Pool2D: Layer {
 
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let oh = (h - kernel) / stride + 1, ow = (w - kernel) / stride + 1
+        let oh = (h - kernel) / stride + 1
+        let ow = (w - kernel) / stride + 1
         let y = Tensor.reuse(output, [n, oh, ow, c])
         output = y
         input = x
         if kind == .max && argmax.count != y.count { argmax = Array(repeating: 0, count: y.count) }
-        let src = x.data, dst = y.data
+        let src = x.data
+        let dst = y.data
         let area = Float(kernel * kernel)
         for b in 0..<n {
             for oy in 0..<oh {
                 for ox in 0..<ow {
                     let o = ((b * oh + oy) * ow + ox) * c
                     for ch in 0..<c {
-                        var best = -Float.infinity, at = 0, sum: Float = 0
+                        var best = -Float.infinity
+                        var at = 0
+                        var sum: Float = 0
                         for ky in 0..<kernel {
                             for kx in 0..<kernel {
                                 let i = ((b * h + oy * stride + ky) * w + ox * stride + kx) * c + ch
                                 let v = src[i]
                                 sum += v
-                                if v > best { best = v; at = i }
+                                if v > best {
+                                    best = v
+                                    at = i
+                                }
                             }
                         }
                         if kind == .max {
@@ -59,7 +66,8 @@ public final class Pool2D: Layer {
         dx.fill(0)
         let (h, w, c) = (x.shape[1], x.shape[2], x.shape[3])
         let (oh, ow) = (dy.shape[1], dy.shape[2])
-        let g = dy.data, d = dx.data
+        let g = dy.data
+        let d = dx.data
         if kind == .max {
             for i in 0..<dy.count { d[Int(argmax[i])] += g[i] }
             return dx
@@ -101,7 +109,9 @@ public final class GlobalAveragePool: Layer {
         return y
     }
 
-    static func apply(_ x: UnsafePointer<Float>, n: Int, pixels: Int, channels c: Int, into y: UnsafeMutablePointer<Float>) {
+    static func apply(
+        _ x: UnsafePointer<Float>, n: Int, pixels: Int, channels c: Int, into y: UnsafeMutablePointer<Float>
+    ) {
         let scale = 1 / Float(pixels)
         for b in 0..<n {
             let out = y + b * c

@@ -2,11 +2,13 @@
 public struct SoftmaxCrossEntropy {
     /// Returns the loss and writes dL/dlogits into `grad` (same shape).
     public static func lossAndGradient(logits: Tensor, labels: UnsafePointer<Int32>, grad: Tensor) -> Float {
-        let n = logits.shape[0], k = logits.count / logits.shape[0]
+        let n = logits.shape[0]
+        let k = logits.count / logits.shape[0]
         var total: Double = 0
         let scale = 1 / Float(n)
         for i in 0..<n {
-            let row = logits.data + i * k, g = grad.data + i * k
+            let row = logits.data + i * k
+            let g = grad.data + i * k
             var m = row[0]
             for j in 1..<k { m = max(m, row[j]) }
             var sum: Float = 0
@@ -36,5 +38,5 @@ public struct SoftmaxCrossEntropy {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

@@ -18,23 +18,28 @@ public enum BLAS {
 
     /// C[M×N] = alpha · op(A) · op(B) + beta · C, all row-major with the given leading dimensions; split by rows
     /// of C over up to `threads` kernel threads.
-    static func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
-                     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
-                     c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int = threadCount)
-    {
+    static func gemm(
+        transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int = threadCount
+    ) {
         // Parts of at least 16 rows and ~512k multiply-adds.
         let parts = Int(ck_parts(Int32(threads), m / 16, Double(m * n * k), Double(1 << 19)))
         if parts < 2 {
-            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            cblas_sgemm(
+                CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
             return
         }
-        var product = SplitProduct(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
-                                   ldb: ldb, beta: beta, c: c, ldc: ldc)
+        var product = SplitProduct(
+            transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+            ldb: ldb, beta: beta, c: c, ldc: ldc)
         withUnsafeMutablePointer(to: &product) { context in
-            ck_parallel(Int32(parts), { context, part, parts in
-                context!.assumingMemoryBound(to: SplitProduct.self).pointee.run(Int(part), of: Int(parts))
-            }, context)
+            ck_parallel(
+                Int32(parts),
+                { context, part, parts in
+                    context!.assumingMemoryBound(to: SplitProduct.self).pointee.run(Int(part), of: Int(parts))
+                }, context)
         }
     }
 
@@ -52,29 +57,33 @@ public enum BLAS {
         var ldc: Int
 
         func run(_ part: Int, of parts: Int) {
-            let first = m * part / parts, rows = m * (part + 1) / parts - first
+            let first = m * part / parts
+            let rows = m * (part + 1) / parts - first
             // Row r of op(A) is row r of A, or column r of A when A is transposed.
             let aPart = transA ? a + first : a + first * lda
-            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                        Int32(rows), Int32(n), Int32(k), alpha, aPart, Int32(lda), b, Int32(ldb), beta,
-                        c + first * ldc, Int32(ldc))
+            cblas_sgemm(
+                CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                Int32(rows), Int32(n), Int32(k), alpha, aPart, Int32(lda), b, Int32(ldb), beta,
+                c + first * ldc, Int32(ldc))
         }
     }
 
     /// y[n] = x[k] · B[k×n] + beta·y: one row times a matrix (sgemm's setup costs more than the work here).
     @inline(__always)
-    static func rowTimesMatrix(n: Int, k: Int, x: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
-                               beta: Float, y: UnsafeMutablePointer<Float>)
-    {
+    static func rowTimesMatrix(
+        n: Int, k: Int, x: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, y: UnsafeMutablePointer<Float>
+    ) {
         _ = threadCount  // OpenBLAS's own threads off before its first use
         // Row-major B[k×n] seen as column-major is Bᵀ[n×k]: y = Bᵀ·x.
         cblas_sgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(k), 1, b, Int32(ldb), x, 1, beta, y, 1)
     }
 
     /// C[m×n] = A[m×k] · B[k×n], row-major, for benchmarks that measure the library itself.
-    public static func gemmPublic(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                                  c: UnsafeMutablePointer<Float>)
-    {
+    public static func gemmPublic(
+        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>
+    ) {
         gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n)
     }
 
@@ -103,8 +112,9 @@ public struct KernelsEnvironment: Sendable, Equatable, CustomStringConvertible {
     public var convolution: String
 
     public static var current: KernelsEnvironment {
-        KernelsEnvironment(threads: BLAS.threads, blasCore: BLAS.coreName, blasConfig: BLAS.config,
-                           convolution: DirectConv.description)
+        KernelsEnvironment(
+            threads: BLAS.threads, blasCore: BLAS.coreName, blasConfig: BLAS.config,
+            convolution: DirectConv.description)
     }
 
     public var description: String {

@@ -40,9 +40,10 @@ public struct TrainingConfig: Sendable {
     public var outputDirectory: String
     public var submission = SubmissionInfo()
 
-    public init(trainImages: String, trainLabels: String, validationImages: String, validationLabels: String,
-                architecture: Architecture, outputDirectory: String)
-    {
+    public init(
+        trainImages: String, trainLabels: String, validationImages: String, validationLabels: String,
+        architecture: Architecture, outputDirectory: String
+    ) {
         self.trainImages = trainImages
         self.trainLabels = trainLabels
         self.validationImages = validationImages
@@ -80,9 +81,10 @@ public struct TrainingResult: Sendable {
 /// validation set, `run_stop` with `success` as soon as the target accuracy is reached, or `aborted` after the
 /// last allowed epoch. Every run writes its own `:::MLLOG` log and trained weights.
 public enum Trainer {
-    public static func run(_ config: TrainingConfig, progress: @escaping (String) -> Void = { _ in },
-                           isCancelled: @escaping () -> Bool = { false }) throws(KernelsError) -> TrainingResult
-    {
+    public static func run(
+        _ config: TrainingConfig, progress: @escaping (String) -> Void = { _ in },
+        isCancelled: @escaping () -> Bool = { false }
+    ) throws(KernelsError) -> TrainingResult {
         guard config.runs >= 1, config.batchSize >= 1, config.maxEpochs >= 1 else {
             throw .setting("runs, batch size and maximum epochs must be at least 1")
         }
@@ -105,9 +107,14 @@ public enum Trainer {
         let times = runs.map(\.seconds).sorted()
         if times.count >= 3 {
             let kept = times.dropFirst().dropLast()
-            return (kept.reduce(0, +) / Double(kept.count), "mean of \(kept.count) runs after dropping the fastest and the slowest")
+            return (
+                kept.reduce(0, +) / Double(kept.count),
+                "mean of \(kept.count) runs after dropping the fastest and the slowest"
+            )
         }
-        return (times.reduce(0, +) / Double(times.count), "mean of all \(times.count) run(s) (fewer than 3: none dropped)")
+        return (
+            times.reduce(0, +) / Double(times.count), "mean of all \(times.count) run(s) (fewer than 3: none dropped)"
+        )
     }
 
     static func runOne(_ config: TrainingConfig, index: Int, progress: (String) -> Void, isCancelled: () -> Bool)
@@ -133,19 +140,26 @@ public enum Trainer {
         try valLabels.expect(.int32, rank: 1)
         guard trainImages.shape[0] == trainLabels.shape[0], valImages.shape[0] == valLabels.shape[0],
             Array(trainImages.shape.dropFirst()) == Array(valImages.shape.dropFirst())
-        else { throw .setting("the training and validation tensors do not match (\(trainImages.shape), \(trainLabels.shape), \(valImages.shape), \(valLabels.shape))") }
+        else {
+            throw .setting(
+                "the training and validation tensors do not match (\(trainImages.shape), \(trainLabels.shape), \(valImages.shape), \(valLabels.shape))"
+            )
+        }
         let inputShape = Array(trainImages.shape.dropFirst())
         let network: Network
         if index == 0, let path = config.initialWeights {
             network = try ModelFile.load(path)
             guard network.architecture == config.architecture, network.inputShape == inputShape else {
-                throw .file(path: path, problem: "is a \(network.architecture.rawValue) for input \(network.inputShape), "
-                            + "but a \(config.architecture.rawValue) for \(inputShape) is being trained")
+                throw .file(
+                    path: path,
+                    problem: "is a \(network.architecture.rawValue) for input \(network.inputShape), "
+                        + "but a \(config.architecture.rawValue) for \(inputShape) is being trained")
             }
         } else {
             network = Network(config.architecture, inputShape: inputShape, seed: seed)
         }
-        let optimizer: any Optimizer = config.optimizer == "adam"
+        let optimizer: any Optimizer =
+            config.optimizer == "adam"
             ? Adam(learningRate: config.learningRate, weightDecay: config.weightDecay)
             : SGD(learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay)
         let n = trainImages.shape[0]
@@ -196,8 +210,9 @@ public enum Trainer {
                 seen += count
             }
             log.log(.start, "eval_start", metadata: [("epoch_num", epoch)])
-            let accuracy = Classifier(network).accuracy(images: valImages.floats, labels: valLabels.ints,
-                                                         count: valImages.shape[0])
+            let accuracy = Classifier(network).accuracy(
+                images: valImages.floats, labels: valLabels.ints,
+                count: valImages.shape[0])
             accuracies.append(accuracy)
             log.log(.point, "eval_accuracy", accuracy, metadata: [("epoch_num", epoch)])
             log.log(.end, "eval_stop", metadata: [("epoch_num", epoch)])
@@ -212,8 +227,9 @@ public enum Trainer {
         log.log(.end, "run_stop", metadata: [("status", status)])
         let weights = config.outputDirectory + "/weights-run-\(index + 1).rpw"
         try ModelFile.save(network, seed: seed, to: weights)
-        return TrainingRun(index: index + 1, seed: seed, status: status, epochs: accuracies.count, seconds: seconds,
-                           accuracy: accuracies.last ?? 0, accuracies: accuracies, log: log.path, weights: weights,
-                           samplesPerSecond: Double(seen) / max(seconds, 1e-9))
+        return TrainingRun(
+            index: index + 1, seed: seed, status: status, epochs: accuracies.count, seconds: seconds,
+            accuracy: accuracies.last ?? 0, accuracies: accuracies, log: log.path, weights: weights,
+            samplesPerSecond: Double(seen) / max(seconds, 1e-9))
     }
 }

@@ -40,7 +40,8 @@ public struct MT19937: Sendable {
 
     /// Uniform in [0, 1) from two outputs (low word first), as `std::generate_canonical<double, 53>`.
     public mutating func canonical() -> Double {
-        let lo = Double(next()), hi = Double(next())
+        let lo = Double(next())
+        let hi = Double(next())
         let r = (lo + hi * 4_294_967_296.0) / 18_446_744_073_709_551_616.0
         return r < 1 ? r : 1.0.nextDown
     }
@@ -56,7 +57,9 @@ public struct MT19937: Sendable {
     /// so matching it bit for bit gives the same queries as the official LoadGen.
     public mutating func uniform(_ upper: Int) -> Int {
         if upper <= 0 { return 0 }
-        if UInt64(upper) >= UInt64(UInt32.max) { return upper == Int(UInt32.max) ? Int(next()) : Int(UInt64(next()) % UInt64(upper + 1)) }
+        if UInt64(upper) >= UInt64(UInt32.max) {
+            return upper == Int(UInt32.max) ? Int(next()) : Int(UInt64(next()) % UInt64(upper + 1))
+        }
         let range = UInt32(upper + 1)
         var product = UInt64(next()) * UInt64(range)
         var low = UInt32(truncatingIfNeeded: product)
@@ -83,7 +86,8 @@ public struct MT19937: Sendable {
                 i += 1
             }
             while i != n {
-                let b0 = i + 1, b1 = i + 2
+                let b0 = i + 1
+                let b1 = i + 2
                 let x = uniform(b0 * b1 - 1)
                 a.swapAt(i, x / b1)
                 a.swapAt(i + 1, x % b1)
@@ -96,5 +100,5 @@ public struct MT19937: Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

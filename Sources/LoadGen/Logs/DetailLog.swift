@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// `mlperf_log_detail.txt`: one `:::MLLOG {json}` line per entry from the first line, with LoadGen's key order
@@ -23,16 +23,19 @@ final class DetailLog {
     private(set) var errors = 0
     private(set) var warnings = 0
 
-    func log(_ key: String, _ value: Value, file: String = "loadgen.cc", line: Int = 0, error: Bool = false,
-             warning: Bool = false, event: String = "POINT_IN_TIME")
-    {
+    func log(
+        _ key: String, _ value: Value, file: String = "loadgen.cc", line: Int = 0, error: Bool = false,
+        warning: Bool = false, event: String = "POINT_IN_TIME"
+    ) {
         if error { errors += 1 }
         if warning { warnings += 1 }
         let t = monotonicNanoseconds() - origin
         let ms = "\(t / 1_000_000)." + String(format: "%06llu", t % 1_000_000)
-        lines.append(":::MLLOG {\"key\": \(DetailLog.quote(key)), \"value\": \(DetailLog.render(value)), \"time_ms\": \(ms), "
-                     + "\"namespace\": \"mlperf::logging\", \"event_type\": \"\(event)\", \"metadata\": {\"is_error\": \(error), "
-                     + "\"is_warning\": \(warning), \"file\": \"\(file)\", \"line_no\": \(line), \"pid\": \(pid), \"tid\": \(pid)}}")
+        lines.append(
+            ":::MLLOG {\"key\": \(DetailLog.quote(key)), \"value\": \(DetailLog.render(value)), \"time_ms\": \(ms), "
+                + "\"namespace\": \"mlperf::logging\", \"event_type\": \"\(event)\", \"metadata\": {\"is_error\": \(error), "
+                + "\"is_warning\": \(warning), \"file\": \"\(file)\", \"line_no\": \(line), \"pid\": \(pid), \"tid\": \(pid)}}"
+        )
     }
 
     static func render(_ v: Value) -> String {
@@ -55,7 +58,8 @@ final class DetailLog {
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\t": out += "\\t"
-            default: if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
+            default:
+                if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
             }
         }
         return out + "\""
@@ -80,8 +84,9 @@ enum LoadGenFormat {
         var parts = tm()
         gmtime_r(&t, &parts)
         let ms = Int((seconds - seconds.rounded(.down)) * 1000)
-        return String(format: "%02d-%02d-%04d %02d:%02d:%02d.%03d", parts.tm_mon + 1, parts.tm_mday, parts.tm_year + 1900,
-                      parts.tm_hour, parts.tm_min, parts.tm_sec, ms)
+        return String(
+            format: "%02d-%02d-%04d %02d:%02d:%02d.%03d", parts.tm_mon + 1, parts.tm_mday, parts.tm_year + 1900,
+            parts.tm_hour, parts.tm_min, parts.tm_sec, ms)
     }
 
     /// `2026-11-23T00:18:28Z`.
@@ -89,7 +94,8 @@ enum LoadGenFormat {
         var t = time_t(seconds.rounded(.down))
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-                      parts.tm_hour, parts.tm_min, parts.tm_sec)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+            parts.tm_hour, parts.tm_min, parts.tm_sec)
     }
 }

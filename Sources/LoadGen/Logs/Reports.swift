@@ -8,10 +8,14 @@ enum Reports {
         switch s.scenario {
         case .singleStream:
             d.log("requested_single_stream_expected_latency_ns", .double(s.singleStreamExpectedLatencyNs), file: f)
-            d.log("requested_single_stream_target_latency_percentile", .double(s.singleStreamTargetLatencyPercentile), file: f)
+            d.log(
+                "requested_single_stream_target_latency_percentile", .double(s.singleStreamTargetLatencyPercentile),
+                file: f)
         case .multiStream:
             d.log("requested_multi_stream_expected_latency_ns", .double(s.multiStreamExpectedLatencyNs), file: f)
-            d.log("requested_multi_stream_target_latency_percentile", .double(s.multiStreamTargetLatencyPercentile), file: f)
+            d.log(
+                "requested_multi_stream_target_latency_percentile", .double(s.multiStreamTargetLatencyPercentile),
+                file: f)
             d.log("requested_multi_stream_samples_per_query", .uint(s.multiStreamSamplesPerQuery), file: f)
         case .server:
             d.log("requested_server_target_qps", .double(s.serverTargetQPS), file: f)
@@ -89,14 +93,21 @@ enum Reports {
             for extra in p.extraProblems { reason += (reason.isEmpty ? "" : " ") + extra }
             d.log("result_invalid_reason", .string(reason), file: f)
         }
-        d.log("early_stopping_result", .string(p.earlyStoppingRecommendation.replacingAll("\n", " ")), file: f, line: 700)
+        d.log(
+            "early_stopping_result", .string(p.earlyStoppingRecommendation.replacingAll("\n", " ")), file: f, line: 700)
         d.log("result_query_count", .int(Int64(p.queryCount)), file: f, line: 712)
-        if p.settings.scenario == .server { d.log("result_overlatency_query_count", .int(Int64(p.overlatencyQueryCount)), file: f) }
+        if p.settings.scenario == .server {
+            d.log("result_overlatency_query_count", .int(Int64(p.overlatencyQueryCount)), file: f)
+        }
         let n = Double(p.sampleCount)
         switch p.settings.scenario {
         case .singleStream:
-            d.log("result_qps_with_loadgen_overhead", .double(p.finalQueryIssuedTime > 0 ? (n - 1) / p.finalQueryIssuedTime : 0), file: f)
-            d.log("result_qps_without_loadgen_overhead", .double(p.sampleLatencyMean > 0 ? 1e9 / Double(p.sampleLatencyMean) : 0), file: f)
+            d.log(
+                "result_qps_with_loadgen_overhead",
+                .double(p.finalQueryIssuedTime > 0 ? (n - 1) / p.finalQueryIssuedTime : 0), file: f)
+            d.log(
+                "result_qps_without_loadgen_overhead",
+                .double(p.sampleLatencyMean > 0 ? 1e9 / Double(p.sampleLatencyMean) : 0), file: f)
             d.log("early_stopping_latency_ss", .uint(p.earlyStoppingLatencySS), file: f)
             d.log("early_stopping_latency_ms", .uint(p.earlyStoppingLatencyMS), file: f)
         case .multiStream:
@@ -104,7 +115,9 @@ enum Reports {
             d.log("result_max_query_latency_ns", .uint(p.queryLatencyMax), file: f)
             d.log("result_mean_query_latency_ns", .uint(p.queryLatencyMean), file: f)
             for lp in p.percentiles {
-                d.log("result_\(LoadGenFormat.fixed(lp.percentile * 100))_percentile_per_query_latency_ns", .uint(lp.queryLatency), file: f)
+                d.log(
+                    "result_\(LoadGenFormat.fixed(lp.percentile * 100))_percentile_per_query_latency_ns",
+                    .uint(lp.queryLatency), file: f)
             }
             d.log("early_stopping_latency_ms", .uint(p.earlyStoppingLatencyMS), file: f)
         case .server:
@@ -117,7 +130,9 @@ enum Reports {
         d.log("result_max_latency_ns", .uint(p.sampleLatencyMax), file: f, line: 775)
         d.log("result_mean_latency_ns", .uint(p.sampleLatencyMean), file: f, line: 776)
         for lp in p.percentiles {
-            d.log("result_\(LoadGenFormat.fixed(lp.percentile * 100))_percentile_latency_ns", .uint(lp.sampleLatency), file: f)
+            d.log(
+                "result_\(LoadGenFormat.fixed(lp.percentile * 100))_percentile_latency_ns", .uint(lp.sampleLatency),
+                file: f)
         }
     }
 
@@ -126,7 +141,9 @@ enum Reports {
         var out: [String] = []
         func line(_ s: String) { out.append(s) }
         let s = p.settings
-        line("================================================\nMLPerf Results Summary\n================================================")
+        line(
+            "================================================\nMLPerf Results Summary\n================================================"
+        )
         line("SUT name : \(p.sutName)")
         line("Scenario : \(s.scenario.rawValue)")
         line("Mode     : \(s.mode.rawValue)")
@@ -138,7 +155,9 @@ enum Reports {
         case .offline: line("Samples per second: \(LoadGenFormat.number(p.metric.value))")
         }
         line("Result is : \(p.isValid ? "VALID" : "INVALID")")
-        if s.scenario == .server { line("  Performance constraints satisfied : \(p.perfConstraintsMet ? "Yes" : "NO")") }
+        if s.scenario == .server {
+            line("  Performance constraints satisfied : \(p.perfConstraintsMet ? "Yes" : "NO")")
+        }
         line("  Min duration satisfied : \(p.minDurationMet ? "Yes" : "NO")")
         line("  Min queries satisfied : \(p.minQueriesMet ? "Yes" : "NO")")
         line("  Early stopping satisfied: \(p.earlyStoppingMet ? "Yes" : "NO")")
@@ -147,7 +166,9 @@ enum Reports {
             if !p.perfConstraintsMet { line(" * " + p.perfConstraintsRecommendation) }
             if !p.minDurationMet { line(" * " + p.minDurationRecommendation) }
             if !p.minQueriesMet {
-                line(" * The test exited early, before enough queries were issued.\n   See the detailed log for why this may have occurred.")
+                line(
+                    " * The test exited early, before enough queries were issued.\n   See the detailed log for why this may have occurred."
+                )
             }
             for extra in p.extraProblems { line(" * " + extra) }
         }
@@ -155,12 +176,18 @@ enum Reports {
             line("Early Stopping Result:")
             line(p.earlyStoppingRecommendation)
         }
-        line("\n================================================\nAdditional Stats\n================================================")
+        line(
+            "\n================================================\nAdditional Stats\n================================================"
+        )
         let n = Double(p.sampleCount)
         switch s.scenario {
         case .singleStream:
-            line("QPS w/ loadgen overhead         : " + LoadGenFormat.fixed(p.finalQueryIssuedTime > 0 ? (n - 1) / p.finalQueryIssuedTime : 0))
-            line("QPS w/o loadgen overhead        : " + LoadGenFormat.fixed(p.sampleLatencyMean > 0 ? 1e9 / Double(p.sampleLatencyMean) : 0))
+            line(
+                "QPS w/ loadgen overhead         : "
+                    + LoadGenFormat.fixed(p.finalQueryIssuedTime > 0 ? (n - 1) / p.finalQueryIssuedTime : 0))
+            line(
+                "QPS w/o loadgen overhead        : "
+                    + LoadGenFormat.fixed(p.sampleLatencyMean > 0 ? 1e9 / Double(p.sampleLatencyMean) : 0))
             line("")
         case .server:
             line("Scheduled samples per second : " + LoadGenFormat.fixed(p.scheduledSamplesPerSecond))
@@ -169,7 +196,9 @@ enum Reports {
             line("Min latency (ns)                : \(p.queryLatencyMin)")
             line("Max latency (ns)                : \(p.queryLatencyMax)")
             line("Mean latency (ns)               : \(p.queryLatencyMean)")
-            for lp in p.percentiles { line("\(LoadGenFormat.fixed(lp.percentile * 100)) percentile latency (ns)   : \(lp.queryLatency)") }
+            for lp in p.percentiles {
+                line("\(LoadGenFormat.fixed(lp.percentile * 100)) percentile latency (ns)   : \(lp.queryLatency)")
+            }
         case .offline:
             break
         }
@@ -177,9 +206,13 @@ enum Reports {
             line("Min latency (ns)                : \(p.sampleLatencyMin)")
             line("Max latency (ns)                : \(p.sampleLatencyMax)")
             line("Mean latency (ns)               : \(p.sampleLatencyMean)")
-            for lp in p.percentiles { line("\(LoadGenFormat.fixed(lp.percentile * 100)) percentile latency (ns)   : \(lp.sampleLatency)") }
+            for lp in p.percentiles {
+                line("\(LoadGenFormat.fixed(lp.percentile * 100)) percentile latency (ns)   : \(lp.sampleLatency)")
+            }
         }
-        line("\n================================================\nTest Parameters Used\n================================================")
+        line(
+            "\n================================================\nTest Parameters Used\n================================================"
+        )
         line("samples_per_query : \(s.samplesPerQuery)")
         line("target_qps : \(LoadGenFormat.number(s.targetQPS))")
         line("target_latency (ns): \(s.targetLatencyNs)")
@@ -206,8 +239,11 @@ enum Reports {
 
     /// The warnings and errors lines that end every summary (and are the whole summary of an accuracy run).
     static func trailer(warnings: Int, errors: Int) -> String {
-        let w = warnings == 0 ? "No warnings encountered during test.\n" : "\(warnings) warnings encountered. See detailed log.\n"
-        let e = errors == 0 ? "No errors encountered during test.\n" : "\(errors) ERRORS encountered. See detailed log.\n"
+        let w =
+            warnings == 0
+            ? "No warnings encountered during test.\n" : "\(warnings) warnings encountered. See detailed log.\n"
+        let e =
+            errors == 0 ? "No errors encountered during test.\n" : "\(errors) ERRORS encountered. See detailed log.\n"
         return "\n" + w + "\n" + e
     }
 }

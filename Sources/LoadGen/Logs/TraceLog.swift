@@ -18,11 +18,14 @@ final class TraceLog {
             let start = result.queryScheduled[q]
             let done = max(result.queryDone[q], start)
             let samples = queries.queryStart[q + 1] - queries.queryStart[q]
-            events.append("{\"name\":\"Query\",\"ph\":\"X\",\"pid\":0,\"tid\":0,\"ts\":\(Double(offset + start) / 1000),"
-                          + "\"dur\":\(Double(done - start) / 1000),\"args\":{\"query\":\(q),\"samples\":\(samples)}}")
+            events.append(
+                "{\"name\":\"Query\",\"ph\":\"X\",\"pid\":0,\"tid\":0,\"ts\":\(Double(offset + start) / 1000),"
+                    + "\"dur\":\(Double(done - start) / 1000),\"args\":{\"query\":\(q),\"samples\":\(samples)}}")
         }
         if result.queriesIssued > limit {
-            events.append("{\"name\":\"truncated: \(result.queriesIssued - limit) more queries\",\"ph\":\"i\",\"pid\":0,\"tid\":0,\"ts\":\(Double(offset) / 1000)}")
+            events.append(
+                "{\"name\":\"truncated: \(result.queriesIssued - limit) more queries\",\"ph\":\"i\",\"pid\":0,\"tid\":0,\"ts\":\(Double(offset) / 1000)}"
+            )
         }
         offset += result.activeDuration
     }

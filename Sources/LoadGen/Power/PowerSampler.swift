@@ -27,7 +27,9 @@ public final class PowerSampler: @unchecked Sendable {
 
     /// Finds a source. `root` prefixes the sysfs paths (tests point it at a prepared folder); `command` is the
     /// user's reading command for `.command`.
-    public init(kind: PowerSourceKind, interval: Double = 0.25, root: String = "", command: [String] = []) throws(Unavailable) {
+    public init(kind: PowerSourceKind, interval: Double = 0.25, root: String = "", command: [String] = [])
+        throws(Unavailable)
+    {
         var why: [String] = []
         var found: (any PowerReader)?
         let kinds: [PowerSourceKind] = kind == .auto ? [.rapl, .hwmon, .ipmi, .nvidia] : [kind]
@@ -37,18 +39,27 @@ public final class PowerSampler: @unchecked Sendable {
             case .hwmon: found = HwmonReader(root: root, why: &why)
             case .ipmi:
                 if PowerFiles.onPath("ipmitool") {
-                    found = CommandReader(command: ["ipmitool", "dcmi", "power", "reading"], description: "ipmitool dcmi power reading",
-                                          parse: CommandReader.ipmi, why: &why)
-                } else { why.append("ipmi: ipmitool is not installed") }
+                    found = CommandReader(
+                        command: ["ipmitool", "dcmi", "power", "reading"], description: "ipmitool dcmi power reading",
+                        parse: CommandReader.ipmi, why: &why)
+                } else {
+                    why.append("ipmi: ipmitool is not installed")
+                }
             case .nvidia:
                 if PowerFiles.onPath("nvidia-smi") {
-                    found = CommandReader(command: ["nvidia-smi", "--query-gpu=power.draw", "--format=csv,noheader,nounits"],
-                                          description: "nvidia-smi power.draw", parse: CommandReader.sumOfNumbers, why: &why)
-                } else { why.append("nvidia: nvidia-smi is not installed") }
+                    found = CommandReader(
+                        command: ["nvidia-smi", "--query-gpu=power.draw", "--format=csv,noheader,nounits"],
+                        description: "nvidia-smi power.draw", parse: CommandReader.sumOfNumbers, why: &why)
+                } else {
+                    why.append("nvidia: nvidia-smi is not installed")
+                }
             case .command:
-                if command.isEmpty { why.append("command: no power command given") } else {
-                    found = CommandReader(command: command, description: "`\(command.joined(separator: " "))`",
-                                          parse: CommandReader.sumOfNumbers, why: &why)
+                if command.isEmpty {
+                    why.append("command: no power command given")
+                } else {
+                    found = CommandReader(
+                        command: command, description: "`\(command.joined(separator: " "))`",
+                        parse: CommandReader.sumOfNumbers, why: &why)
                 }
             case .none: why.append("power measurement was not asked for")
             case .auto: break
@@ -86,9 +97,12 @@ public final class PowerSampler: @unchecked Sendable {
         for r in all { csv += String(format: "%.3f,%.3f\n", r.time, r.watts) }
         try csv.write(toFile: csvPath, atomically: true, encoding: .utf8)
         // A reading covers the interval before it, so keep those that end inside the window.
-        let inside = window.map { w in all.filter { $0.time >= w.lowerBound && $0.time <= w.upperBound + interval } } ?? all
+        let inside =
+            window.map { w in all.filter { $0.time >= w.lowerBound && $0.time <= w.upperBound + interval } } ?? all
         let average = inside.isEmpty ? 0 : inside.reduce(0) { $0 + $1.watts } / Double(inside.count)
         let seconds = window.map { $0.upperBound - $0.lowerBound } ?? Double(all.count) * interval
-        return Summary(source: source, samples: inside.count, averageWatts: average, energyJoules: average * seconds, seconds: seconds)
+        return Summary(
+            source: source, samples: inside.count, averageWatts: average, energyJoules: average * seconds,
+            seconds: seconds)
     }
 }

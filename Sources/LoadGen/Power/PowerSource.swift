@@ -16,7 +16,11 @@ protocol PowerReader {
 
 /// RAPL package energy counters: watts from the change in micro-joules between two reads (wraps handled).
 struct RAPLReader: PowerReader {
-    struct Zone { let path: String; let maxRange: Double; var last: Double }
+    struct Zone {
+        let path: String
+        let maxRange: Double
+        var last: Double
+    }
     var zones: [Zone]
     var lastTime: Double
     let description: String
@@ -36,7 +40,8 @@ struct RAPLReader: PowerReader {
                 why.append("rapl: \(energy) is not readable (reading it usually needs root)")
                 continue
             }
-            zones.append(Zone(path: energy, maxRange: PowerFiles.number("\(base)/\(p)/max_energy_range_uj") ?? 0, last: e))
+            zones.append(
+                Zone(path: energy, maxRange: PowerFiles.number("\(base)/\(p)/max_energy_range_uj") ?? 0, last: e))
         }
         guard !zones.isEmpty else {
             if packages.isEmpty { why.append("rapl: no intel-rapl package zones in \(base)") }
@@ -140,7 +145,9 @@ struct CommandReader: PowerReader {
 
     /// One number per GPU (`nvidia-smi --query-gpu=power.draw --format=csv,noheader,nounits`), summed.
     static func sumOfNumbers(_ text: String) -> Double? {
-        let values = text.split(whereSeparator: { $0 == "\n" || $0 == "," }).compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let values = text.split(whereSeparator: { $0 == "\n" || $0 == "," }).compactMap {
+            Double($0.trimmingCharacters(in: .whitespaces))
+        }
         return values.isEmpty ? nil : values.reduce(0, +)
     }
 }

@@ -32,7 +32,8 @@ public enum AccuracyScript {
                 throw .io("\(path): entry \(i + 1) has qsl_idx \(index), but there are \(labels.count) labels")
             }
             guard let bytes = ExternalSUT.bytes(hex: Substring(hex)), bytes.count >= 4 else { continue }
-            let predicted = Int32(bitPattern: UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24)
+            let predicted = Int32(
+                bitPattern: UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24)
             if predicted == labels[index] { good += 1 }
         }
         return Result(good: good, total: seen.count)

@@ -32,20 +32,25 @@ final class EarlyStopping {
 
     static func continuedFraction(_ x: Double, _ a: Double, _ b: Double) -> Double {
         let tiny = 1e-300
-        var c = 1.0, d = 1 - (a + b) * x / (a + 1)
+        var c = 1.0
+        var d = 1 - (a + b) * x / (a + 1)
         if abs(d) < tiny { d = tiny }
         d = 1 / d
         var f = d
         for m in 1...100_000 {
             let mm = Double(m)
             var num = mm * (b - mm) * x / ((a + 2 * mm - 1) * (a + 2 * mm))
-            d = 1 + num * d; if abs(d) < tiny { d = tiny }
-            c = 1 + num / c; if abs(c) < tiny { c = tiny }
+            d = 1 + num * d
+            if abs(d) < tiny { d = tiny }
+            c = 1 + num / c
+            if abs(c) < tiny { c = tiny }
             d = 1 / d
             f *= d * c
             num = -(a + mm) * (a + b + mm) * x / ((a + 2 * mm) * (a + 2 * mm + 1))
-            d = 1 + num * d; if abs(d) < tiny { d = tiny }
-            c = 1 + num / c; if abs(c) < tiny { c = tiny }
+            d = 1 + num * d
+            if abs(d) < tiny { d = tiny }
+            c = 1 + num / c
+            if abs(c) < tiny { c = tiny }
             d = 1 / d
             let delta = d * c
             f *= delta
@@ -63,7 +68,10 @@ final class EarlyStopping {
         if let h = cache[t] { return h }
         var lo = cache.keys.filter { $0 < t }.max().map { cache[$0]! } ?? 1
         var hi = max(lo + 1, Int(Double(t + 1) * p / (1 - p)) + 8)
-        while odds(h: hi, t: t) >= 1 - confidence { lo = hi; hi *= 2 }
+        while odds(h: hi, t: t) >= 1 - confidence {
+            lo = hi
+            hi *= 2
+        }
         while lo < hi {
             let mid = lo + (hi - lo) / 2
             if odds(h: mid, t: t) < 1 - confidence { hi = mid } else { lo = mid + 1 }
@@ -78,7 +86,8 @@ final class EarlyStopping {
     func discardCount(queries n: Int) -> (minimum: Int, t: Int)? {
         let hMin = minimumPassing(1)
         guard n >= hMin + 1 else { return nil }
-        var lo = 2, hi = n + 1
+        var lo = 2
+        var hi = n + 1
         while lo < hi {
             let mid = lo + (hi - lo) / 2
             if n < minimumPassing(mid) + mid { hi = mid } else { lo = mid + 1 }

@@ -52,7 +52,9 @@ public struct PerformanceSummary: Sendable {
         finalQueryIssuedTime = r.finalQueryIssuedTime
         finalQueryAllSamplesDoneTime = r.finalQueryAllSamplesDoneTime
         target = Percentile(percentile: settings.targetLatencyPercentile, sampleLatency: 0, queryLatency: 0)
-        percentiles = [0.5, 0.9, 0.95, 0.97, 0.99, 0.999].map { Percentile(percentile: $0, sampleLatency: 0, queryLatency: 0) }
+        percentiles = [0.5, 0.9, 0.95, 0.97, 0.99, 0.999].map {
+            Percentile(percentile: $0, sampleLatency: 0, queryLatency: 0)
+        }
         queryCount = r.queriesIssued
         let latencies = r.sampleLatencies.sorted()
         let queryLatencies = r.queryLatencies.sorted()
@@ -67,7 +69,9 @@ public struct PerformanceSummary: Sendable {
         sampleLatencyMin = l.first!
         sampleLatencyMax = l.last!
         target.sampleLatency = l[min(l.count - 1, Int(Double(l.count) * target.percentile))]
-        for i in percentiles.indices { percentiles[i].sampleLatency = l[min(l.count - 1, Int(Double(l.count) * percentiles[i].percentile))] }
+        for i in percentiles.indices {
+            percentiles[i].sampleLatency = l[min(l.count - 1, Int(Double(l.count) * percentiles[i].percentile))]
+        }
         if settings.scenario == .server {
             overlatencyQueryCount = l.count - (l.firstIndex { $0 > settings.targetLatencyNs } ?? l.count)
         }
@@ -76,7 +80,9 @@ public struct PerformanceSummary: Sendable {
         queryLatencyMin = q.first!
         queryLatencyMax = q.last!
         target.queryLatency = q[min(q.count - 1, Int(Double(q.count) * target.percentile))]
-        for i in percentiles.indices { percentiles[i].queryLatency = q[min(q.count - 1, Int(Double(q.count) * percentiles[i].percentile))] }
+        for i in percentiles.indices {
+            percentiles[i].queryLatency = q[min(q.count - 1, Int(Double(q.count) * percentiles[i].percentile))]
+        }
     }
 
     mutating func judge(_ l: [UInt64], _ q: [UInt64], _ r: IssueResult) {
@@ -108,13 +114,15 @@ public struct PerformanceSummary: Sendable {
             let finder = EarlyStopping(percentile: target.percentile)
             guard let (hMin, t) = finder.discardCount(queries: min(n, l.count)) else {
                 let need = finder.minimumPassing(1) + 1
-                earlyStoppingRecommendation = " * Only processed \(n) queries.\n * Need to process at least \(need) queries for early stopping."
+                earlyStoppingRecommendation =
+                    " * Only processed \(n) queries.\n * Need to process at least \(need) queries for early stopping."
                 earlyStoppingMet = false
                 return
             }
             let estimate = l[l.count - t]
             earlyStoppingLatencySS = estimate
-            earlyStoppingRecommendation = " * Processed at least \(hMin + 1) queries (\(n)).\n * Would discard \(t - 1) highest latency queries.\n"
+            earlyStoppingRecommendation =
+                " * Processed at least \(hMin + 1) queries (\(n)).\n * Would discard \(t - 1) highest latency queries.\n"
                 + " * Early stopping \(pct(target.percentile))th percentile estimate: \(estimate)"
             // The 99th percentile estimate as well (for inferring multi-stream from single-stream).
             let finder99 = EarlyStopping(percentile: 0.99)
@@ -123,18 +131,21 @@ public struct PerformanceSummary: Sendable {
                 earlyStoppingLatencyMS = e99
                 earlyStoppingRecommendation += "\n * Early stopping 99.0th percentile estimate: \(e99)"
             } else {
-                earlyStoppingRecommendation += "\n * Not enough queries processed for 99.0th percentile\n early stopping estimate (would need to process at\n least \(finder99.minimumPassing(1) + 1) total queries)."
+                earlyStoppingRecommendation +=
+                    "\n * Not enough queries processed for 99.0th percentile\n early stopping estimate (would need to process at\n least \(finder99.minimumPassing(1) + 1) total queries)."
             }
         case .multiStream:
             let finder = EarlyStopping(percentile: target.percentile)
             guard let (hMin, t) = finder.discardCount(queries: min(n, q.count)) else {
-                earlyStoppingRecommendation = " * Only processed \(n) queries.\n * Need to process at least \(finder.minimumPassing(1) + 1) queries for early stopping."
+                earlyStoppingRecommendation =
+                    " * Only processed \(n) queries.\n * Need to process at least \(finder.minimumPassing(1) + 1) queries for early stopping."
                 earlyStoppingMet = false
                 return
             }
             let estimate = q[q.count - t]
             earlyStoppingLatencyMS = estimate
-            earlyStoppingRecommendation = " * Processed at least \(hMin + 1) queries (\(n)).\n * Would discard \(t - 1) highest latency queries.\n"
+            earlyStoppingRecommendation =
+                " * Processed at least \(hMin + 1) queries (\(n)).\n * Would discard \(t - 1) highest latency queries.\n"
                 + " * Early stopping \(pct(target.percentile))th percentile estimate: \(estimate)"
         case .server:
             let finder = EarlyStopping(percentile: target.percentile)
@@ -143,7 +154,8 @@ public struct PerformanceSummary: Sendable {
             if n >= h + t {
                 earlyStoppingRecommendation = " * Run successful."
             } else {
-                earlyStoppingRecommendation = " * Run unsuccessful.\n * Processed \(n) queries.\n * Would need to run at least \(h + t - n) more queries,\n with the run being successful if every additional\n query were under latency."
+                earlyStoppingRecommendation =
+                    " * Run unsuccessful.\n * Processed \(n) queries.\n * Would need to run at least \(h + t - n) more queries,\n with the run being successful if every additional\n query were under latency."
                 earlyStoppingMet = false
             }
         case .offline:
@@ -156,7 +168,11 @@ public struct PerformanceSummary: Sendable {
     public var metric: (name: String, value: Double) {
         switch settings.scenario {
         case .offline: ("samples_per_second", maxLatency > 0 ? Double(sampleCount) / maxLatency : 0)
-        case .server: ("completed_samples_per_second", finalQueryAllSamplesDoneTime > 0 ? Double(sampleCount - 1) / finalQueryAllSamplesDoneTime : 0)
+        case .server:
+            (
+                "completed_samples_per_second",
+                finalQueryAllSamplesDoneTime > 0 ? Double(sampleCount - 1) / finalQueryAllSamplesDoneTime : 0
+            )
         case .singleStream: ("latency_ns", Double(target.sampleLatency))
         case .multiStream: ("latency_ns", Double(target.queryLatency))
         }

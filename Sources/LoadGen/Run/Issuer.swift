@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// What one pass of issuing measured (LoadGen's `PerformanceResult`).
@@ -43,7 +43,8 @@ struct Issuer {
         var wall = timespec()
         clock_gettime(CLOCK_REALTIME, &wall)
         let wallStart = Double(wall.tv_sec) + Double(wall.tv_nsec) / 1e9
-        let sink = ResponseSink(base: firstID, count: queries.sampleIndices.count, origin: origin, keepData: keepResponses)
+        let sink = ResponseSink(
+            base: firstID, count: queries.sampleIndices.count, origin: origin, keepData: keepResponses)
         let timeout = s.requested.sutTimeoutSeconds > 0 ? UInt64(s.requested.sutTimeoutSeconds * 1e9) : 0
         var scheduled = [UInt64](repeating: 0, count: queries.count)
         var issued = [UInt64](repeating: 0, count: queries.count)
@@ -63,7 +64,10 @@ struct Issuer {
             case .singleStream, .multiStream:
                 if q > 0 && !sink.waitForQuery(deadline: timeout == 0 ? 0 : now + timeout) {
                     timedOut = true
-                    errors.append(sink.failureReason ?? "the SUT did not complete a query within \(LoadGenFormat.number(s.requested.sutTimeoutSeconds)) s")
+                    errors.append(
+                        sink.failureReason
+                            ?? "the SUT did not complete a query within \(LoadGenFormat.number(s.requested.sutTimeoutSeconds)) s"
+                    )
                     ranOut = false
                     break
                 }
@@ -87,10 +91,13 @@ struct Issuer {
             }
             if timedOut { break }
             issued[q] = now
-            let first = queries.queryStart[q], end = queries.queryStart[q + 1]
+            let first = queries.queryStart[q]
+            let end = queries.queryStart[q + 1]
             var samples: [QuerySample] = []
             samples.reserveCapacity(end - first)
-            for slot in first..<end { samples.append(QuerySample(id: firstID + UInt64(slot), index: queries.sampleIndices[slot])) }
+            for slot in first..<end {
+                samples.append(QuerySample(id: firstID + UInt64(slot), index: queries.sampleIndices[slot]))
+            }
             if waitsForQueries { sink.expect(end - first) }
             sut.issueQuery(samples, sink: sink)
             queriesIssued += 1
@@ -104,7 +111,9 @@ struct Issuer {
                 if s.maxAsyncQueries != 0 {
                     let outstanding = queriesIssued - sink.completed.load(ordering: .relaxed)
                     if outstanding > Int(s.maxAsyncQueries) {
-                        errors.append("Ending early: Too many outstanding queries. issued \(queriesIssued) outstanding \(outstanding)")
+                        errors.append(
+                            "Ending early: Too many outstanding queries. issued \(queriesIssued) outstanding \(outstanding)"
+                        )
                         break
                     }
                 }
@@ -126,20 +135,25 @@ struct Issuer {
         }
         sut.flushQueries()
         if !accuracy && ranOut && !timedOut {
-            errors.append("Ending early: Ran out of generated queries to issue before the minimum query count and test "
-                          + "duration were reached. Please update the relevant expected latency or target qps in the "
-                          + "TestSettings so they are more accurate.")
+            errors.append(
+                "Ending early: Ran out of generated queries to issue before the minimum query count and test "
+                    + "duration were reached. Please update the relevant expected latency or target qps in the "
+                    + "TestSettings so they are more accurate.")
         }
         let samplesIssued = queriesIssued == 0 ? 0 : queries.queryStart[queriesIssued]
         let report = progress.map { p in { (done: Int) in p(done, samplesIssued) } }
         if !timedOut && !sink.waitForAll(samplesIssued, stall: timeout, progress: report) {
             timedOut = true
             let missing = samplesIssued - sink.completed.load(ordering: .acquiring)
-            errors.append(sink.failureReason
-                ?? "the SUT completed no sample for \(LoadGenFormat.number(s.requested.sutTimeoutSeconds)) s; \(missing) of \(samplesIssued) samples were still pending")
+            errors.append(
+                sink.failureReason
+                    ?? "the SUT completed no sample for \(LoadGenFormat.number(s.requested.sutTimeoutSeconds)) s; \(missing) of \(samplesIssued) samples were still pending"
+            )
         }
         let invalid = sink.invalid.load(ordering: .relaxed)
-        if invalid > 0 { errors.append("the SUT completed \(invalid) samples that were not pending (unknown or repeated ids)") }
+        if invalid > 0 {
+            errors.append("the SUT completed \(invalid) samples that were not pending (unknown or repeated ids)")
+        }
 
         // Latencies from each sample's completion and its query's scheduled time.
         var latencies: [UInt64] = []
@@ -152,7 +166,10 @@ struct Issuer {
             var done: UInt64 = 0
             var complete = true
             for slot in queries.queryStart[q]..<queries.queryStart[q + 1] {
-                guard let t = sink.completionTime(slot: slot) else { complete = false; continue }
+                guard let t = sink.completionTime(slot: slot) else {
+                    complete = false
+                    continue
+                }
                 latencies.append(t >= scheduled[q] ? t - scheduled[q] : 0)
                 done = max(done, t)
             }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// What a LoadGen test produced: the performance summary (absent in an accuracy-only run), the power window,
@@ -28,15 +28,18 @@ public enum LoadGen {
     /// What the detail log's `loadgen_version` says: the format it follows, and that repro wrote it.
     public static let versionString = "\(referenceVersion) @ repro"
 
-    public static func run(settings requested: TestSettings, sut: any SystemUnderTest, qsl: any QuerySampleLibrary,
-                           outputDirectory: String, trace: Bool = true,
-                           progress: ((_ completed: Int, _ issued: Int) -> Void)? = nil) throws(LoadGenError) -> TestOutcome
-    {
-        do { try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true) } catch {
+    public static func run(
+        settings requested: TestSettings, sut: any SystemUnderTest, qsl: any QuerySampleLibrary,
+        outputDirectory: String, trace: Bool = true,
+        progress: ((_ completed: Int, _ issued: Int) -> Void)? = nil
+    ) throws(LoadGenError) -> TestOutcome {
+        do { try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true) } catch
+        {
             throw .io("cannot create \(outputDirectory): \(error.localizedDescription)")
         }
-        let settings = EffectiveSettings(requested, qslPerformanceCount: qsl.performanceSampleCount,
-                                         qslTotalCount: qsl.totalSampleCount)
+        let settings = EffectiveSettings(
+            requested, qslPerformanceCount: qsl.performanceSampleCount,
+            qslTotalCount: qsl.totalSampleCount)
         if let problem = settings.problems.first { throw .settings(problem) }
         let detail = DetailLog()
         let accuracyLog = AccuracyLog()
@@ -54,7 +57,8 @@ public enum LoadGen {
             errors += try runAccuracy(settings, sut, qsl, detail, accuracyLog, traceLog, seq: &seq, progress: progress)
         }
         if mode == .performanceOnly || mode == .submissionRun {
-            let (summary, w, problems) = try runPerformance(settings, sut, qsl, detail, traceLog, seq: &seq, progress: progress)
+            let (summary, w, problems) = try runPerformance(
+                settings, sut, qsl, detail, traceLog, seq: &seq, progress: progress)
             performance = summary
             window = w
             errors += problems
@@ -62,17 +66,21 @@ public enum LoadGen {
         if let performance { Reports.logResults(detail, performance) }
         detail.log("num_errors", .int(Int64(detail.errors)), file: "results.cc", line: 852)
 
-        let summaryText = performance.map { Reports.summary($0, warnings: detail.warnings, errors: detail.errors) }
+        let summaryText =
+            performance.map { Reports.summary($0, warnings: detail.warnings, errors: detail.errors) }
             ?? Reports.trailer(warnings: detail.warnings, errors: detail.errors)
         try write(summaryText, to: outputDirectory + "/mlperf_log_summary.txt")
         try detail.write(to: outputDirectory + "/mlperf_log_detail.txt")
         try accuracyLog.write(to: outputDirectory + "/mlperf_log_accuracy.json")
         if trace { try traceLog.write(to: outputDirectory + "/mlperf_log_trace.json") }
-        return TestOutcome(settings: settings, performance: performance, accuracySamplesLogged: accuracyLog.count,
-                           powerWindow: window, errors: errors, outputDirectory: outputDirectory)
+        return TestOutcome(
+            settings: settings, performance: performance, accuracySamplesLogged: accuracyLog.count,
+            powerWindow: window, errors: errors, outputDirectory: outputDirectory)
     }
 
-    static func logHeader(_ d: DetailLog, settings: EffectiveSettings, sut: any SystemUnderTest, qsl: any QuerySampleLibrary) {
+    static func logHeader(
+        _ d: DetailLog, settings: EffectiveSettings, sut: any SystemUnderTest, qsl: any QuerySampleLibrary
+    ) {
         d.log("loadgen_version", .string(versionString), file: "version.cc", line: 53)
         d.log("test_datetime", .string(LoadGenFormat.isoTime(Date().timeIntervalSince1970)), line: 1211)
         let t0 = monotonicNanoseconds()
@@ -102,7 +110,9 @@ public enum LoadGen {
     }
 
     static func logIssueErrors(_ d: DetailLog, _ r: IssueResult) {
-        if !r.endMessage.isEmpty { d.log("generic_message", .string(r.endMessage), file: "issue_query_controller.cc", line: 482) }
+        if !r.endMessage.isEmpty {
+            d.log("generic_message", .string(r.endMessage), file: "issue_query_controller.cc", line: 482)
+        }
         for e in r.errors { d.log("error_runtime", .string(e), file: "issue_query_controller.cc", error: true) }
     }
 
@@ -112,13 +122,16 @@ public enum LoadGen {
         }
     }
 
-    static func runPerformance(_ s: EffectiveSettings, _ sut: any SystemUnderTest, _ qsl: any QuerySampleLibrary,
-                               _ d: DetailLog, _ trace: TraceLog, seq: inout UInt64,
-                               progress: ((Int, Int) -> Void)?) throws(LoadGenError)
+    static func runPerformance(
+        _ s: EffectiveSettings, _ sut: any SystemUnderTest, _ qsl: any QuerySampleLibrary,
+        _ d: DetailLog, _ trace: TraceLog, seq: inout UInt64,
+        progress: ((Int, Int) -> Void)?
+    ) throws(LoadGenError)
         -> (PerformanceSummary, ClosedRange<Double>, [String])
     {
         d.log("generic_message", .string("Starting performance mode"), line: 848)
-        let sets = QueryGenerator.loadableSets(settings: s, count: Int(s.performanceSampleCount), qslTotal: qsl.totalSampleCount)
+        let sets = QueryGenerator.loadableSets(
+            settings: s, count: Int(s.performanceSampleCount), qslTotal: qsl.totalSampleCount)
         guard let set = sets.first else { throw .settings("the query sample library has no samples") }
         try load(qsl, set)
         defer { qsl.unloadSamples(set.samples) }
@@ -133,29 +146,36 @@ public enum LoadGen {
         trace.record(queries: queries, result: result)
         let problems = result.timedOut ? result.errors : []
         let summary = PerformanceSummary(sutName: sut.name, settings: s, result: result, extraProblems: problems)
-        return (summary, window, result.errors.filter { !$0.hasPrefix("Ending early") } )
+        return (summary, window, result.errors.filter { !$0.hasPrefix("Ending early") })
     }
 
-    static func runAccuracy(_ s: EffectiveSettings, _ sut: any SystemUnderTest, _ qsl: any QuerySampleLibrary,
-                            _ d: DetailLog, _ log: AccuracyLog, _ trace: TraceLog, seq: inout UInt64,
-                            progress: ((Int, Int) -> Void)?) throws(LoadGenError)
+    static func runAccuracy(
+        _ s: EffectiveSettings, _ sut: any SystemUnderTest, _ qsl: any QuerySampleLibrary,
+        _ d: DetailLog, _ log: AccuracyLog, _ trace: TraceLog, seq: inout UInt64,
+        progress: ((Int, Int) -> Void)?
+    ) throws(LoadGenError)
         -> [String]
     {
         d.log("generic_message", .string("Starting accuracy mode"), line: 1101)
         var errors: [String] = []
-        let sets = QueryGenerator.loadableSets(settings: s, count: Int(s.accuracySampleCount), qslTotal: qsl.totalSampleCount)
+        let sets = QueryGenerator.loadableSets(
+            settings: s, count: Int(s.accuracySampleCount), qslTotal: qsl.totalSampleCount)
         for set in sets {
             try load(qsl, set)
             let queries = QueryGenerator.generate(settings: s, set: set, accuracy: true)
             logGenerated(d, set, queries)
             let done = Int(seq)
-            let (result, sink) = Issuer(settings: s, queries: queries, accuracy: true,
-                                        progress: progress.map { p in { c, i in p(done + c, done + i) } })
-                .run(sut: sut, firstID: seq, keepResponses: true)
+            let (result, sink) = Issuer(
+                settings: s, queries: queries, accuracy: true,
+                progress: progress.map { p in { c, i in p(done + c, done + i) } }
+            )
+            .run(sut: sut, firstID: seq, keepResponses: true)
             logIssueErrors(d, result)
             _ = logPower(d, result)
             let responses = sink.data.withLock { $0 }
-            for (slot, bytes) in responses { log.append(seq: seq + UInt64(slot), index: queries.sampleIndices[slot], data: bytes) }
+            for (slot, bytes) in responses {
+                log.append(seq: seq + UInt64(slot), index: queries.sampleIndices[slot], data: bytes)
+            }
             seq += UInt64(queries.sampleIndices.count)
             qsl.unloadSamples(set.samples)
             errors += result.errors

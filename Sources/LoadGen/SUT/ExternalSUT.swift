@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// A system under test in another process, driven over its stdin and stdout with one line per message, so a SUT
@@ -40,10 +40,11 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
     }
 
     /// Starts `command` and waits up to `startupTimeout` seconds for its READY line.
-    public init(command: [String], totalSampleCount: Int, performanceSampleCount: Int, workingDirectory: String? = nil,
-                environment: [String: String]? = nil, stderrPath: String, startupTimeout: Double = 60,
-                log: @escaping @Sendable (String) -> Void = { _ in }) throws(LoadGenError)
-    {
+    public init(
+        command: [String], totalSampleCount: Int, performanceSampleCount: Int, workingDirectory: String? = nil,
+        environment: [String: String]? = nil, stderrPath: String, startupTimeout: Double = 60,
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws(LoadGenError) {
         guard let first = command.first else { throw .sut("the external SUT command is empty") }
         self.command = command
         self.totalSampleCount = totalSampleCount
@@ -51,7 +52,8 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
         self.stderrPath = stderrPath
         self.log = log
         signal(SIGPIPE, SIG_IGN)
-        let stdinPipe = Pipe(), stdoutPipe = Pipe()
+        let stdinPipe = Pipe()
+        let stdoutPipe = Pipe()
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         guard let errors = FileHandle(forWritingAtPath: stderrPath) else { throw .io("cannot write \(stderrPath)") }
         process.executableURL = URL(fileURLWithPath: first.contains("/") ? first : "/usr/bin/env")
@@ -78,8 +80,9 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
             if let failure { throw .sut(failure) }
             if Date() > deadline {
                 process.terminate()
-                throw .sut("the SUT '\(command.joined(separator: " "))' did not say READY within \(Int(startupTimeout)) s"
-                           + stderrTail())
+                throw .sut(
+                    "the SUT '\(command.joined(separator: " "))' did not say READY within \(Int(startupTimeout)) s"
+                        + stderrTail())
             }
             usleep(2_000)
         }
@@ -107,7 +110,10 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
             s.sink = sink
             return s.failure
         }
-        if let failure { sink.fail(failure); return }
+        if let failure {
+            sink.fail(failure)
+            return
+        }
         var line = "ISSUE"
         line.reserveCapacity(samples.count * 14 + 6)
         for s in samples { line += " \(s.id):\(s.index)" }
@@ -124,7 +130,10 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
         close(input)
         let deadline = Date().addingTimeInterval(grace)
         while process.isRunning && Date() < deadline { usleep(5_000) }
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
         return process.terminationStatus
     }
 
@@ -171,7 +180,9 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
             let sink = state.withLock { $0.sink }
             for token in text.dropFirst(5).split(separator: " ") {
                 let parts = token.split(separator: ":", maxSplits: 1)
-                guard let id = UInt64(parts[0]) else { return fail("the SUT sent a bad DONE entry '\(token)' (expected id or id:HEX)") }
+                guard let id = UInt64(parts[0]) else {
+                    return fail("the SUT sent a bad DONE entry '\(token)' (expected id or id:HEX)")
+                }
                 let data = parts.count > 1 ? ExternalSUT.bytes(hex: parts[1]) : []
                 guard let data else { return fail("the SUT sent a bad DONE entry '\(token)' (the data is not hex)") }
                 sink?.complete(id: id, bytes: data)
@@ -206,7 +217,8 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
 
     func stderrTail(lines: Int = 10) -> String {
         guard let text = try? String(contentsOfFile: stderrPath, encoding: .utf8), !text.isEmpty else { return "" }
-        let tail = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1).joined(separator: "\n")
+        let tail = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1).joined(
+            separator: "\n")
         return "; the end of its standard error (\(stderrPath)):\n" + tail
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// A system under test that computes nothing and answers like a device of fixed throughput: one sample at a time,
@@ -18,7 +18,8 @@ public final class PacedNullSUT: SystemUnderTest, QuerySampleLibrary, @unchecked
     let stop = Atomic<Bool>(false)
     private var worker: Thread?
 
-    public init(samplesPerSecond: Double, totalSampleCount: Int, performanceSampleCount: Int, name: String = "NullSUT") {
+    public init(samplesPerSecond: Double, totalSampleCount: Int, performanceSampleCount: Int, name: String = "NullSUT")
+    {
         self.name = name
         self.totalSampleCount = totalSampleCount
         self.performanceSampleCount = performanceSampleCount
@@ -76,7 +77,8 @@ public final class PacedNullSUT: SystemUnderTest, QuerySampleLibrary, @unchecked
             let (sample, sink) = batch[cursor]
             cursor += 1
             let i = UInt32(truncatingIfNeeded: sample.index)
-            sink.complete(id: sample.id, bytes: [UInt8(i & 255), UInt8(i >> 8 & 255), UInt8(i >> 16 & 255), UInt8(i >> 24)])
+            sink.complete(
+                id: sample.id, bytes: [UInt8(i & 255), UInt8(i >> 8 & 255), UInt8(i >> 16 & 255), UInt8(i >> 24)])
         }
     }
 }

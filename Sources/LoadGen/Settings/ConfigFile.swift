@@ -38,7 +38,8 @@ public struct ConfigFile: Sendable {
             let trimmed = line.trimmingCharacters(in: " \t\r")
             if trimmed.isEmpty { continue }
             guard let eq = trimmed.firstIndex(of: "=") else {
-                throw .config(path: path, line: lineNumber, problem: "expected 'model.scenario.key = value', found '\(trimmed)'")
+                throw .config(
+                    path: path, line: lineNumber, problem: "expected 'model.scenario.key = value', found '\(trimmed)'")
             }
             let key = String(trimmed[..<eq]).trimmingCharacters(in: " \t")
             let value = String(trimmed[trimmed.index(after: eq)...]).trimmingCharacters(in: " \t")
@@ -60,17 +61,23 @@ public struct ConfigFile: Sendable {
         guard parts.count >= 3, !parts.contains("") else {
             throw .config(path: path, line: line, problem: "the key '\(key)' must be model.scenario.key ('*' for any)")
         }
-        let name = parts[parts.count - 1], scenario = parts[parts.count - 2]
+        let name = parts[parts.count - 1]
+        let scenario = parts[parts.count - 2]
         let model = parts[0..<parts.count - 2].joined(separator: ".")
         guard scenarios.contains(scenario) else {
-            throw .config(path: path, line: line, problem: "unknown scenario '\(scenario)' in '\(key)'"
-                          + hint(scenario, in: scenarios) + " (scenarios: *, SingleStream, MultiStream, Server, Offline)")
+            throw .config(
+                path: path, line: line,
+                problem: "unknown scenario '\(scenario)' in '\(key)'"
+                    + hint(scenario, in: scenarios) + " (scenarios: *, SingleStream, MultiStream, Server, Offline)")
         }
         guard knownKeys.contains(name) else {
-            throw .config(path: path, line: line, problem: "unknown key '\(name)' in '\(key)'" + hint(name, in: knownKeys))
+            throw .config(
+                path: path, line: line, problem: "unknown key '\(name)' in '\(key)'" + hint(name, in: knownKeys))
         }
         guard ConfigFile.number(value) != nil else {
-            throw .config(path: path, line: line, problem: "the value of '\(key)' must be an integer or a decimal number, found '\(value)'")
+            throw .config(
+                path: path, line: line,
+                problem: "the value of '\(key)' must be an integer or a decimal number, found '\(value)'")
         }
         return Entry(model: model, scenario: scenario, key: name, value: value, line: line)
     }
@@ -99,12 +106,16 @@ public struct ConfigFile: Sendable {
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-        var prev = Array(0...b.count), cur = prev
+        var prev = Array(0...b.count)
+        var cur = prev
         for i in 1...a.count {
             cur[0] = i
-            for j in 1...b.count { cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)) }
+            for j in 1...b.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
             swap(&prev, &cur)
         }
         return prev[b.count]

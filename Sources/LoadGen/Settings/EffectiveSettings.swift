@@ -47,7 +47,8 @@ public struct EffectiveSettings: Sendable {
             targetQPS = r.offlineExpectedQPS >= 0 ? r.offlineExpectedQPS : 1
             maxAsyncQueries = 1
         }
-        performanceSampleCount = r.performanceSampleCountOverride == 0
+        performanceSampleCount =
+            r.performanceSampleCountOverride == 0
             ? UInt64(qslPerformanceCount) : r.performanceSampleCountOverride
         accuracySampleCount = r.accuracySampleCountOverride == 0 ? UInt64(qslTotalCount) : r.accuracySampleCountOverride
         if r.scenario == .multiStream { samplesPerQuery = r.multiStreamSamplesPerQuery }
@@ -65,7 +66,9 @@ public struct EffectiveSettings: Sendable {
     public var problems: [String] {
         var out: [String] = []
         if requested.performanceIssueSame && requested.performanceIssueSameIndex >= performanceSampleCount {
-            out.append("performance_issue_same_index \(requested.performanceIssueSameIndex) is not below the performance sample count \(performanceSampleCount)")
+            out.append(
+                "performance_issue_same_index \(requested.performanceIssueSameIndex) is not below the performance sample count \(performanceSampleCount)"
+            )
         }
         if requested.performanceIssueUnique && requested.performanceIssueSame {
             out.append("performance_issue_unique and performance_issue_same cannot both be set")

@@ -205,5 +205,7 @@ public enum MLPerfConf {
         *.Offline.target_qps = 1.0
         """#
 
-    public static func file() throws(LoadGenError) -> ConfigFile { try ConfigFile(path: "mlperf.conf (MLCommons \(version))", text: text) }
+    public static func file() throws(LoadGenError) -> ConfigFile {
+        try ConfigFile(path: "mlperf.conf (MLCommons \(version))", text: text)
+    }
 }

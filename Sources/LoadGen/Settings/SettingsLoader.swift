@@ -3,9 +3,10 @@
 /// is looked up as `model.scenario`, `*.scenario`, `model.*`, `*.*`. Percentiles are given in percent, latencies
 /// and durations in milliseconds.
 public enum SettingsLoader {
-    public static func settings(model: String, scenario: TestScenario, mode: TestMode, mlperf: ConfigFile,
-                                user: ConfigFile?, overrides: ConfigFile? = nil) throws(LoadGenError) -> TestSettings
-    {
+    public static func settings(
+        model: String, scenario: TestScenario, mode: TestMode, mlperf: ConfigFile,
+        user: ConfigFile?, overrides: ConfigFile? = nil
+    ) throws(LoadGenError) -> TestSettings {
         var s = TestSettings()
         s.scenario = scenario
         s.mode = mode
@@ -15,7 +16,9 @@ public enum SettingsLoader {
         return s
     }
 
-    static func apply(_ file: ConfigFile, to s: inout TestSettings, model: String, isMLPerfConf: Bool) throws(LoadGenError) {
+    static func apply(_ file: ConfigFile, to s: inout TestSettings, model: String, isMLPerfConf: Bool)
+        throws(LoadGenError)
+    {
         let scenario = s.scenario.rawValue
         func u64(_ key: String, scenario sc: String = scenario, scale: UInt64 = 1) -> UInt64? {
             file.lookup(model: model, scenario: sc, key: key).flatMap(ConfigFile.integer).map { $0 * scale }
@@ -28,7 +31,9 @@ public enum SettingsLoader {
             case 0: s.mode = .submissionRun
             case 1: s.mode = .accuracyOnly
             case 2: s.mode = .performanceOnly
-            default: throw .settings("\(file.path): mode must be 0 (submission), 1 (accuracy) or 2 (performance), found \(mode)")
+            default:
+                throw .settings(
+                    "\(file.path): mode must be 0 (submission), 1 (accuracy) or 2 (performance), found \(mode)")
             }
         }
         if isMLPerfConf {
@@ -37,10 +42,15 @@ public enum SettingsLoader {
             s.scheduleRNGSeed = u64("schedule_rng_seed") ?? s.scheduleRNGSeed
             s.accuracyLogProbability = dbl("accuracy_log_probability", scale: 0.01) ?? s.accuracyLogProbability
         }
-        s.singleStreamTargetLatencyPercentile = dbl("target_latency_percentile", scenario: "SingleStream", scale: 0.01) ?? s.singleStreamTargetLatencyPercentile
-        s.multiStreamTargetLatencyPercentile = dbl("target_latency_percentile", scenario: "MultiStream", scale: 0.01) ?? s.multiStreamTargetLatencyPercentile
+        s.singleStreamTargetLatencyPercentile =
+            dbl("target_latency_percentile", scenario: "SingleStream", scale: 0.01)
+            ?? s.singleStreamTargetLatencyPercentile
+        s.multiStreamTargetLatencyPercentile =
+            dbl("target_latency_percentile", scenario: "MultiStream", scale: 0.01)
+            ?? s.multiStreamTargetLatencyPercentile
         s.multiStreamSamplesPerQuery = u64("samples_per_query", scenario: "MultiStream") ?? s.multiStreamSamplesPerQuery
-        s.serverTargetLatencyPercentile = dbl("target_latency_percentile", scenario: "Server", scale: 0.01) ?? s.serverTargetLatencyPercentile
+        s.serverTargetLatencyPercentile =
+            dbl("target_latency_percentile", scenario: "Server", scale: 0.01) ?? s.serverTargetLatencyPercentile
         s.serverTargetLatencyNs = u64("target_latency", scenario: "Server", scale: 1_000_000) ?? s.serverTargetLatencyNs
         if let v = u64("performance_issue_unique") { s.performanceIssueUnique = v != 0 }
         if let v = u64("performance_issue_same") { s.performanceIssueSame = v != 0 }
@@ -54,8 +64,10 @@ public enum SettingsLoader {
         s.maxQueryCount = u64("max_query_count") ?? s.maxQueryCount
         s.performanceSampleCountOverride = u64("performance_sample_count_override") ?? s.performanceSampleCountOverride
         s.accuracySampleCountOverride = u64("accuracy_sample_count_override") ?? s.accuracySampleCountOverride
-        s.singleStreamExpectedLatencyNs = dbl("target_latency", scenario: "SingleStream", scale: 1e6) ?? s.singleStreamExpectedLatencyNs
-        s.multiStreamExpectedLatencyNs = dbl("target_latency", scenario: "MultiStream", scale: 1e6) ?? s.multiStreamExpectedLatencyNs
+        s.singleStreamExpectedLatencyNs =
+            dbl("target_latency", scenario: "SingleStream", scale: 1e6) ?? s.singleStreamExpectedLatencyNs
+        s.multiStreamExpectedLatencyNs =
+            dbl("target_latency", scenario: "MultiStream", scale: 1e6) ?? s.multiStreamExpectedLatencyNs
         s.serverTargetQPS = dbl("target_qps", scenario: "Server") ?? s.serverTargetQPS
         s.offlineExpectedQPS = dbl("target_qps", scenario: "Offline") ?? s.offlineExpectedQPS
         if let v = u64("print_timestamps") { s.printTimestamps = v != 0 }

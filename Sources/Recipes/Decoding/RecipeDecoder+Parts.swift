@@ -6,11 +6,15 @@ extension RecipeDecoder {
         var out: [InputSpec] = []
         for entry in try reader.mapping(node, "'inputs'") {
             let name = try reader.identifier(entry.key, entry.keyNode, "input")
-            var spec = InputSpec(name: name, kind: .string, defaultValue: nil, doc: "", choices: [],
-                                 itemKind: .string, location: reader.location(entry.keyNode))
-            let fields = reader.isNull(entry.value)
-                ? [] : try reader.mapping(entry.value, "input '\(name)'",
-                                          known: ["type", "default", "doc", "choices", "items"])
+            var spec = InputSpec(
+                name: name, kind: .string, defaultValue: nil, doc: "", choices: [],
+                itemKind: .string, location: reader.location(entry.keyNode))
+            let fields =
+                reader.isNull(entry.value)
+                ? []
+                : try reader.mapping(
+                    entry.value, "input '\(name)'",
+                    known: ["type", "default", "doc", "choices", "items"])
             var explicitKind = false
             var defaultNode: Node?
             for (key, _, v) in fields {
@@ -19,9 +23,10 @@ extension RecipeDecoder {
                     let text = try reader.string(v, "'type' of input '\(name)'")
                     guard let kind = InputSpec.Kind(rawValue: text) else {
                         let known = InputSpec.Kind.allCases.map(\.rawValue)
-                        throw .invalidValue(at: reader.location(v), what: "'type' of input '\(name)'",
-                                            problem: "expected one of \(known.joined(separator: ", ")), found '\(text)'"
-                                                + Suggestions.hint(for: text, in: known))
+                        throw .invalidValue(
+                            at: reader.location(v), what: "'type' of input '\(name)'",
+                            problem: "expected one of \(known.joined(separator: ", ")), found '\(text)'"
+                                + Suggestions.hint(for: text, in: known))
                     }
                     spec.kind = kind
                     explicitKind = true
@@ -33,8 +38,9 @@ extension RecipeDecoder {
                 case "items":
                     let text = try reader.string(v, "'items' of input '\(name)'")
                     guard let kind = InputSpec.Kind(rawValue: text), kind != .list, kind != .choice else {
-                        throw .invalidValue(at: reader.location(v), what: "'items' of input '\(name)'",
-                                            problem: "expected string, int, float, bool or path, found '\(text)'")
+                        throw .invalidValue(
+                            at: reader.location(v), what: "'items' of input '\(name)'",
+                            problem: "expected string, int, float, bool or path, found '\(text)'")
                     }
                     spec.itemKind = kind
                 default: break
@@ -58,8 +64,9 @@ extension RecipeDecoder {
             }
             // A literal default is checked now, so a typo in a recipe fails when it is loaded, not when used.
             if case .value(let v, let at)? = spec.defaultValue, let defaultNode, !reader.isNull(defaultNode) {
-                _ = try InputCoercion.coerce(v, to: spec, recipe: recipe,
-                                             at: at, baseDirectory: nil)
+                _ = try InputCoercion.coerce(
+                    v, to: spec, recipe: recipe,
+                    at: at, baseDirectory: nil)
             }
             out.append(spec)
         }
@@ -70,8 +77,9 @@ extension RecipeDecoder {
         var out: [Variation] = []
         for entry in try reader.mapping(node, "'variations'") {
             let name = try reader.identifier(entry.key, entry.keyNode, "variation")
-            var v = Variation(name: name, group: nil, isDefault: false, doc: "", inputs: [:], env: [], needs: [],
-                              resources: nil, location: reader.location(entry.keyNode))
+            var v = Variation(
+                name: name, group: nil, isDefault: false, doc: "", inputs: [:], env: [], needs: [],
+                resources: nil, location: reader.location(entry.keyNode))
             if !reader.isNull(entry.value) {
                 let known = ["group", "default", "doc", "inputs", "env", "needs", "resources"]
                 for (key, _, value) in try reader.mapping(entry.value, "variation '\(name)'", known: known) {
@@ -91,16 +99,18 @@ extension RecipeDecoder {
                 }
             }
             if v.isDefault && v.group == nil {
-                throw .invalidValue(at: v.location, what: "variation '\(name)'",
-                                    problem: "'default: true' needs a 'group' (the default is per group)")
+                throw .invalidValue(
+                    at: v.location, what: "variation '\(name)'",
+                    problem: "'default: true' needs a 'group' (the default is per group)")
             }
             out.append(v)
         }
         var defaults: [String: String] = [:]
         for v in out where v.isDefault {
             if let other = defaults[v.group!] {
-                throw .invalidValue(at: v.location, what: "variation '\(v.name)'",
-                                    problem: "group '\(v.group!)' already has the default '\(other)'")
+                throw .invalidValue(
+                    at: v.location, what: "variation '\(v.name)'",
+                    problem: "group '\(v.group!)' already has the default '\(other)'")
             }
             defaults[v.group!] = v.name
         }
@@ -111,8 +121,9 @@ extension RecipeDecoder {
         var out: [Need] = []
         for entry in try reader.mapping(node, context) {
             let name = try reader.identifier(entry.key, entry.keyNode, "need")
-            var need = Need(name: name, target: .recipe(""), variations: [], with: [:], condition: nil, matrix: [],
-                            location: reader.location(entry.keyNode))
+            var need = Need(
+                name: name, target: .recipe(""), variations: [], with: [:], condition: nil, matrix: [],
+                location: reader.location(entry.keyNode))
             if case .scalar = entry.value {
                 // Shorthand: `data: digits-dataset` or `data: dataset,digits,_small`.
                 let terms = try reader.stringList(entry.value, "need '\(name)'")
@@ -127,8 +138,9 @@ extension RecipeDecoder {
                 switch key {
                 case "recipe", "tags":
                     if sawTarget {
-                        throw .invalidValue(at: reader.location(value), what: "need '\(name)'",
-                                            problem: "give either 'recipe' or 'tags', not both")
+                        throw .invalidValue(
+                            at: reader.location(value), what: "need '\(name)'",
+                            problem: "give either 'recipe' or 'tags', not both")
                     }
                     sawTarget = true
                     if key == "recipe" {
@@ -171,8 +183,9 @@ extension RecipeDecoder {
         for v in recipe.variations { for n in v.needs { needNames.insert(n.name) } }
         for v in recipe.variations {
             for (name, value) in v.inputs where !inputNames.contains(name) {
-                throw .unknownInput(name: name, recipe: recipe.name, at: value.location ?? v.location,
-                                    known: recipe.inputs.map(\.name))
+                throw .unknownInput(
+                    name: name, recipe: recipe.name, at: value.location ?? v.location,
+                    known: recipe.inputs.map(\.name))
             }
         }
         // `needs.X` must name a declared need; other roots are checked when evaluated.
@@ -180,12 +193,14 @@ extension RecipeDecoder {
             for ref in refs where ref.first == "needs" {
                 guard ref.count >= 2 else { continue }
                 if !needNames.contains(ref[1]) {
-                    throw .unknownReference(at: at, path: ref.prefix(2).joined(separator: "."),
-                                            known: needNames.sorted().map { "needs.\($0)" })
+                    throw .unknownReference(
+                        at: at, path: ref.prefix(2).joined(separator: "."),
+                        known: needNames.sorted().map { "needs.\($0)" })
                 }
                 if ref.count >= 3, ref[2] != "outputs" {
-                    throw .unknownReference(at: at, path: ref.prefix(3).joined(separator: "."),
-                                            known: ["needs.\(ref[1]).outputs"])
+                    throw .unknownReference(
+                        at: at, path: ref.prefix(3).joined(separator: "."),
+                        known: ["needs.\(ref[1]).outputs"])
                 }
             }
         }

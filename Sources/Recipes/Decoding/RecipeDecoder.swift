@@ -20,8 +20,9 @@ public enum RecipeDecoder {
             name: expectedName, summary: "", tags: [], inputs: [], variations: [], needs: [], run: nil, outputs: [],
             metrics: [], env: [], cache: nil, condition: nil, resources: Resources(), timeout: nil, retries: 0,
             runner: nil,
-            source: RecipeSource(file: file, directory: directory, isFolder: isFolder, text: text,
-                                 digest: SHA256.hex(of: Array(text.utf8))))
+            source: RecipeSource(
+                file: file, directory: directory, isFolder: isFolder, text: text,
+                digest: SHA256.hex(of: Array(text.utf8))))
         for (key, keyNode, node) in fields {
             switch key {
             case "name":
@@ -40,8 +41,10 @@ public enum RecipeDecoder {
             case "outputs":
                 for entry in try reader.mapping(node, "'outputs'") {
                     let name = try reader.identifier(entry.key, entry.keyNode, "output")
-                    recipe.outputs.append(OutputSpec(name: name, value: try reader.templateValue(entry.value),
-                                                     location: reader.location(entry.keyNode)))
+                    recipe.outputs.append(
+                        OutputSpec(
+                            name: name, value: try reader.templateValue(entry.value),
+                            location: reader.location(entry.keyNode)))
                 }
             case "metrics": recipe.metrics = try decodeMetrics(node, reader)
             case "env": recipe.env = try decodeEnv(node, reader, context: "'env'")
@@ -68,20 +71,24 @@ public enum RecipeDecoder {
             throw .malformedYAML(at: SourceLocation(file: reader.file, line: 1, column: 1), problem: "\(error)")
         }
         guard let node else {
-            throw .malformedYAML(at: SourceLocation(file: reader.file, line: 1, column: 1), problem: "the file is empty")
+            throw .malformedYAML(
+                at: SourceLocation(file: reader.file, line: 1, column: 1), problem: "the file is empty")
         }
         return node
     }
 
     static func yamlError(_ error: YamlError, reader: YAMLReader) -> RecipeError {
-        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: reader.file, line: mark.line, column: mark.column) }
+        func at(_ mark: Mark) -> SourceLocation {
+            SourceLocation(file: reader.file, line: mark.line, column: mark.column)
+        }
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let detail = context.map { "\(problem) (\($0.text) at line \($0.mark.line), column \($0.mark.column))" }
             return .malformedYAML(at: at(mark), problem: detail ?? problem)
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return .malformedYAML(at: at(context.mark), problem: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))")
+            return .malformedYAML(
+                at: at(context.mark), problem: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))")
         case .reader(let problem, _, _, _):
             return .malformedYAML(at: SourceLocation(file: reader.file, line: 1, column: 1), problem: problem)
         default:
@@ -90,12 +97,15 @@ public enum RecipeDecoder {
     }
 
     static func decodeCache(_ node: Node, _ reader: YAMLReader) throws(RecipeError) -> CachePolicy {
-        if case .scalar(let s) = node, tagName(s) == .bool { return s.string.lowercased() == "true" ? .reuse : .volatile }
+        if case .scalar(let s) = node, tagName(s) == .bool {
+            return s.string.lowercased() == "true" ? .reuse : .volatile
+        }
         let text = try reader.string(node, "'cache'")
         guard let policy = CachePolicy(rawValue: text) else {
-            throw .invalidValue(at: reader.location(node), what: "'cache'",
-                                problem: "expected true, false, reuse, volatile or measured, found '\(text)'"
-                                    + Suggestions.hint(for: text, in: CachePolicy.allCases.map(\.rawValue)))
+            throw .invalidValue(
+                at: reader.location(node), what: "'cache'",
+                problem: "expected true, false, reuse, volatile or measured, found '\(text)'"
+                    + Suggestions.hint(for: text, in: CachePolicy.allCases.map(\.rawValue)))
         }
         return policy
     }
@@ -108,8 +118,9 @@ public enum RecipeDecoder {
         let keys = Set(fields.map(\.key))
         if keys.contains("shell") {
             if keys.contains("action") || keys.contains("with") {
-                throw .invalidValue(at: reader.location(node), what: "'run'",
-                                    problem: "give either 'shell' or 'action' (with 'with'), not both")
+                throw .invalidValue(
+                    at: reader.location(node), what: "'run'",
+                    problem: "give either 'shell' or 'action' (with 'with'), not both")
             }
             let shellNode = fields.first { $0.key == "shell" }!.value
             return .shell(try reader.template(shellNode, "'run.shell'"), location: reader.location(shellNode))
@@ -119,10 +130,13 @@ public enum RecipeDecoder {
         }
         var with: [String: TemplateValue] = [:]
         if let withNode = fields.first(where: { $0.key == "with" })?.value, !reader.isNull(withNode) {
-            for entry in try reader.mapping(withNode, "'run.with'") { with[entry.key] = try reader.templateValue(entry.value) }
+            for entry in try reader.mapping(withNode, "'run.with'") {
+                with[entry.key] = try reader.templateValue(entry.value)
+            }
         }
-        return .action(name: try reader.string(actionNode, "'run.action'"), with: with,
-                       location: reader.location(actionNode))
+        return .action(
+            name: try reader.string(actionNode, "'run.action'"), with: with,
+            location: reader.location(actionNode))
     }
 
     static func decodeEnv(_ node: Node, _ reader: YAMLReader, context: String) throws(RecipeError) -> [EnvSpec] {
@@ -131,11 +145,14 @@ public enum RecipeDecoder {
             guard entry.key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }),
                 !(entry.key.first?.isNumber ?? true)
             else {
-                throw .invalidValue(at: reader.location(entry.keyNode), what: "environment variable '\(entry.key)'",
-                                    problem: "use letters, digits and '_', not starting with a digit")
+                throw .invalidValue(
+                    at: reader.location(entry.keyNode), what: "environment variable '\(entry.key)'",
+                    problem: "use letters, digits and '_', not starting with a digit")
             }
-            out.append(EnvSpec(name: entry.key, value: try reader.templateValue(entry.value),
-                               location: reader.location(entry.keyNode)))
+            out.append(
+                EnvSpec(
+                    name: entry.key, value: try reader.templateValue(entry.value),
+                    location: reader.location(entry.keyNode)))
         }
         return out
     }
@@ -163,20 +180,26 @@ public enum RecipeDecoder {
         var out: [MetricSpec] = []
         for entry in try reader.mapping(node, "'metrics'") {
             let name = try reader.identifier(entry.key, entry.keyNode, "metric")
-            var metric = MetricSpec(name: name, value: .value(.null), unit: nil, better: .equal, tolerance: 0,
-                                    location: reader.location(entry.keyNode))
+            var metric = MetricSpec(
+                name: name, value: .value(.null), unit: nil, better: .equal, tolerance: 0,
+                location: reader.location(entry.keyNode))
             if case .mapping = entry.value {
                 var sawValue = false
-                for (key, _, v) in try reader.mapping(entry.value, "metric '\(name)'",
-                                                      known: ["value", "unit", "better", "tolerance"]) {
+                for (key, _, v) in try reader.mapping(
+                    entry.value, "metric '\(name)'",
+                    known: ["value", "unit", "better", "tolerance"])
+                {
                     switch key {
-                    case "value": metric.value = try reader.templateValue(v); sawValue = true
+                    case "value":
+                        metric.value = try reader.templateValue(v)
+                        sawValue = true
                     case "unit": metric.unit = try reader.string(v, "'unit' of metric '\(name)'")
                     case "better":
                         let text = try reader.string(v, "'better' of metric '\(name)'")
                         guard let d = MetricSpec.Direction(rawValue: text) else {
-                            throw .invalidValue(at: reader.location(v), what: "'better' of metric '\(name)'",
-                                                problem: "expected higher, lower or equal, found '\(text)'")
+                            throw .invalidValue(
+                                at: reader.location(v), what: "'better' of metric '\(name)'",
+                                problem: "expected higher, lower or equal, found '\(text)'")
                         }
                         metric.better = d
                     case "tolerance": metric.tolerance = try decodeTolerance(v, reader, name)
@@ -203,8 +226,9 @@ public enum RecipeDecoder {
         }
         let d = try reader.number(node, "'tolerance' of metric '\(name)'")
         guard d >= 0 else {
-            throw .invalidValue(at: reader.location(node), what: "'tolerance' of metric '\(name)'",
-                                problem: "must not be negative")
+            throw .invalidValue(
+                at: reader.location(node), what: "'tolerance' of metric '\(name)'",
+                problem: "must not be negative")
         }
         return d
     }

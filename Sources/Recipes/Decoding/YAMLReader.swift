@@ -179,11 +179,15 @@ struct YAMLReader {
         var total = 0.0
         var digits = ""
         for c in text {
-            if c.isNumber || c == "." { digits.append(c); continue }
+            if c.isNumber || c == "." {
+                digits.append(c)
+                continue
+            }
             let unit: Double? = ["s": 1, "m": 60, "h": 3600, "d": 86400][String(c)]
             guard let unit, let amount = Double(digits) else {
-                throw .invalidValue(at: location(node), what: what,
-                                    problem: "expected a duration such as 90, 30s, 5m or 1h30m, found '\(text)'")
+                throw .invalidValue(
+                    at: location(node), what: what,
+                    problem: "expected a duration such as 90, 30s, 5m or 1h30m, found '\(text)'")
             }
             total += amount * unit
             digits = ""

@@ -20,8 +20,9 @@ public enum RecipeError: Error, Sendable {
 
     case unknownInput(name: String, recipe: String, at: SourceLocation?, known: [String])
     case missingInput(name: String, recipe: String, at: SourceLocation?, declared: SourceLocation?)
-    case inputType(name: String, recipe: String, expected: String, found: String, at: SourceLocation?,
-                   declared: SourceLocation? = nil)
+    case inputType(
+        name: String, recipe: String, expected: String, found: String, at: SourceLocation?,
+        declared: SourceLocation? = nil)
     case badChoice(name: String, recipe: String, value: String, choices: [String], at: SourceLocation?)
 
     case expressionSyntax(at: SourceLocation?, expression: String, problem: String)

@@ -12,12 +12,25 @@ public indirect enum Expression: Sendable, Hashable {
     case call(String, [Expression])
     case list([Expression])
 
-    public enum UnaryOperator: String, Sendable { case not = "!", negate = "-" }
+    public enum UnaryOperator: String, Sendable {
+        case not = "!"
+        case negate = "-"
+    }
 
     public enum BinaryOperator: String, Sendable {
-        case or = "||", and = "&&"
-        case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-        case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+        case or = "||"
+        case and = "&&"
+        case equal = "=="
+        case notEqual = "!="
+        case less = "<"
+        case lessOrEqual = "<="
+        case greater = ">"
+        case greaterOrEqual = ">="
+        case add = "+"
+        case subtract = "-"
+        case multiply = "*"
+        case divide = "/"
+        case remainder = "%"
     }
 
     /// Every dotted reference the expression reads, outermost first (for dependency checks and `repro why`).

@@ -7,7 +7,11 @@
 /// `primary := number | 'string' | "string" | true | false | null | name | name '(' args ')' | '(' or ')' | '[' args ']'`.
 public struct ExpressionParser {
     enum Token: Equatable {
-        case name(String), number(Value), string(String), op(String), end
+        case name(String)
+        case number(Value)
+        case string(String)
+        case op(String)
+        case end
     }
 
     private let text: String
@@ -46,7 +50,10 @@ public struct ExpressionParser {
         func isNameChar(_ c: Unicode.Scalar) -> Bool { isNameStart(c) || ("0"..."9").contains(c) || c == "-" }
         while i < chars.count {
             let c = chars[i]
-            if c == " " || c == "\t" || c == "\n" || c == "\r" { i += 1; continue }
+            if c == " " || c == "\t" || c == "\n" || c == "\r" {
+                i += 1
+                continue
+            }
             if isNameStart(c) {
                 var j = i + 1
                 // '-' is allowed inside names (recipe-style names) only when followed by a letter: `a-b` is a
@@ -131,7 +138,10 @@ public struct ExpressionParser {
     private mutating func advance() { position += 1 }
 
     private mutating func accept(_ op: String) -> Bool {
-        if current == .op(op) { advance(); return true }
+        if current == .op(op) {
+            advance()
+            return true
+        }
         return false
     }
 
@@ -171,19 +181,28 @@ public struct ExpressionParser {
     private mutating func parseSum() throws(ExpressionSyntaxError) -> Expression {
         var e = try parseTerm()
         while true {
-            if accept("+") { e = .binary(.add, e, try parseTerm()) }
-            else if accept("-") { e = .binary(.subtract, e, try parseTerm()) }
-            else { return e }
+            if accept("+") {
+                e = .binary(.add, e, try parseTerm())
+            } else if accept("-") {
+                e = .binary(.subtract, e, try parseTerm())
+            } else {
+                return e
+            }
         }
     }
 
     private mutating func parseTerm() throws(ExpressionSyntaxError) -> Expression {
         var e = try parseUnary()
         while true {
-            if accept("*") { e = .binary(.multiply, e, try parseUnary()) }
-            else if accept("/") { e = .binary(.divide, e, try parseUnary()) }
-            else if accept("%") { e = .binary(.remainder, e, try parseUnary()) }
-            else { return e }
+            if accept("*") {
+                e = .binary(.multiply, e, try parseUnary())
+            } else if accept("/") {
+                e = .binary(.divide, e, try parseUnary())
+            } else if accept("%") {
+                e = .binary(.remainder, e, try parseUnary())
+            } else {
+                return e
+            }
         }
     }
 
@@ -248,7 +267,9 @@ public struct ExpressionParser {
                 }
                 let args = try parseArguments(closing: ")")
                 guard f.arity.contains(args.count) else {
-                    throw fail("\(n)() takes \(f.arity.lowerBound == f.arity.upperBound ? "\(f.arity.lowerBound)" : "\(f.arity.lowerBound) to \(f.arity.upperBound)") argument(s), found \(args.count)")
+                    throw fail(
+                        "\(n)() takes \(f.arity.lowerBound == f.arity.upperBound ? "\(f.arity.lowerBound)" : "\(f.arity.lowerBound) to \(f.arity.upperBound)") argument(s), found \(args.count)"
+                    )
                 }
                 return .call(n, args)
             }

@@ -137,9 +137,15 @@ public enum ExpressionEvaluator {
     static func arithmetic(_ op: Expression.BinaryOperator, _ l: Value, _ r: Value) throws(EvaluationFailure) -> Value {
         if case .int(let a) = l, case .int(let b) = r {
             switch op {
-            case .add: let (v, o) = a.addingReportingOverflow(b); if !o { return .int(v) }
-            case .subtract: let (v, o) = a.subtractingReportingOverflow(b); if !o { return .int(v) }
-            case .multiply: let (v, o) = a.multipliedReportingOverflow(by: b); if !o { return .int(v) }
+            case .add:
+                let (v, o) = a.addingReportingOverflow(b)
+                if !o { return .int(v) }
+            case .subtract:
+                let (v, o) = a.subtractingReportingOverflow(b)
+                if !o { return .int(v) }
+            case .multiply:
+                let (v, o) = a.multipliedReportingOverflow(by: b)
+                if !o { return .int(v) }
             case .divide:
                 guard b != 0 else { throw .type(problem: "division by zero") }
                 if a % b == 0 { return .int(a / b) }

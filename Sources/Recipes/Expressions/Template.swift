@@ -28,8 +28,9 @@ public struct Template: Sendable, Hashable {
             }
             literal += rest[..<open.lowerBound]
             guard let close = rest[open.upperBound...].range(of: "}}") else {
-                throw .expressionSyntax(at: location, expression: String(rest[open.lowerBound...]),
-                                        problem: "'${{' is not closed by '}}'")
+                throw .expressionSyntax(
+                    at: location, expression: String(rest[open.lowerBound...]),
+                    problem: "'${{' is not closed by '}}'")
             }
             let source = String(rest[open.upperBound..<close.lowerBound])
             let expression: Expression
@@ -38,7 +39,10 @@ public struct Template: Sendable, Hashable {
             } catch {
                 throw .expressionSyntax(at: location, expression: source.trimmingSpaces, problem: error.problem)
             }
-            if !literal.isEmpty { segments.append(.text(literal)); literal = "" }
+            if !literal.isEmpty {
+                segments.append(.text(literal))
+                literal = ""
+            }
             segments.append(.expression(expression, source: source.trimmingSpaces))
             rest = rest[close.upperBound...]
         }

@@ -40,8 +40,9 @@ public final class RecipeRegistry: Sendable {
             switch FileSystemPath.kind(path) {
             case .file:
                 for ext in [".yaml", ".yml"] where entry.hasSuffix(ext) {
-                    location = Location(name: String(entry.dropLast(ext.count)), file: path, directory: dir,
-                                        isFolder: false, shadows: [])
+                    location = Location(
+                        name: String(entry.dropLast(ext.count)), file: path, directory: dir,
+                        isFolder: false, shadows: [])
                 }
             case .directory:
                 let recipeFile = path + "/recipe.yaml"
@@ -54,8 +55,9 @@ public final class RecipeRegistry: Sendable {
             }
             if let location {
                 if let other = found[location.name] {
-                    throw .duplicateRecipe(name: location.name, first: DisplayPath.of(other.file),
-                                           second: DisplayPath.of(location.file))
+                    throw .duplicateRecipe(
+                        name: location.name, first: DisplayPath.of(other.file),
+                        second: DisplayPath.of(location.file))
                 }
                 found[location.name] = location
             }
@@ -76,8 +78,9 @@ public final class RecipeRegistry: Sendable {
         } catch {
             throw .unreadable(file: DisplayPath.of(location.file), reason: error.reason)
         }
-        let recipe = try RecipeDecoder.decode(text: text, file: location.file, directory: location.directory,
-                                              isFolder: location.isFolder, expectedName: name)
+        let recipe = try RecipeDecoder.decode(
+            text: text, file: location.file, directory: location.directory,
+            isFolder: location.isFolder, expectedName: name)
         loaded.withLock { $0[name] = recipe }
         return recipe
     }

@@ -1,17 +1,20 @@
 /// Turns a given value into the type an input declares, or says in words why it cannot.
 public enum InputCoercion {
-    public static func coerce(_ value: Value, to spec: InputSpec, recipe: String, at: SourceLocation?,
-                              baseDirectory: String?) throws(RecipeError) -> Value
-    {
+    public static func coerce(
+        _ value: Value, to spec: InputSpec, recipe: String, at: SourceLocation?,
+        baseDirectory: String?
+    ) throws(RecipeError) -> Value {
         try coerce(value, kind: spec.kind, spec: spec, recipe: recipe, at: at, baseDirectory: baseDirectory)
     }
 
-    static func coerce(_ value: Value, kind: InputSpec.Kind, spec: InputSpec, recipe: String, at: SourceLocation?,
-                       baseDirectory: String?) throws(RecipeError) -> Value
-    {
+    static func coerce(
+        _ value: Value, kind: InputSpec.Kind, spec: InputSpec, recipe: String, at: SourceLocation?,
+        baseDirectory: String?
+    ) throws(RecipeError) -> Value {
         func mismatch(_ expected: String) -> RecipeError {
-            .inputType(name: spec.name, recipe: recipe, expected: expected, found: found(value), at: at,
-                       declared: at == nil ? spec.location : nil)
+            .inputType(
+                name: spec.name, recipe: recipe, expected: expected, found: found(value), at: at,
+                declared: at == nil ? spec.location : nil)
         }
         switch kind {
         case .string:
@@ -58,13 +61,16 @@ public enum InputCoercion {
             let items: [Value]
             switch value {
             case .list(let l): items = l
-            case .string(let s): items = s.isEmpty ? [] : s.split(separator: ",").map { .string(String($0).trimmingSpaces) }
+            case .string(let s):
+                items = s.isEmpty ? [] : s.split(separator: ",").map { .string(String($0).trimmingSpaces) }
             default: throw mismatch("a list")
             }
             var out: [Value] = []
             for item in items {
-                out.append(try coerce(item, kind: spec.itemKind, spec: spec, recipe: recipe, at: at,
-                                      baseDirectory: baseDirectory))
+                out.append(
+                    try coerce(
+                        item, kind: spec.itemKind, spec: spec, recipe: recipe, at: at,
+                        baseDirectory: baseDirectory))
             }
             return .list(out)
         }

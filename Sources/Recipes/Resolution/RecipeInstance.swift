@@ -32,13 +32,15 @@ public struct RecipeInstance: Sendable {
     /// Applies variations and defaults, checks and converts every input.
     /// - Parameters:
     ///   - at: where the request was written (a need in another recipe), for errors.
-    public static func resolve(_ recipe: Recipe, variations requested: [String], provided: [String: ProvidedInput],
-                               host: Value, at: SourceLocation?) throws(RecipeError) -> RecipeInstance
-    {
+    public static func resolve(
+        _ recipe: Recipe, variations requested: [String], provided: [String: ProvidedInput],
+        host: Value, at: SourceLocation?
+    ) throws(RecipeError) -> RecipeInstance {
         let chosen = try chooseVariations(recipe, requested: requested, at: at)
         for (name, given) in provided where recipe.input(named: name) == nil {
-            throw .unknownInput(name: name, recipe: recipe.name, at: given.location ?? at,
-                                known: recipe.inputs.map(\.name))
+            throw .unknownInput(
+                name: name, recipe: recipe.name, at: given.location ?? at,
+                known: recipe.inputs.map(\.name))
         }
         var overlay: [String: TemplateValue] = [:]
         var env: [EnvSpec] = recipe.env
@@ -82,8 +84,9 @@ public struct RecipeInstance: Sendable {
             values[spec.name] = real
             keyValues[spec.name] = key
         }
-        return RecipeInstance(recipe: recipe, variations: chosen.map(\.name).sorted(), inputs: values,
-                              keyInputs: keyValues, env: env, needs: needs, resources: resources, host: host)
+        return RecipeInstance(
+            recipe: recipe, variations: chosen.map(\.name).sorted(), inputs: values,
+            keyInputs: keyValues, env: env, needs: needs, resources: resources, host: host)
     }
 
     /// The variations that apply: those asked for, plus each group's default where none of the group was asked.
@@ -111,9 +114,10 @@ public struct RecipeInstance: Sendable {
 
     /// The scope of a recipe's static fields: inputs, `recipe`, `host` (and `env` once evaluated).
     /// In key mode `recipe.dir` is late, so templates that read it enter keys as their text.
-    public static func scope(_ recipe: Recipe, inputs: [String: Value], host: Value, keyMode: Bool,
-                             env: [String: Value]? = nil) -> Scope
-    {
+    public static func scope(
+        _ recipe: Recipe, inputs: [String: Value], host: Value, keyMode: Bool,
+        env: [String: Value]? = nil
+    ) -> Scope {
         var recipeInfo: [String: Value] = ["name": .string(recipe.name)]
         var late: [[String]] = [["needs"], ["run"], ["node"], ["matrix"]]
         if keyMode { late.append(["recipe", "dir"]) } else { recipeInfo["dir"] = .string(recipe.source.directory) }

@@ -34,7 +34,10 @@ extension Value {
             if d.isFinite { out.append(Value.format(d)) } else { out.appendString(Value.format(d)) }
         case .string(let s): out.appendString(s)
         case .list(let items):
-            if items.isEmpty { out.append("[]"); return }
+            if items.isEmpty {
+                out.append("[]")
+                return
+            }
             out.bytes.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
                 if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
@@ -44,7 +47,10 @@ extension Value {
             out.newline(indent, level)
             out.bytes.append(UInt8(ascii: "]"))
         case .map(let map):
-            if map.isEmpty { out.append("{}"); return }
+            if map.isEmpty {
+                out.append("{}")
+                return
+            }
             out.bytes.append(UInt8(ascii: "{"))
             for (i, key) in map.keys.sorted().enumerated() {
                 if i > 0 { out.bytes.append(UInt8(ascii: ",")) }
@@ -150,9 +156,15 @@ private struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
         default: return try parseNumber()
         }
     }
@@ -175,7 +187,10 @@ private struct JSONParser {
         i += 1
         var map: [String: Value] = [:]
         skipSpace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .map(map) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+            return .map(map)
+        }
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -186,8 +201,14 @@ private struct JSONParser {
             map[key] = try parseValue()
             skipSpace()
             guard i < bytes.count else { throw fail("unexpected end of text") }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; return .map(map) }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            if bytes[i] == UInt8(ascii: "}") {
+                i += 1
+                return .map(map)
+            }
             throw fail("expected ',' or '}'")
         }
     }
@@ -198,13 +219,22 @@ private struct JSONParser {
         i += 1
         var items: [Value] = []
         skipSpace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .list(items) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+            i += 1
+            return .list(items)
+        }
         while true {
             items.append(try parseValue())
             skipSpace()
             guard i < bytes.count else { throw fail("unexpected end of text") }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "]") { i += 1; return .list(items) }
+            if bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            if bytes[i] == UInt8(ascii: "]") {
+                i += 1
+                return .list(items)
+            }
             throw fail("expected ',' or ']'")
         }
     }
@@ -232,7 +262,11 @@ private struct JSONParser {
                 return String(decoding: out, as: UTF8.self)
             }
             if b < 0x20 { throw fail("control character in string") }
-            if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
+            if b != UInt8(ascii: "\\") {
+                out.append(b)
+                i += 1
+                continue
+            }
             i += 1
             guard i < bytes.count else { break }
             let e = bytes[i]

@@ -4,8 +4,11 @@ import Workflow
 public enum BuiltinActions {
     /// Every action: the light ones with their implementation, the others as specs (run by `repro-step`).
     public static var all: [any ActionSpec] {
-        [WriteFileAction(), TableAction(), SubmissionAction(), TrainingSubmissionAction(), FetchSpec(), GitSpec(), ExtractSpec(), DetectSpec(), PreprocessSpec(), ModelSpec(), TrainSpec(),
-         LoadGenSpec(), AccuracySpec(), PowerSpec()]
+        [
+            WriteFileAction(), TableAction(), SubmissionAction(), TrainingSubmissionAction(), FetchSpec(), GitSpec(),
+            ExtractSpec(), DetectSpec(), PreprocessSpec(), ModelSpec(), TrainSpec(),
+            LoadGenSpec(), AccuracySpec(), PowerSpec(),
+        ]
     }
 
     public static var catalog: ActionCatalog { ActionCatalog(all) }

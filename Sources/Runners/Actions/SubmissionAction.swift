@@ -11,13 +11,18 @@ public struct SubmissionAction: Action {
     public let summary = "build and check an MLPerf Inference submission tree from loadgen runs (+ tarball, sha256)"
     public let parameters = [
         ActionParameter("performance", .list, required: true, doc: "loadgen output folders of performance runs"),
-        ActionParameter("accuracy", .list, required: true, doc: "loadgen output folders of accuracy runs (paired by benchmark and scenario)"),
+        ActionParameter(
+            "accuracy", .list, required: true,
+            doc: "loadgen output folders of accuracy runs (paired by benchmark and scenario)"),
         ActionParameter("division", .string, doc: "open (default) or closed"),
         ActionParameter("submitter", .string, doc: "the organisation (default repro)"),
         ActionParameter("system", .string, doc: "the system's folder name (default: <cpus>xCPU)"),
-        ActionParameter("system-fields", .map, doc: "fields of systems/<system>.json to set (the rest come from the machine)"),
-        ActionParameter("framework", .string, doc: "the system description's framework (default: repro and its LoadGen)"),
-        ActionParameter("measurements", .map, doc: "fields of measurements.json (input_data_types, starting_weights_filename …)"),
+        ActionParameter(
+            "system-fields", .map, doc: "fields of systems/<system>.json to set (the rest come from the machine)"),
+        ActionParameter(
+            "framework", .string, doc: "the system description's framework (default: repro and its LoadGen)"),
+        ActionParameter(
+            "measurements", .map, doc: "fields of measurements.json (input_data_types, starting_weights_filename …)"),
         ActionParameter("implementation", .string, doc: "src/<benchmark>/README.md: how the results were made"),
         ActionParameter("layout", .string, doc: "v6.1 (default) or v5.0 (code/ and measurements/)"),
     ]
@@ -31,7 +36,9 @@ public struct SubmissionAction: Action {
         guard let layout = SubmissionLayout(rawValue: try context.optionalString("layout") ?? "v6.1") else {
             throw ActionError.badParameter(name: "layout", problem: "expected v6.1 or v5.0")
         }
-        let framework = try context.optionalString("framework") ?? "repro \(ReproVersion.current) (LoadGen following MLCommons LoadGen 6.0.17)"
+        let framework =
+            try context.optionalString("framework")
+            ?? "repro \(ReproVersion.current) (LoadGen following MLCommons LoadGen 6.0.17)"
         var fields: [String: String] = [:]
         for (k, v) in context.with["system-fields"]?.mapValue ?? [:] { fields[k] = v.interpolated }
         var measurements: [String: String] = [:]
@@ -41,44 +48,67 @@ public struct SubmissionAction: Action {
         var results: [InferenceResult] = []
         for dir in try context.strings("performance") {
             let perf = try SubmissionAction.runInfo(dir)
-            guard let acc = accuracyRuns.first(where: { $0.benchmark == perf.benchmark && $0.scenario == perf.scenario }) else {
+            guard
+                let acc = accuracyRuns.first(where: { $0.benchmark == perf.benchmark && $0.scenario == perf.scenario })
+            else {
                 throw ActionError.failed("no accuracy run for \(perf.benchmark) \(perf.scenario) among 'accuracy'")
             }
-            let readme = "# \(perf.benchmark) \(perf.scenario)\n\nMade by repro \(ReproVersion.current): a `loadgen` step, scenario "
+            let readme =
+                "# \(perf.benchmark) \(perf.scenario)\n\nMade by repro \(ReproVersion.current): a `loadgen` step, scenario "
                 + "\(perf.scenario), SUT \(perf.sut). Reproduce with `repro reproduce` on the run's manifest.\n"
-            results.append(InferenceResult(benchmark: perf.benchmark, scenario: perf.scenario, performance: dir, accuracy: acc.dir,
-                                           readme: readme, measurements: measurements))
+            results.append(
+                InferenceResult(
+                    benchmark: perf.benchmark, scenario: perf.scenario, performance: dir, accuracy: acc.dir,
+                    readme: readme, measurements: measurements))
         }
-        let description = SystemDescription.fromMachine(.current, division: division, submitter: submitter, systemName: system,
-                                                        framework: framework, overrides: fields)
-        let implementation = try context.optionalString("implementation")
+        let description = SystemDescription.fromMachine(
+            .current, division: division, submitter: submitter, systemName: system,
+            framework: framework, overrides: fields)
+        let implementation =
+            try context.optionalString("implementation")
             ?? "repro's LoadGen driving the system under test; see the README of each result for the command.\n"
-        let submission = InferenceSubmission(division: division, submitter: submitter, system: system, systemDescription: description,
-                                             implementationReadme: implementation, layout: layout, results: results)
+        let submission = InferenceSubmission(
+            division: division, submitter: submitter, system: system, systemDescription: description,
+            implementationReadme: implementation, layout: layout, results: results)
         let root = context.outDir + "/submission"
         try InferenceTree.write(submission, to: root)
         let problems = InferenceChecker.check(root: root)
         let (tarball, sha) = try SubmissionAction.pack(root, problems: problems, into: context.outDir)
-        context.log.out("submission: \(results.count) results in \(root) (\(layout.rawValue) layout); tarball sha256 \(sha)")
-        context.log.out(problems.isEmpty ? "built-in checker: no problems" : "built-in checker: \(problems.count) problems:")
+        context.log.out(
+            "submission: \(results.count) results in \(root) (\(layout.rawValue) layout); tarball sha256 \(sha)")
+        context.log.out(
+            problems.isEmpty ? "built-in checker: no problems" : "built-in checker: \(problems.count) problems:")
         for p in problems { context.log.out("  " + p) }
-        return ["tree": .string(root), "problems": .list(problems.map { .string($0) }), "problem_count": .int(problems.count),
-                "tarball": .string(tarball), "sha256": .string(sha), "results": .int(results.count)]
+        return [
+            "tree": .string(root), "problems": .list(problems.map { .string($0) }),
+            "problem_count": .int(problems.count),
+            "tarball": .string(tarball), "sha256": .string(sha), "results": .int(results.count),
+        ]
     }
 
-    struct RunInfo { let dir: String; let benchmark: String; let scenario: String; let sut: String }
+    struct RunInfo {
+        let dir: String
+        let benchmark: String
+        let scenario: String
+        let sut: String
+    }
 
     static func runInfo(_ dir: String) throws -> RunInfo {
         guard let data = FileManager.default.contents(atPath: dir + "/result.json"),
-              let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let scenario = json["scenario"] as? String else {
+            let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let scenario = json["scenario"] as? String
+        else {
             throw ActionError.failed("\(dir) is not a loadgen step's output (no result.json with a scenario)")
         }
-        return RunInfo(dir: dir, benchmark: json["benchmark"] as? String ?? "resnet", scenario: scenario, sut: json["sut_name"] as? String ?? "?")
+        return RunInfo(
+            dir: dir, benchmark: json["benchmark"] as? String ?? "resnet", scenario: scenario,
+            sut: json["sut_name"] as? String ?? "?")
     }
 
     /// Writes `problems.txt`, `submission.tar.gz` (of the tree) and its `.sha256` into `outDir`.
-    static func pack(_ root: String, problems: [String], into outDir: String) throws -> (tarball: String, sha256: String) {
+    static func pack(_ root: String, problems: [String], into outDir: String) throws -> (
+        tarball: String, sha256: String
+    ) {
         try FileOps.write(problems.map { $0 + "\n" }.joined(), to: outDir + "/problems.txt")
         let tarball = outDir + "/submission.tar.gz"
         try tar(root, to: tarball)
@@ -91,7 +121,10 @@ public struct SubmissionAction: Action {
     static func tar(_ root: String, to path: String) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["tar", "-czf", path, "-C", (root as NSString).deletingLastPathComponent, (root as NSString).lastPathComponent]
+        p.arguments = [
+            "tar", "-czf", path, "-C", (root as NSString).deletingLastPathComponent,
+            (root as NSString).lastPathComponent,
+        ]
         try p.run()
         p.waitUntilExit()
         if p.terminationStatus != 0 { throw ActionError.failed("tar exited with status \(p.terminationStatus)") }
@@ -102,8 +135,9 @@ extension SystemDescription.Host {
     /// The machine as repro's host description (`HostInfo`) has it.
     static var current: SystemDescription.Host {
         let h = HostInfo.description
-        return SystemDescription.Host(cpu: h["cpu"]?.stringValue ?? "unknown", cpus: HostInfo.cpus,
-                                      memoryGiB: h["memory_gib"]?.doubleValue ?? 0, os: h["os"]?.stringValue ?? "Linux",
-                                      kernel: h["kernel"]?.stringValue ?? "")
+        return SystemDescription.Host(
+            cpu: h["cpu"]?.stringValue ?? "unknown", cpus: HostInfo.cpus,
+            memoryGiB: h["memory_gib"]?.doubleValue ?? 0, os: h["os"]?.stringValue ?? "Linux",
+            kernel: h["kernel"]?.stringValue ?? "")
     }
 }

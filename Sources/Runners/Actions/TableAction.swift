@@ -18,7 +18,8 @@ public struct TableAction: Action {
 
     public func run(_ context: ActionContext) throws -> [String: Value] {
         let rows = context.with["rows"]?.listValue ?? []
-        var keys: [String] = [], headers: [String] = []
+        var keys: [String] = []
+        var headers: [String] = []
         for c in context.with["columns"]?.listValue ?? [] {
             if let pair = c.listValue, pair.count == 2 {
                 keys.append(pair[0].interpolated)
@@ -34,7 +35,8 @@ public struct TableAction: Action {
         var cells: [[String]] = keys.isEmpty ? [] : [headers]
         for (i, row) in rows.enumerated() {
             guard let map = row.mapValue else {
-                throw ActionError.badParameter(name: "rows", problem: "row \(i + 1) is a \(row.typeName), expected a map")
+                throw ActionError.badParameter(
+                    name: "rows", problem: "row \(i + 1) is a \(row.typeName), expected a map")
             }
             cells.append(keys.map { TableAction.cell(map[$0] ?? .null) })
         }
@@ -42,10 +44,11 @@ public struct TableAction: Action {
         var lines: [String] = []
         if let title = try context.optionalString("title") { lines.append(title) }
         for (r, row) in cells.enumerated() {
-            lines.append(row.enumerated().map { c, text in
-                let pad = String(repeating: " ", count: widths[c] - text.count)
-                return TableAction.isNumber(text) && r > 0 ? pad + text : text + pad
-            }.joined(separator: "  ").trimmingTrailingSpaces())
+            lines.append(
+                row.enumerated().map { c, text in
+                    let pad = String(repeating: " ", count: widths[c] - text.count)
+                    return TableAction.isNumber(text) && r > 0 ? pad + text : text + pad
+                }.joined(separator: "  ").trimmingTrailingSpaces())
             if r == 0 { lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
         }
         lines += (context.with["notes"]?.listValue ?? []).map(\.interpolated)
@@ -58,8 +61,10 @@ public struct TableAction: Action {
     static func cell(_ v: Value) -> String {
         switch v {
         case .null: "-"
-        case .double(let d): d.magnitude >= 1000 || d == d.rounded() ? String(format: "%.0f", d)
-            : d.magnitude >= 10 ? String(format: "%.1f", d) : String(format: "%.3f", d)
+        case .double(let d):
+            d.magnitude >= 1000 || d == d.rounded()
+                ? String(format: "%.0f", d)
+                : d.magnitude >= 10 ? String(format: "%.1f", d) : String(format: "%.3f", d)
         case .bool(let b): b ? "yes" : "no"
         default: v.interpolated
         }

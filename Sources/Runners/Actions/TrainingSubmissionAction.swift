@@ -27,19 +27,27 @@ public struct TrainingSubmissionAction: Action {
         let system = try context.optionalString("system") ?? "\(HostInfo.cpus)xCPU"
         var fields: [String: String] = [:]
         for (k, v) in context.with["system-fields"]?.mapValue ?? [:] { fields[k] = v.interpolated }
-        let description = SystemDescription.fromMachine(.current, division: division, submitter: submitter, systemName: system,
-                                                        framework: "repro \(ReproVersion.current) built-in kernels (OpenBLAS)", overrides: fields)
+        let description = SystemDescription.fromMachine(
+            .current, division: division, submitter: submitter, systemName: system,
+            framework: "repro \(ReproVersion.current) built-in kernels (OpenBLAS)", overrides: fields)
         let root = context.outDir + "/submission"
-        let base = try TrainingTree.write(logs: try context.strings("logs"), benchmark: benchmark, division: division, submitter: submitter,
-                                          system: system, systemDescription: description,
-                                          readme: try context.optionalString("implementation") ?? "repro's train action on its built-in kernels.\n",
-                                          to: root)
+        let base = try TrainingTree.write(
+            logs: try context.strings("logs"), benchmark: benchmark, division: division, submitter: submitter,
+            system: system, systemDescription: description,
+            readme: try context.optionalString("implementation") ?? "repro's train action on its built-in kernels.\n",
+            to: root)
         let prefix = root + "/"
-        let problems = TrainingTree.check(base: base, benchmark: benchmark, system: system).map { $0.replacingOccurrences(of: prefix, with: "") }
+        let problems = TrainingTree.check(base: base, benchmark: benchmark, system: system).map {
+            $0.replacingOccurrences(of: prefix, with: "")
+        }
         let (tarball, sha) = try SubmissionAction.pack(root, problems: problems, into: context.outDir)
-        context.log.out("training submission: \(base); \(problems.isEmpty ? "no problems" : "\(problems.count) problems")")
+        context.log.out(
+            "training submission: \(base); \(problems.isEmpty ? "no problems" : "\(problems.count) problems")")
         for p in problems { context.log.out("  " + p) }
-        return ["tree": .string(root), "problems": .list(problems.map { .string($0) }), "problem_count": .int(problems.count),
-                "tarball": .string(tarball), "sha256": .string(sha)]
+        return [
+            "tree": .string(root), "problems": .list(problems.map { .string($0) }),
+            "problem_count": .int(problems.count),
+            "tarball": .string(tarball), "sha256": .string(sha),
+        ]
     }
 }

@@ -1,9 +1,9 @@
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#endif
-
 import Recipes
 import Workflow
+
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
 
 /// `write-file`: writes text (a config such as `user.conf`, made from inputs) to a file in the output folder.
 public struct WriteFileAction: Action {
@@ -21,7 +21,8 @@ public struct WriteFileAction: Action {
     public func run(_ context: ActionContext) throws -> [String: Value] {
         let relative = try context.string("path")
         guard !relative.hasPrefix("/"), !relative.split(separator: "/").contains("..") else {
-            throw ActionError.badParameter(name: "path", problem: "must stay inside the output folder, found '\(relative)'")
+            throw ActionError.badParameter(
+                name: "path", problem: "must stay inside the output folder, found '\(relative)'")
         }
         var text = context.with["text"]?.interpolated ?? ""
         if !text.hasSuffix("\n") { text += "\n" }
@@ -30,7 +31,8 @@ public struct WriteFileAction: Action {
         try FileOps.write(text, to: path)
         if let mode = try context.optionalString("mode") {
             guard let bits = UInt32(mode, radix: 8), bits <= 0o777 else {
-                throw ActionError.badParameter(name: "mode", problem: "expected an octal mode such as 644, found '\(mode)'")
+                throw ActionError.badParameter(
+                    name: "mode", problem: "expected an octal mode such as 644, found '\(mode)'")
             }
             chmod(path, mode_t(bits))
         }

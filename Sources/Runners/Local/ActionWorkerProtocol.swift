@@ -21,14 +21,17 @@ public enum ActionWorkerProtocol {
         public var resultPath: String
 
         public var json: Value {
-            .map(["action": .string(action), "with": .map(with), "out": .string(outDir), "work": .string(workDir),
-                  "node": .string(nodeID), "env": .map(environment.mapValues { .string($0) }), "cpus": .int(cpus),
-                  "result": .string(resultPath), "persistent": .string(persistentDir)])
+            .map([
+                "action": .string(action), "with": .map(with), "out": .string(outDir), "work": .string(workDir),
+                "node": .string(nodeID), "env": .map(environment.mapValues { .string($0) }), "cpus": .int(cpus),
+                "result": .string(resultPath), "persistent": .string(persistentDir),
+            ])
         }
 
-        public init(action: String, with: [String: Value], outDir: String, workDir: String, nodeID: String,
-                    environment: [String: String], persistentDir: String, cpus: Int, resultPath: String)
-        {
+        public init(
+            action: String, with: [String: Value], outDir: String, workDir: String, nodeID: String,
+            environment: [String: String], persistentDir: String, cpus: Int, resultPath: String
+        ) {
             self.persistentDir = persistentDir
             self.action = action
             self.with = with
@@ -44,11 +47,12 @@ public enum ActionWorkerProtocol {
             guard let action = json["action"]?.stringValue, let out = json["out"]?.stringValue,
                 let work = json["work"]?.stringValue, let result = json["result"]?.stringValue
             else { return nil }
-            self.init(action: action, with: json["with"]?.mapValue ?? [:], outDir: out, workDir: work,
-                      nodeID: json["node"]?.stringValue ?? action,
-                      environment: (json["env"]?.mapValue ?? [:]).compactMapValues(\.stringValue),
-                      persistentDir: json["persistent"]?.stringValue ?? work, cpus: json["cpus"]?.intValue ?? 1,
-                      resultPath: result)
+            self.init(
+                action: action, with: json["with"]?.mapValue ?? [:], outDir: out, workDir: work,
+                nodeID: json["node"]?.stringValue ?? action,
+                environment: (json["env"]?.mapValue ?? [:]).compactMapValues(\.stringValue),
+                persistentDir: json["persistent"]?.stringValue ?? work, cpus: json["cpus"]?.intValue ?? 1,
+                resultPath: result)
         }
     }
 
@@ -56,13 +60,16 @@ public enum ActionWorkerProtocol {
     public static let progressDescriptor: Int32 = 3
 
     public static func progressLine(_ p: StepProgress) -> String {
-        Value.map(["done": .double(p.done), "total": p.total.map { .double($0) } ?? .null, "unit": .string(p.unit),
-                   "detail": .string(p.detail)]).canonicalJSON + "\n"
+        Value.map([
+            "done": .double(p.done), "total": p.total.map { .double($0) } ?? .null, "unit": .string(p.unit),
+            "detail": .string(p.detail),
+        ]).canonicalJSON + "\n"
     }
 
     public static func parseProgress(_ line: String) -> StepProgress? {
         guard let v = try? Value.parseJSON(line), let done = v["done"]?.doubleValue else { return nil }
-        return StepProgress(done: done, total: v["total"]?.doubleValue, unit: v["unit"]?.stringValue ?? "",
-                            detail: v["detail"]?.stringValue ?? "")
+        return StepProgress(
+            done: done, total: v["total"]?.doubleValue, unit: v["unit"]?.stringValue ?? "",
+            detail: v["detail"]?.stringValue ?? "")
     }
 }

@@ -3,7 +3,7 @@ import Synchronization
 import Workflow
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// A child process in a process group of its own, started with `posix_spawn`, so that the whole tree of a
@@ -19,7 +19,8 @@ final class ChildProcess: Sendable {
     let pid: pid_t
     private let finished = Mutex(false)
 
-    typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    typealias AddChdir =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
 
     typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
 
@@ -41,9 +42,10 @@ final class ChildProcess: Sendable {
     /// Starts `argv[0]` (an absolute path) with exactly `environment`, in `directory`, stdin from /dev/null and
     /// stdout/stderr appended to the given files.
     /// `extra` maps descriptors of this process to descriptors of the child (e.g. a progress pipe to fd 3).
-    init(argv: [String], environment: [String: String], directory: String, stdoutPath: String, stderrPath: String,
-         extra: [(parent: Int32, child: Int32)] = []) throws(ActionError)
-    {
+    init(
+        argv: [String], environment: [String: String], directory: String, stdoutPath: String, stderrPath: String,
+        extra: [(parent: Int32, child: Int32)] = []
+    ) throws(ActionError) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -79,7 +81,8 @@ final class ChildProcess: Sendable {
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &mask)
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -119,9 +122,11 @@ final class ChildProcess: Sendable {
 /// Names of signals, for messages.
 enum SignalName {
     static func of(_ s: Int32) -> String {
-        let names: [Int32: String] = [SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL",
-                                      SIGABRT: "SIGABRT", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV",
-                                      SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM", SIGBUS: "SIGBUS"]
+        let names: [Int32: String] = [
+            SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL",
+            SIGABRT: "SIGABRT", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV",
+            SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM", SIGBUS: "SIGBUS",
+        ]
         return names[s] ?? "signal \(s)"
     }
 }

@@ -3,7 +3,7 @@ import Recipes
 import Workflow
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// Actions: light ones on the runner's thread, the others in the worker process `repro-step`.
@@ -20,8 +20,10 @@ extension LocalRunner {
         do { result = .success(try action.run(context)) } catch { result = .failure(error) }
         let timedOut = watchdog.stop()
         if timedOut {
-            return .failed(StepFailure(reason: "timed out after \(TextOutput.duration(step.timeout ?? 0))", timedOut: true,
-                                       stderrTail: StepLog.tail(step.log.stderrPath)))
+            return .failed(
+                StepFailure(
+                    reason: "timed out after \(TextOutput.duration(step.timeout ?? 0))", timedOut: true,
+                    stderrTail: StepLog.tail(step.log.stderrPath)))
         }
         switch result {
         case .success(let outputs):
@@ -35,8 +37,10 @@ extension LocalRunner {
 
     func runInWorker(_ spec: any ActionSpec, with: [String: Value], _ step: StepInvocation) -> StepOutcome {
         guard FileManager.default.isExecutableFile(atPath: worker) else {
-            return .failed(StepFailure(reason: "the action worker '\(worker)' is missing; build it with "
-                                       + "'swift build --product repro-step' (or set REPRO_STEP)"))
+            return .failed(
+                StepFailure(
+                    reason: "the action worker '\(worker)' is missing; build it with "
+                        + "'swift build --product repro-step' (or set REPRO_STEP)"))
         }
         let requestPath = step.staging.path + "/action-request.json"
         let resultPath = step.staging.path + "/action-result.json"
@@ -69,8 +73,10 @@ extension LocalRunner {
             return .succeeded(outputs: outputs, execution: ["host": .string(HostInfo.hostname)])
         }
         if !timedOut, !step.cancellation.isCancelled, let message = result?["error"]?.stringValue {
-            return .failed(StepFailure(reason: message, exitCode: end.exitCode, signal: end.signal,
-                                       stderrTail: StepLog.tail(step.log.stderrPath)))
+            return .failed(
+                StepFailure(
+                    reason: message, exitCode: end.exitCode, signal: end.signal,
+                    stderrTail: StepLog.tail(step.log.stderrPath)))
         }
         return outcome(end, timedOut: timedOut, step)
     }

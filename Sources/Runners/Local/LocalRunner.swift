@@ -16,7 +16,8 @@ public struct LocalRunner: StepRunner {
     public init(environment: [String: String]) {
         path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         home = environment["HOME"] ?? "/root"
-        worker = environment["REPRO_STEP"]
+        worker =
+            environment["REPRO_STEP"]
             ?? FileSystemPath.parent(CommandLine.executablePath) + "/repro-step"
     }
 
@@ -61,8 +62,9 @@ public struct LocalRunner: StepRunner {
     {
         let child: ChildProcess
         do {
-            child = try ChildProcess(argv: argv, environment: environment(for: step), directory: step.staging.outDir,
-                                     stdoutPath: step.log.stdoutPath, stderrPath: step.log.stderrPath, extra: extra)
+            child = try ChildProcess(
+                argv: argv, environment: environment(for: step), directory: step.staging.outDir,
+                stdoutPath: step.log.stdoutPath, stderrPath: step.log.stderrPath, extra: extra)
         } catch {
             return .failure(StepFailure(reason: "\(error)"))
         }
@@ -77,8 +79,10 @@ public struct LocalRunner: StepRunner {
     func outcome(_ end: ChildProcess.Termination, timedOut: Bool, _ step: StepInvocation) -> StepOutcome {
         let tail = StepLog.tail(step.log.stderrPath)
         if timedOut {
-            return .failed(StepFailure(reason: "timed out after \(TextOutput.duration(step.timeout ?? 0))",
-                                       signal: end.signal, timedOut: true, stderrTail: tail))
+            return .failed(
+                StepFailure(
+                    reason: "timed out after \(TextOutput.duration(step.timeout ?? 0))",
+                    signal: end.signal, timedOut: true, stderrTail: tail))
         }
         if step.cancellation.isCancelled && end.exitCode != 0 {
             return .failed(StepFailure(reason: "stopped", signal: end.signal, cancelled: true, stderrTail: tail))

@@ -14,8 +14,9 @@ public enum InputArguments {
             }
             let name = String(word[..<eq])
             let value = String(word[word.index(after: eq)...])
-            out[name] = ProvidedInput(value: .string(value), location: nil,
-                                      baseDirectory: FileSystemPath.currentDirectory)
+            out[name] = ProvidedInput(
+                value: .string(value), location: nil,
+                baseDirectory: FileSystemPath.currentDirectory)
         }
         return out
     }

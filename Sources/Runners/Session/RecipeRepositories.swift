@@ -30,7 +30,9 @@ public struct RecipeRepositories {
             case .map(let m) = v
         else { return [] }
         return m.keys.sorted().compactMap { name in
-            guard let e = m[name], let url = e["url"]?.stringValue, let commit = e["commit"]?.stringValue else { return nil }
+            guard let e = m[name], let url = e["url"]?.stringValue, let commit = e["commit"]?.stringValue else {
+                return nil
+            }
             return Entry(name: name, url: url, revision: e["revision"]?.stringValue, commit: commit)
         }
     }
@@ -38,8 +40,10 @@ public struct RecipeRepositories {
     func save(_ entries: [Entry]) throws(FileOps.Failure) {
         var m: [String: Value] = [:]
         for e in entries {
-            m[e.name] = .map(["url": .string(e.url), "revision": e.revision.map { .string($0) } ?? .null,
-                              "commit": .string(e.commit)])
+            m[e.name] = .map([
+                "url": .string(e.url), "revision": e.revision.map { .string($0) } ?? .null,
+                "commit": .string(e.commit),
+            ])
         }
         try FileOps.makeDirectories(cacheDirectory)
         try FileOps.writeAtomically(Value.map(m).prettyJSON(), to: recordPath)
@@ -78,7 +82,9 @@ public struct RecipeRepositories {
         var all = entries()
         let old = all.first { $0.name == name }
         if let old, old.url != url {
-            throw .io("a repository named '\(name)' is already pulled from \(old.url); remove \(cacheDirectory)/repos/\(name) first")
+            throw .io(
+                "a repository named '\(name)' is already pulled from \(old.url); remove \(cacheDirectory)/repos/\(name) first"
+            )
         }
         let commit = try sync(url: url, revision: revision, name: name)
         let entry = Entry(name: name, url: url, revision: revision, commit: commit)

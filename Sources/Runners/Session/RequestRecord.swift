@@ -14,15 +14,24 @@ public struct RequestRecord: Sendable {
 
     public var json: Value {
         .map([
-            "requests": .list(requests.map { r in
-                .map(["selection": .string(r.selection.description),
-                      "inputs": .map(r.inputs.mapValues { i in
-                          .map(["value": i.value, "key": i.keyValue, "base": i.baseDirectory.map { .string($0) } ?? .null])
-                      })])
-            }),
-            "options": .map(["no_cache": .bool(options.noCache), "fresh": .list(options.fresh.map { .string($0) }),
-                             "reuse_measured": .bool(options.reuseMeasured), "cpus": .int(options.cpus),
-                             "runner": .string(options.defaultRunner)]),
+            "requests": .list(
+                requests.map { r in
+                    .map([
+                        "selection": .string(r.selection.description),
+                        "inputs": .map(
+                            r.inputs.mapValues { i in
+                                .map([
+                                    "value": i.value, "key": i.keyValue,
+                                    "base": i.baseDirectory.map { .string($0) } ?? .null,
+                                ])
+                            }),
+                    ])
+                }),
+            "options": .map([
+                "no_cache": .bool(options.noCache), "fresh": .list(options.fresh.map { .string($0) }),
+                "reuse_measured": .bool(options.reuseMeasured), "cpus": .int(options.cpus),
+                "runner": .string(options.defaultRunner),
+            ]),
             "recipes": .list(recipeDirectories.map { .string($0) }), "cache": .string(cacheDirectory),
             "runs": .string(runsDirectory), "host": host,
         ])
@@ -42,11 +51,13 @@ public struct RequestRecord: Sendable {
             let runs = json["runs"]?.stringValue
         else { return nil }
         requests = list.map { r in
-            PlanRequest(selection: Selection(parsing: r["selection"]?.stringValue ?? ""),
-                        inputs: (r["inputs"]?.mapValue ?? [:]).mapValues { i in
-                            ProvidedInput(value: i["value"] ?? .null, keyValue: i["key"], location: nil,
-                                          baseDirectory: i["base"]?.stringValue)
-                        })
+            PlanRequest(
+                selection: Selection(parsing: r["selection"]?.stringValue ?? ""),
+                inputs: (r["inputs"]?.mapValue ?? [:]).mapValues { i in
+                    ProvidedInput(
+                        value: i["value"] ?? .null, keyValue: i["key"], location: nil,
+                        baseDirectory: i["base"]?.stringValue)
+                })
         }
         var o = RunOptions()
         let m = json["options"]
@@ -73,7 +84,10 @@ public struct RequestRecord: Sendable {
     /// What makes two records the same request (for adopting the jobs of an interrupted run).
     public var fingerprint: String {
         var j = json
-        if case .map(var m) = j { m["host"] = nil; j = .map(m) }
+        if case .map(var m) = j {
+            m["host"] = nil
+            j = .map(m)
+        }
         return Digests.text(j.canonicalJSON)
     }
 }

@@ -14,9 +14,10 @@ public struct RunSession {
     /// The runners a step can name.
     public static let runnerNames = ["local", "slurm"]
 
-    public init(workspace: Workspace, options: RunOptions, command: [String], actions: ActionCatalog = BuiltinActions.catalog,
-                host: Value? = nil)
-    {
+    public init(
+        workspace: Workspace, options: RunOptions, command: [String], actions: ActionCatalog = BuiltinActions.catalog,
+        host: Value? = nil
+    ) {
         self.workspace = workspace
         self.options = options
         self.command = command
@@ -48,10 +49,13 @@ public struct RunSession {
         for name in options.fresh where !plan.nodes.contains(where: { $0.id == name || $0.recipe.name == name }) {
             throw .workflow(.noSuchNode(name, candidates: plan.nodes.map(\.id) + plan.recipes.map(\.name)))
         }
-        for runner in Set(plan.nodes.map { $0.runner ?? options.defaultRunner }) where !RunSession.runnerNames.contains(runner) {
+        for runner in Set(plan.nodes.map { $0.runner ?? options.defaultRunner })
+        where !RunSession.runnerNames.contains(runner) {
             let users = plan.recipes.filter { ($0.runner ?? options.defaultRunner) == runner }.map(\.name)
-            throw .setup("no runner '\(runner)'\(Suggestions.hint(for: runner, in: RunSession.runnerNames)) "
-                         + "(runners: \(RunSession.runnerNames.joined(separator: ", "))); used by \(users.joined(separator: ", "))")
+            throw .setup(
+                "no runner '\(runner)'\(Suggestions.hint(for: runner, in: RunSession.runnerNames)) "
+                    + "(runners: \(RunSession.runnerNames.joined(separator: ", "))); used by \(users.joined(separator: ", "))"
+            )
         }
         return plan
     }
@@ -65,9 +69,10 @@ public struct RunSession {
     }
 
     /// Runs a plan to the end and records it. Returns even when steps failed (see `summary.status`).
-    public func execute(_ plan: Plan, requests: [PlanRequest], events: any EventSink,
-                        cancellation: Cancellation) throws(Failure) -> Outcome
-    {
+    public func execute(
+        _ plan: Plan, requests: [PlanRequest], events: any EventSink,
+        cancellation: Cancellation
+    ) throws(Failure) -> Outcome {
         let cache = workspace.cache
         let folder: RunFolder
         do {
@@ -88,10 +93,12 @@ public struct RunSession {
             if let problem = SlurmScheduler.available(environment: workspace.environment) { throw .setup(problem) }
             batch["slurm"] = SlurmScheduler(reproPath: CommandLine.executablePath, environment: workspace.environment)
         }
-        let adoptable = batch.isEmpty ? [:] : InterruptedRun.jobs(matching: record, in: workspace.runsDirectory, except: folder)
-        let executor = Executor(plan: plan, cache: cache, runners: runners, actions: actions, options: options,
-                                events: events, folder: folder, cancellation: cancellation,
-                                reproVersion: ReproVersion.current, batch: batch, adoptable: adoptable)
+        let adoptable =
+            batch.isEmpty ? [:] : InterruptedRun.jobs(matching: record, in: workspace.runsDirectory, except: folder)
+        let executor = Executor(
+            plan: plan, cache: cache, runners: runners, actions: actions, options: options,
+            events: events, folder: folder, cancellation: cancellation,
+            reproVersion: ReproVersion.current, batch: batch, adoptable: adoptable)
         let status = executor.run()
         let context = Manifest.Context(
             runID: folder.id, command: command, requests: requests, options: options,
@@ -102,8 +109,9 @@ public struct RunSession {
         } catch {
             events.emit(.warning("cannot write the manifest: \(error)"))
         }
-        var summary = RunSummary(id: folder.id, status: status, hits: 0, built: 0, failed: 0, notRun: 0, skipped: 0,
-                                 seconds: Clock.monotonic() - t0, manifestPath: folder.manifestPath)
+        var summary = RunSummary(
+            id: folder.id, status: status, hits: 0, built: 0, failed: 0, notRun: 0, skipped: 0,
+            seconds: Clock.monotonic() - t0, manifestPath: folder.manifestPath)
         for r in executor.results {
             switch r.status {
             case .hit: summary.hits += 1

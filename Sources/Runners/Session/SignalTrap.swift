@@ -2,7 +2,7 @@ import Dispatch
 import Workflow
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// Turns SIGINT and SIGTERM into a cancellation of the run: steps are stopped, nothing partial is cached, the

@@ -16,18 +16,20 @@ public struct Workspace: Sendable {
     public var environment: [String: String]
 
     /// Exactly these folders, as recorded by an earlier run (`RequestRecord`).
-    public init(recipeDirectories: [String], cacheDirectory: String, runsDirectory: String,
-                environment: [String: String] = ProcessInfo.processInfo.environment)
-    {
+    public init(
+        recipeDirectories: [String], cacheDirectory: String, runsDirectory: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.recipeDirectories = recipeDirectories
         self.cacheDirectory = cacheDirectory
         self.runsDirectory = runsDirectory
         self.environment = environment
     }
 
-    public init(recipes: [String] = [], cache: String? = nil, runs: String? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment)
-    {
+    public init(
+        recipes: [String] = [], cache: String? = nil, runs: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.environment = environment
         cacheDirectory = FileSystemPath.absolute(cache ?? environment["REPRO_CACHE"] ?? "cache")
         runsDirectory = FileSystemPath.absolute(runs ?? environment["REPRO_RUNS"] ?? "runs")
@@ -37,7 +39,9 @@ public struct Workspace: Sendable {
         }
         dirs.append(FileSystemPath.absolute("recipes"))
         // REPRO_SHIPPED_RECIPES=none leaves them out (tests that want only their own recipes).
-        if environment["REPRO_SHIPPED_RECIPES"] != "none", let shipped = Workspace.shippedRecipes() { dirs.append(shipped) }
+        if environment["REPRO_SHIPPED_RECIPES"] != "none", let shipped = Workspace.shippedRecipes() {
+            dirs.append(shipped)
+        }
         for repo in FileSystemPath.list(cacheDirectory + "/repos") {
             dirs.append(cacheDirectory + "/repos/" + repo + "/recipes")
         }

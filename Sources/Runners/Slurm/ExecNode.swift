@@ -20,10 +20,12 @@ public enum ExecNode {
             return 2
         }
         let nodeID = ids[index]
-        let workspace = Workspace(recipeDirectories: record.recipeDirectories, cacheDirectory: record.cacheDirectory,
-                                  runsDirectory: record.runsDirectory, environment: environment)
-        let session = RunSession(workspace: workspace, options: record.options, command: CommandLine.arguments,
-                                 host: record.host)
+        let workspace = Workspace(
+            recipeDirectories: record.recipeDirectories, cacheDirectory: record.cacheDirectory,
+            runsDirectory: record.runsDirectory, environment: environment)
+        let session = RunSession(
+            workspace: workspace, options: record.options, command: CommandLine.arguments,
+            host: record.host)
         let plan: Plan
         do { plan = try session.plan(record.requests) } catch {
             TextOutput.stderr("repro exec-node: \(error)\n")
@@ -44,9 +46,10 @@ public enum ExecNode {
             return 2
         }
         let runner = AnnotatingRunner(base: LocalRunner(environment: environment), execution: execution)
-        let executor = Executor(plan: plan, cache: cache, runners: ["local": runner], actions: session.actions,
-                                options: record.options, events: PlainRenderer(), folder: folder,
-                                cancellation: Cancellation(), reproVersion: ReproVersion.current)
+        let executor = Executor(
+            plan: plan, cache: cache, runners: ["local": runner], actions: session.actions,
+            options: record.options, events: PlainRenderer(), folder: folder,
+            cancellation: Cancellation(), reproVersion: ReproVersion.current)
         let result = executor.runOne(node.index, recordAs: "slurm")
         BatchResultFile.write(result, node: nodeID, folder: folder, execution: execution)
         return result.status == .built || result.status == .hit ? 0 : 1

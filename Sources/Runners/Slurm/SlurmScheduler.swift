@@ -44,8 +44,10 @@ public final class SlurmScheduler: BatchScheduler {
         } catch {
             throw BatchError("\(error)")
         }
-        var args = ["sbatch", "--parsable", "--job-name=repro:\(nodes[0].recipe)", "--kill-on-invalid-dep=yes",
-                    "--chdir=\(folder.path)"]
+        var args = [
+            "sbatch", "--parsable", "--job-name=repro:\(nodes[0].recipe)", "--kill-on-invalid-dep=yes",
+            "--chdir=\(folder.path)",
+        ]
         if nodes.count > 1 {
             args += ["--array=0-\(nodes.count - 1)", "--output=\(dir)/%A_%a.out"]
         } else {
@@ -53,14 +55,17 @@ public final class SlurmScheduler: BatchScheduler {
         }
         if !after.isEmpty { args.append("--dependency=afterok:" + after.map { $0 }.joined(separator: ":")) }
         args += options(for: nodes[0])
-        let command = "exec \(ShellQuoting.quote(reproPath)) exec-node --run-folder \(ShellQuoting.quote(folder.path)) "
+        let command =
+            "exec \(ShellQuoting.quote(reproPath)) exec-node --run-folder \(ShellQuoting.quote(folder.path)) "
             + "--node-list \(ShellQuoting.quote(list)) --index ${SLURM_ARRAY_TASK_ID:-0}"
         args.append("--wrap=\(command)")
         let r = Command.run(args, environment: environment)
-        guard r.succeeded, let job = r.stdout.split(separator: "\n").first?.split(separator: ";").first.map(String.init),
+        guard r.succeeded,
+            let job = r.stdout.split(separator: "\n").first?.split(separator: ";").first.map(String.init),
             !job.isEmpty
         else {
-            throw BatchError("sbatch failed (status \(r.status)): \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw BatchError(
+                "sbatch failed (status \(r.status)): \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         return nodes.count > 1 ? (0..<nodes.count).map { "\(job)_\($0)" } : [job]
     }
@@ -114,11 +119,15 @@ public final class SlurmScheduler: BatchScheduler {
     func ended(_ job: String) -> BatchJobState {
         let s = Command.run(["scontrol", "show", "job", "-o", job], environment: environment)
         if s.succeeded, let state = field("JobState", in: s.stdout) {
-            if ["PENDING", "RUNNING", "CONFIGURING", "COMPLETING"].contains(state) { return state == "PENDING" ? .queued : .running(host: field("NodeList", in: s.stdout) ?? "") }
+            if ["PENDING", "RUNNING", "CONFIGURING", "COMPLETING"].contains(state) {
+                return state == "PENDING" ? .queued : .running(host: field("NodeList", in: s.stdout) ?? "")
+            }
             return .ended(state: state, exitCode: exitCode(field("ExitCode", in: s.stdout)))
         }
-        for args in [["sacct", "-n", "-P", "-X", "-j", job, "-o", "State,ExitCode"],
-                     ["sacct", "-c", "-n", "-P", "-j", job, "-o", "State,ExitCode"]] {
+        for args in [
+            ["sacct", "-n", "-P", "-X", "-j", job, "-o", "State,ExitCode"],
+            ["sacct", "-c", "-n", "-P", "-j", job, "-o", "State,ExitCode"],
+        ] {
             let a = Command.run(args, environment: environment)
             if a.succeeded, let line = a.stdout.split(separator: "\n").first {
                 let f = line.split(separator: "|").map(String.init)
@@ -151,8 +160,9 @@ public final class SlurmScheduler: BatchScheduler {
 
     public func isAlive(_ job: String) -> Bool {
         let r = Command.run(["squeue", "-h", "-r", "-j", job, "-o", "%T"], environment: environment)
-        return r.succeeded && ["PENDING", "RUNNING", "CONFIGURING", "COMPLETING"].contains(
-            r.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        return r.succeeded
+            && ["PENDING", "RUNNING", "CONFIGURING", "COMPLETING"].contains(
+                r.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     public func outputTail(job: String, node: String, folder: RunFolder) -> [String] {

@@ -20,14 +20,16 @@ public enum Command {
             p.arguments = argv
         }
         if let environment { p.environment = environment }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
         do { try p.run() } catch {
             return Result(status: 127, stdout: "", stderr: "cannot run \(argv[0]): \(error)")
         }
-        let outData = Collector(out.fileHandleForReading), errData = Collector(err.fileHandleForReading)
+        let outData = Collector(out.fileHandleForReading)
+        let errData = Collector(err.fileHandleForReading)
         let deadline = Date().addingTimeInterval(timeout)
         while p.isRunning && Date() < deadline { usleep(2_000) }
         if p.isRunning { p.terminate() }

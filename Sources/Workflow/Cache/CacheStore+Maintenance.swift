@@ -1,7 +1,7 @@
 import Recipes
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// `repro cache ls | rm | gc | verify`.
@@ -17,7 +17,9 @@ extension CacheStore {
         let matches = entryKeys().filter { $0.hasPrefix(prefix) }
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty { throw .cache("no entry starts with '\(prefix)'") }
-        throw .cache("'\(prefix)' matches \(matches.count) entries: \(matches.prefix(5).map { String($0.prefix(16)) }.joined(separator: ", "))")
+        throw .cache(
+            "'\(prefix)' matches \(matches.count) entries: \(matches.prefix(5).map { String($0.prefix(16)) }.joined(separator: ", "))"
+        )
     }
 
     /// Removes an entry under its lock (waits for a build in progress of the same key).
@@ -59,7 +61,9 @@ extension CacheStore {
             let age = (now - (FileOps.modificationTime(path) ?? now)) / 86400
             var drop = false
             if let olderThanDays, age > olderThanDays { drop = true }
-            if !drop, !referenced.contains(key), age > unreferencedDays, let m = meta(key), m.policy != .reuse { drop = true }
+            if !drop, !referenced.contains(key), age > unreferencedDays, let m = meta(key), m.policy != .reuse {
+                drop = true
+            }
             if !hasEntry(key) { drop = true }
             guard drop, let lock = FileLock.tryAcquire(lockPath(key)) else { continue }
             report.bytes += FileOps.treeSize(path)
@@ -75,7 +79,9 @@ extension CacheStore {
         for name in FileSystemPath.list(locksDir) where name.hasSuffix(".lock") {
             let key = String(name.dropLast(5))
             let path = locksDir + "/" + name
-            if FileSystemPath.exists(entryPath(key)) || now - (FileOps.modificationTime(path) ?? now) < 86400 { continue }
+            if FileSystemPath.exists(entryPath(key)) || now - (FileOps.modificationTime(path) ?? now) < 86400 {
+                continue
+            }
             guard let lock = FileLock.tryAcquire(locksDir + "/" + name) else { continue }
             unlink(locksDir + "/" + name)
             lock.unlock()
@@ -98,7 +104,8 @@ extension CacheStore {
         for (n, key) in all.enumerated() {
             progress?(n, all.count)
             guard hasEntry(key) else {
-                problems.append(Problem(key: key, message: "no meta.json (an incomplete entry; 'repro cache gc' removes it)"))
+                problems.append(
+                    Problem(key: key, message: "no meta.json (an incomplete entry; 'repro cache gc' removes it)"))
                 continue
             }
             guard let meta = meta(key) else {
@@ -106,7 +113,8 @@ extension CacheStore {
                 continue
             }
             if meta.entryKey != key {
-                problems.append(Problem(key: key, message: "meta.json names another entry (\(meta.entryKey.prefix(16)))"))
+                problems.append(
+                    Problem(key: key, message: "meta.json names another entry (\(meta.entryKey.prefix(16)))"))
             }
             let actual: [Digests.FileRecord]
             do { actual = try Digests.tree(outPath(key)) } catch {
@@ -121,7 +129,12 @@ extension CacheStore {
                     continue
                 }
                 if f.sha256 != record.sha256 {
-                    problems.append(Problem(key: key, message: "out/\(path) changed (sha256 \(f.sha256.prefix(12)), recorded \(record.sha256.prefix(12)))"))
+                    problems.append(
+                        Problem(
+                            key: key,
+                            message:
+                                "out/\(path) changed (sha256 \(f.sha256.prefix(12)), recorded \(record.sha256.prefix(12)))"
+                        ))
                 }
             }
             for path in found.keys.sorted() where expected[path] == nil {

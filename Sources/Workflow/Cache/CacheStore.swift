@@ -1,7 +1,7 @@
 import Recipes
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// The content-addressed cache: finished entries, refs to the newest entry of volatile and measured nodes,
@@ -67,7 +67,8 @@ public final class CacheStore: Sendable {
     /// Makes a fresh staging folder for a key. Call with the key's lock held.
     public func stage(_ key: String) throws(FileOps.Failure) -> Staging {
         removeStaleStaging(for: key)
-        let staging = Staging(path: "\(stagingDir)/\(key).\(HostInfo.hostname).\(getpid()).\(UInt32.random(in: 0...UInt32.max))")
+        let staging = Staging(
+            path: "\(stagingDir)/\(key).\(HostInfo.hostname).\(getpid()).\(UInt32.random(in: 0...UInt32.max))")
         try FileOps.makeDirectories(staging.outDir)
         try FileOps.makeDirectories(staging.workDir)
         try FileOps.makeDirectories(staging.logDir)

@@ -33,12 +33,15 @@ public struct EntryMeta: Sendable {
             "recipe": .string(recipe), "node": .string(nodeID), "policy": .string(policy.rawValue),
             "inputs": .map(inputs), "variations": .list(variations.map { .string($0) }),
             "outputs": .map(storedOutputs), "metrics": .map(metrics),
-            "files": .list(files.map { f in
-                var m: [String: Value] = ["path": .string(f.path), "sha256": .string(f.sha256), "size": .int(f.size)]
-                if f.executable { m["executable"] = .bool(true) }
-                if let t = f.linkTarget { m["link"] = .string(t) }
-                return .map(m)
-            }),
+            "files": .list(
+                files.map { f in
+                    var m: [String: Value] = [
+                        "path": .string(f.path), "sha256": .string(f.sha256), "size": .int(f.size),
+                    ]
+                    if f.executable { m["executable"] = .bool(true) }
+                    if let t = f.linkTarget { m["link"] = .string(t) }
+                    return .map(m)
+                }),
             "outputs_sha256": .string(outputsDigest), "created": .string(Clock.iso8601(created)),
             "created_epoch": .double(created), "duration_s": .double(duration), "runner": .string(runner),
             "host": host, "repro_version": .string(reproVersion), "execution": .map(execution),
@@ -65,9 +68,11 @@ public struct EntryMeta: Sendable {
         var records: [Digests.FileRecord] = []
         for f in files {
             guard let path = f["path"]?.stringValue, let sha = f["sha256"]?.stringValue else { return nil }
-            records.append(Digests.FileRecord(path: path, sha256: sha, size: f["size"]?.intValue ?? 0,
-                                              executable: f["executable"]?.boolValue ?? false,
-                                              linkTarget: f["link"]?.stringValue))
+            records.append(
+                Digests.FileRecord(
+                    path: path, sha256: sha, size: f["size"]?.intValue ?? 0,
+                    executable: f["executable"]?.boolValue ?? false,
+                    linkTarget: f["link"]?.stringValue))
         }
         self.files = records
         self.outputsDigest = digest
@@ -79,11 +84,12 @@ public struct EntryMeta: Sendable {
         self.execution = m["execution"]?.mapValue ?? [:]
     }
 
-    public init(entryKey: String, nodeKey: String, recipe: String, nodeID: String, policy: CachePolicy,
-                inputs: [String: Value], variations: [String], storedOutputs: [String: Value],
-                metrics: [String: Value], files: [Digests.FileRecord], outputsDigest: String, created: Double,
-                duration: Double, runner: String, host: Value, reproVersion: String, execution: [String: Value])
-    {
+    public init(
+        entryKey: String, nodeKey: String, recipe: String, nodeID: String, policy: CachePolicy,
+        inputs: [String: Value], variations: [String], storedOutputs: [String: Value],
+        metrics: [String: Value], files: [Digests.FileRecord], outputsDigest: String, created: Double,
+        duration: Double, runner: String, host: Value, reproVersion: String, execution: [String: Value]
+    ) {
         self.entryKey = entryKey
         self.nodeKey = nodeKey
         self.recipe = recipe
@@ -127,7 +133,9 @@ public enum OutputPaths {
     public static func materialize(_ value: Value, outDir: String) -> Value {
         switch value {
         case .map(let m):
-            if m.count == 1, let rel = m["$out"]?.stringValue { return .string(rel.isEmpty ? outDir : outDir + "/" + rel) }
+            if m.count == 1, let rel = m["$out"]?.stringValue {
+                return .string(rel.isEmpty ? outDir : outDir + "/" + rel)
+            }
             return .map(m.mapValues { materialize($0, outDir: outDir) })
         case .list(let items): return .list(items.map { materialize($0, outDir: outDir) })
         default: return value

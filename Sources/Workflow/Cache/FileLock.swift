@@ -1,7 +1,7 @@
 import Recipes
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// An exclusive lock on a file, held until `unlock()` (or until the process dies: the kernel releases it, so a
@@ -21,9 +21,10 @@ public final class FileLock: Sendable {
 
     /// Takes the lock, polling so that cancellation is noticed; `waiting` is called once, with what the holder
     /// wrote into the lock file, if another process holds it.
-    public static func acquire(_ path: String, cancellation: Cancellation? = nil,
-                               waiting: ((String) -> Void)? = nil) throws(FileOps.Failure) -> FileLock?
-    {
+    public static func acquire(
+        _ path: String, cancellation: Cancellation? = nil,
+        waiting: ((String) -> Void)? = nil
+    ) throws(FileOps.Failure) -> FileLock? {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileOps.fail("open lock", path) }
         var told = false

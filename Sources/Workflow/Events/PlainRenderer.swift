@@ -33,7 +33,8 @@ public final class PlainRenderer: EventSink {
         case .waitingForLock(let node, let holder):
             return "  waiting  \(node): another repro is building it (\(holder.isEmpty ? "lock held" : holder))"
         case .started(let node, let key, let attempt, let of):
-            return "  run      \(node)  \(key.prefix(12))" + (of > 1 && attempt > 1 ? "  (attempt \(attempt) of \(of))" : "")
+            return "  run      \(node)  \(key.prefix(12))"
+                + (of > 1 && attempt > 1 ? "  (attempt \(attempt) of \(of))" : "")
         case .submitted(let node, let job, let adopted):
             return "  \(adopted ? "adopted " : "queued  ") \(node)  job \(job)"
         case .output(let node, let line): return verbose ? "  | \(node): \(line)" : nil

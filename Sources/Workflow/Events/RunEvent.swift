@@ -34,9 +34,10 @@ public struct StepFailure: Sendable, Error, CustomStringConvertible {
     /// Runner details (job id, host).
     public var execution: [String: Value] = [:]
 
-    public init(reason: String, exitCode: Int32? = nil, signal: Int32? = nil, timedOut: Bool = false,
-                cancelled: Bool = false, stderrTail: [String] = [], logPath: String? = nil)
-    {
+    public init(
+        reason: String, exitCode: Int32? = nil, signal: Int32? = nil, timedOut: Bool = false,
+        cancelled: Bool = false, stderrTail: [String] = [], logPath: String? = nil
+    ) {
         self.reason = reason
         self.exitCode = exitCode
         self.signal = signal
@@ -62,9 +63,10 @@ public struct RunSummary: Sendable {
     public var seconds: Double
     public var manifestPath: String
 
-    public init(id: String, status: Status, hits: Int, built: Int, failed: Int, notRun: Int, skipped: Int,
-                seconds: Double, manifestPath: String)
-    {
+    public init(
+        id: String, status: Status, hits: Int, built: Int, failed: Int, notRun: Int, skipped: Int,
+        seconds: Double, manifestPath: String
+    ) {
         self.id = id
         self.status = status
         self.hits = hits

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// Writing to stdout and stderr from any thread without Foundation, and asking whether they are terminals.
@@ -12,7 +12,10 @@ public enum TextOutput {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 { if errno == EINTR { continue }; return }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
+            }
             offset += n
         }
     }
@@ -45,7 +48,10 @@ public enum TextOutput {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var v = n
         var u = 0
-        while v >= 1024 && u < units.count - 1 { v /= 1024; u += 1 }
+        while v >= 1024 && u < units.count - 1 {
+            v /= 1024
+            u += 1
+        }
         return u == 0 ? "\(Int(v)) B" : "\((v * 10).rounded() / 10) \(units[u])"
     }
 }

@@ -79,10 +79,11 @@ public struct ActionContext: Sendable {
     public var cancellation: Cancellation
     public var progress: @Sendable (StepProgress) -> Void
 
-    public init(with: [String: Value], outDir: String, workDir: String, nodeID: String,
-                environment: [String: String], persistentDir: String, cpus: Int, log: StepLog,
-                cancellation: Cancellation, progress: @escaping @Sendable (StepProgress) -> Void)
-    {
+    public init(
+        with: [String: Value], outDir: String, workDir: String, nodeID: String,
+        environment: [String: String], persistentDir: String, cpus: Int, log: StepLog,
+        cancellation: Cancellation, progress: @escaping @Sendable (StepProgress) -> Void
+    ) {
         self.persistentDir = persistentDir
         self.with = with
         self.outDir = outDir

@@ -48,7 +48,8 @@ public enum BatchResultFile {
         folder.path + "/results/" + RunFolder.safeName(node) + ".json"
     }
 
-    public static func write(_ result: Executor.NodeResult, node: String, folder: RunFolder, execution: [String: Value]) {
+    public static func write(_ result: Executor.NodeResult, node: String, folder: RunFolder, execution: [String: Value])
+    {
         var m: [String: Value] = ["status": .string(result.status.rawValue), "execution": .map(execution)]
         if let e = result.entryKey { m["entry"] = .string(e) }
         if let f = result.failure {

@@ -22,7 +22,9 @@ extension Executor {
             var order: [String] = []
             for i in batchNodes {
                 let node = plan.nodes[i]
-                if let failedDep = node.dependencyIndices.first(where: { [.failed, .notRun].contains(results[$0].status) }) {
+                if let failedDep = node.dependencyIndices.first(where: {
+                    [.failed, .notRun].contains(results[$0].status)
+                }) {
                     results[i].status = .notRun
                     results[i].note = "'\(plan.nodes[failedDep].id)' did not succeed"
                     events.emit(.notRun(node: node.id, reason: results[i].note!))
@@ -34,7 +36,8 @@ extension Executor {
                 }
                 let after = afterJobs(i)
                 let r = node.instance.resources
-                let group = "\(runnerName(i))|\(node.recipe.name)|\(r.cpus)|\(r.memory ?? "")|\(r.time ?? "")|"
+                let group =
+                    "\(runnerName(i))|\(node.recipe.name)|\(r.cpus)|\(r.memory ?? "")|\(r.time ?? "")|"
                     + "\(r.partition ?? "")|\(r.gres ?? "")|\(r.account ?? "")|\(r.slurmOptions)|\(node.recipe.timeout ?? 0)|"
                     + after.joined(separator: ",")
                 if groups[group] == nil { order.append(group) }
@@ -57,8 +60,9 @@ extension Executor {
     func submit(_ members: [Int], after: [String]) {
         let scheduler = batch[runnerName(members[0])]!
         let nodes = members.map { i in
-            BatchNode(id: plan.nodes[i].id, identity: plan.nodes[i].identity, recipe: plan.nodes[i].recipe.name,
-                      resources: plan.nodes[i].instance.resources, timeout: plan.nodes[i].recipe.timeout)
+            BatchNode(
+                id: plan.nodes[i].id, identity: plan.nodes[i].identity, recipe: plan.nodes[i].recipe.name,
+                resources: plan.nodes[i].instance.resources, timeout: plan.nodes[i].recipe.timeout)
         }
         let jobs: [String]
         do {
@@ -96,7 +100,9 @@ extension Executor {
     /// `jobs.json` in the run folder: node identity → job, so a restarted run can adopt jobs still alive.
     func recordJobs() {
         var jobs: [String: Value] = [:]
-        for (i, flight) in inFlight { jobs[plan.nodes[i].identity] = ["job": .string(flight.job), "folder": .string(flight.folder.path)] }
+        for (i, flight) in inFlight {
+            jobs[plan.nodes[i].identity] = ["job": .string(flight.job), "folder": .string(flight.folder.path)]
+        }
         for (i, r) in results.enumerated() where r.jobID != nil && jobs[plan.nodes[i].identity] == nil {
             jobs[plan.nodes[i].identity] = ["job": .string(r.jobID!), "folder": .string(folder.path)]
         }
@@ -144,8 +150,11 @@ extension Executor {
             results[i].meta = meta
             results[i].entryKey = entry
             results[i].outputs = meta.outputs(outDir: cache.outPath(entry))
-            if status == "hit" { events.emit(.hit(node: node.id, key: entry)) }
-            else { events.emit(.succeeded(node: node.id, key: entry, seconds: results[i].seconds)) }
+            if status == "hit" {
+                events.emit(.hit(node: node.id, key: entry))
+            } else {
+                events.emit(.succeeded(node: node.id, key: entry, seconds: results[i].seconds))
+            }
             return
         }
         if let failedDep = node.dependencyIndices.first(where: { [.failed, .notRun].contains(results[$0].status) }) {
@@ -156,10 +165,11 @@ extension Executor {
         }
         var failure: StepFailure
         if status == "failed" {
-            failure = StepFailure(reason: file?["reason"]?.stringValue ?? "failed",
-                                  exitCode: file?["exit_code"]?.intValue.map { Int32($0) },
-                                  timedOut: file?["timed_out"]?.boolValue ?? false,
-                                  stderrTail: file?["stderr_tail"]?.listValue?.compactMap(\.stringValue) ?? [])
+            failure = StepFailure(
+                reason: file?["reason"]?.stringValue ?? "failed",
+                exitCode: file?["exit_code"]?.intValue.map { Int32($0) },
+                timedOut: file?["timed_out"]?.boolValue ?? false,
+                stderrTail: file?["stderr_tail"]?.listValue?.compactMap(\.stringValue) ?? [])
             failure.logPath = jobFolder.log(for: node.id).stderrPath
         } else if status == "not-run" {
             results[i].status = .notRun
@@ -168,9 +178,10 @@ extension Executor {
             return
         } else {
             let code = exitCode.map { ", exit code \($0)" } ?? ""
-            failure = StepFailure(reason: "job \(job) ended \(state)\(code) before repro could record a result",
-                                  exitCode: exitCode, cancelled: cancellation.isCancelled,
-                                  stderrTail: scheduler.outputTail(job: job, node: node.id, folder: jobFolder))
+            failure = StepFailure(
+                reason: "job \(job) ended \(state)\(code) before repro could record a result",
+                exitCode: exitCode, cancelled: cancellation.isCancelled,
+                stderrTail: scheduler.outputTail(job: job, node: node.id, folder: jobFolder))
         }
         failure.execution = ["job": .string(job), "runner": .string(scheduler.name)]
         results[i].status = .failed

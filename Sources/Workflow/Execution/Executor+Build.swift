@@ -45,7 +45,9 @@ struct NodeBuilder: Sendable {
     func build() -> Executor.BuildResult {
         let started = Clock.now()
         let t0 = Clock.monotonic()
-        func failed(_ f: StepFailure) -> Executor.BuildResult { .failed(f, seconds: Clock.monotonic() - t0, started: started) }
+        func failed(_ f: StepFailure) -> Executor.BuildResult {
+            .failed(f, seconds: Clock.monotonic() - t0, started: started)
+        }
 
         let lock: FileLock?
         do {
@@ -75,8 +77,9 @@ struct NodeBuilder: Sendable {
             return failed(failure)
         case .success(let (runOutputs, execution)):
             do {
-                let (meta, outputs) = try record(staging: staging, runOutputs: runOutputs, execution: execution,
-                                                 started: started, seconds: Clock.monotonic() - t0)
+                let (meta, outputs) = try record(
+                    staging: staging, runOutputs: runOutputs, execution: execution,
+                    started: started, seconds: Clock.monotonic() - t0)
                 return .built(meta: meta, outputs: outputs, seconds: Clock.monotonic() - t0, started: started)
             } catch {
                 cache.discard(staging)
@@ -109,7 +112,8 @@ struct NodeBuilder: Sendable {
             switch node.recipe.run {
             case .none: work = nil
             case .shell(let template, _)?:
-                work = .shell(command: try template.evaluate(in: scope, late: .error(field: "'run.shell'")).interpolated)
+                work = .shell(
+                    command: try template.evaluate(in: scope, late: .error(field: "'run.shell'")).interpolated)
             case .action(let name, let with, _)?:
                 var values: [String: Value] = [:]
                 for (k, v) in with { values[k] = try v.evaluate(in: scope, late: .error(field: "'run.with'")) }

@@ -19,7 +19,11 @@ extension Executor {
                 continue
             }
             var deps: [String: [String]] = [:]
-            for edge in node.needs { deps[edge.name] = edge.nodes.map { results[$0].status == .skipped ? "skipped" : results[$0].entryKey ?? "?" } }
+            for edge in node.needs {
+                deps[edge.name] = edge.nodes.map {
+                    results[$0].status == .skipped ? "skipped" : results[$0].entryKey ?? "?"
+                }
+            }
             let key = node.keyMaterial.key(dependencies: deps)
             let entry = node.policy == .reuse ? key : cache.ref(key)
             guard let entry, let meta = cache.meta(entry) else {

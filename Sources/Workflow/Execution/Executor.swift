@@ -10,7 +10,9 @@ import Recipes
 /// reaches the cache.
 public final class Executor {
     public enum Status: String, Sendable {
-        case waiting, ready, running, submitted, hit, built, failed, notRun = "not-run", skipped
+        case waiting, ready, running, submitted, hit, built, failed
+        case notRun = "not-run"
+        case skipped
     }
 
     /// Per-node results, for the manifest and the summary.
@@ -69,11 +71,12 @@ public final class Executor {
     var toSubmit: [Int] = []
     var inFlight: [Int: (job: String, folder: RunFolder)] = [:]
 
-    public init(plan: Plan, cache: CacheStore, runners: [String: any StepRunner], actions: ActionCatalog,
-                options: RunOptions, events: any EventSink, folder: RunFolder, cancellation: Cancellation,
-                reproVersion: String, batch: [String: any BatchScheduler] = [:],
-                adoptable: [String: (job: String, folder: RunFolder)] = [:])
-    {
+    public init(
+        plan: Plan, cache: CacheStore, runners: [String: any StepRunner], actions: ActionCatalog,
+        options: RunOptions, events: any EventSink, folder: RunFolder, cancellation: Cancellation,
+        reproVersion: String, batch: [String: any BatchScheduler] = [:],
+        adoptable: [String: (job: String, folder: RunFolder)] = [:]
+    ) {
         self.plan = plan
         self.cache = cache
         self.runners = runners
@@ -110,9 +113,14 @@ public final class Executor {
         for node in plan.nodes where remaining[node.index] == 0 { settled += resolve(node.index) }
         propagate(settled)
         var cancelledJobs = false
-        while !running.isEmpty || !inFlight.isEmpty || ((!ready.isEmpty || !toSubmit.isEmpty) && !cancellation.isCancelled) {
+        while !running.isEmpty || !inFlight.isEmpty
+            || ((!ready.isEmpty || !toSubmit.isEmpty) && !cancellation.isCancelled)
+        {
             if cancellation.isCancelled {
-                if !cancelledJobs { cancelBatchJobs(); cancelledJobs = true }
+                if !cancelledJobs {
+                    cancelBatchJobs()
+                    cancelledJobs = true
+                }
             } else {
                 startReady()
                 submitPending()

@@ -1,15 +1,16 @@
 import Recipes
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// After a step succeeded: evaluate outputs and metrics, hash every file, write `meta.json` and `key.json`,
 /// and move the staging folder into the cache.
 extension NodeBuilder {
-    func record(staging: CacheStore.Staging, runOutputs: [String: Value], execution: [String: Value],
-                started: Double, seconds: Double) throws(StepFailure) -> (EntryMeta, [String: Value])
-    {
+    func record(
+        staging: CacheStore.Staging, runOutputs: [String: Value], execution: [String: Value],
+        started: Double, seconds: Double
+    ) throws(StepFailure) -> (EntryMeta, [String: Value]) {
         var outputs: [String: Value]
         var metrics: [String: Value] = [:]
         do {

@@ -1,7 +1,7 @@
 import Recipes
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// Stopping process groups of steps: on cancel, on timeout, and orphans of a `repro` that was killed.

@@ -34,11 +34,12 @@ public struct StepInvocation: Sendable {
     public var cancellation: Cancellation
     public var progress: @Sendable (StepProgress) -> Void
 
-    public init(nodeID: String, key: String, work: Work, environment: [String: String],
-                staging: CacheStore.Staging, persistentDir: String, log: StepLog, outputsFile: String, timeout: Double?,
-                resources: Resources, cancellation: Cancellation,
-                progress: @escaping @Sendable (StepProgress) -> Void)
-    {
+    public init(
+        nodeID: String, key: String, work: Work, environment: [String: String],
+        staging: CacheStore.Staging, persistentDir: String, log: StepLog, outputsFile: String, timeout: Double?,
+        resources: Resources, cancellation: Cancellation,
+        progress: @escaping @Sendable (StepProgress) -> Void
+    ) {
         self.nodeID = nodeID
         self.key = key
         self.work = work
@@ -71,10 +72,15 @@ public enum OutputsFile {
             let name = String(line[..<eq]).trimmingCharacters(in: " \t")
             let raw = String(line[line.index(after: eq)...])
             guard !name.isEmpty else { continue }
-            if let i = Int(raw) { out[name] = .int(i) }
-            else if let d = Double(raw), raw.contains(".") || raw.contains("e") { out[name] = .double(d) }
-            else if raw == "true" || raw == "false" { out[name] = .bool(raw == "true") }
-            else { out[name] = .string(raw) }
+            if let i = Int(raw) {
+                out[name] = .int(i)
+            } else if let d = Double(raw), raw.contains(".") || raw.contains("e") {
+                out[name] = .double(d)
+            } else if raw == "true" || raw == "false" {
+                out[name] = .bool(raw == "true")
+            } else {
+                out[name] = .string(raw)
+            }
         }
         return out
     }

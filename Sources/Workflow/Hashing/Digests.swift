@@ -2,7 +2,7 @@ import Crypto
 import Recipes
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// SHA-256 of files and folders, streamed in large reads.
@@ -65,14 +65,18 @@ public enum Digests {
             case S_IFDIR: try walk(root, relative: rel, into: &records)
             case S_IFREG:
                 let (sha, size) = try file(full)
-                records.append(FileRecord(path: rel, sha256: sha, size: size,
-                                          executable: st.st_mode & 0o111 != 0, linkTarget: nil))
+                records.append(
+                    FileRecord(
+                        path: rel, sha256: sha, size: size,
+                        executable: st.st_mode & 0o111 != 0, linkTarget: nil))
             case S_IFLNK:
                 var buffer = [CChar](repeating: 0, count: 4096)
                 let n = readlink(full, &buffer, buffer.count - 1)
                 let target = n >= 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
-                records.append(FileRecord(path: rel, sha256: SHA256.hex(of: Array(target.utf8)), size: 0,
-                                          executable: false, linkTarget: target))
+                records.append(
+                    FileRecord(
+                        path: rel, sha256: SHA256.hex(of: Array(target.utf8)), size: 0,
+                        executable: false, linkTarget: target))
             default: continue
             }
         }

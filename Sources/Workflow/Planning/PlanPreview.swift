@@ -25,19 +25,29 @@ public struct PlanPreview: Sendable {
         var entryKeys = [String?](repeating: nil, count: plan.nodes.count)
         for node in plan.nodes {
             let i = node.index
-            guard node.enabled else { statuses[i] = .skipped; entryKeys[i] = "skipped"; continue }
+            guard node.enabled else {
+                statuses[i] = .skipped
+                entryKeys[i] = "skipped"
+                continue
+            }
             var deps: [String: [String]] = [:]
             var known = true
             for edge in node.needs {
                 var list: [String] = []
                 for d in edge.nodes {
-                    guard let k = entryKeys[d] else { known = false; break }
+                    guard let k = entryKeys[d] else {
+                        known = false
+                        break
+                    }
                     list.append(k)
                 }
                 if !known { break }
                 deps[edge.name] = list
             }
-            guard known else { statuses[i] = .pending; continue }
+            guard known else {
+                statuses[i] = .pending
+                continue
+            }
             let key = node.keyMaterial.key(dependencies: deps)
             keys[i] = key
             let fresh = options.noCache || options.isFresh(node)

@@ -11,12 +11,16 @@ extension Planner {
         var warnings: [String] = []
         for (i, d) in order.enumerated() {
             let draft = drafts[d]
-            let needs = draft.needs.map { NeedEdge(name: $0.name, isMatrix: $0.isMatrix, nodes: $0.nodes.map { position[$0] }) }
+            let needs = draft.needs.map {
+                NeedEdge(name: $0.name, isMatrix: $0.isMatrix, nodes: $0.nodes.map { position[$0] })
+            }
             let (material, policy, nodeWarnings) = try keyMaterial(for: draft.instance, id: ids[d])
             warnings += nodeWarnings
-            nodes.append(PlanNode(index: i, id: ids[d], instance: draft.instance, identity: draft.identity,
-                                  needs: needs, policy: policy, enabled: draft.enabled,
-                                  runner: draft.instance.recipe.runner ?? defaultRunner, keyMaterial: material))
+            nodes.append(
+                PlanNode(
+                    index: i, id: ids[d], instance: draft.instance, identity: draft.identity,
+                    needs: needs, policy: policy, enabled: draft.enabled,
+                    runner: draft.instance.recipe.runner ?? defaultRunner, keyMaterial: material))
         }
         return Plan(nodes: nodes, roots: roots.map { position[$0] }, warnings: warnings)
     }
@@ -28,7 +32,10 @@ extension Planner {
         for d in order { byRecipe[drafts[d].instance.recipe.name, default: []].append(d) }
         var ids = [String](repeating: "", count: drafts.count)
         for (name, members) in byRecipe {
-            if members.count == 1 { ids[members[0]] = name; continue }
+            if members.count == 1 {
+                ids[members[0]] = name
+                continue
+            }
             let first = drafts[members[0]].instance
             let differing = first.recipe.inputs.map(\.name).filter { input in
                 members.contains { drafts[$0].instance.inputs[input] != first.inputs[input] }
@@ -41,7 +48,10 @@ extension Planner {
                 var parts = differing.map { "\($0)=\(instance.inputs[$0]?.interpolated ?? "")" }
                 if variationsDiffer { parts += instance.variations.map { "_" + $0 } }
                 let label = "\(name)[\(parts.joined(separator: ","))]"
-                if label.count > 80 || parts.isEmpty { usable = false; break }
+                if label.count > 80 || parts.isEmpty {
+                    usable = false
+                    break
+                }
                 labels.append(label)
             }
             if usable, Set(labels).count == labels.count {
@@ -54,7 +64,9 @@ extension Planner {
     }
 
     /// The key fields of an instance, its cache policy, and plan-time warnings from its action.
-    func keyMaterial(for instance: RecipeInstance, id: String) throws(WorkflowError) -> (KeyMaterial, CachePolicy, [String]) {
+    func keyMaterial(for instance: RecipeInstance, id: String) throws(WorkflowError) -> (
+        KeyMaterial, CachePolicy, [String]
+    ) {
         let recipe = instance.recipe
         var fields: [String: Value] = [
             "format": .int(KeyMaterial.formatVersion),
@@ -94,16 +106,19 @@ extension Planner {
                 }
                 let known = action.parameters.map(\.name)
                 for (param, value) in with where !known.contains(param) {
-                    throw WorkflowError.unknownActionParameter(action: name, name: param, at: value.location ?? location,
-                                                               known: known)
+                    throw WorkflowError.unknownActionParameter(
+                        action: name, name: param, at: value.location ?? location,
+                        known: known)
                 }
                 for p in action.parameters where p.required && with[p.name] == nil {
                     throw WorkflowError.missingActionParameter(action: name, name: p.name, at: location)
                 }
                 var evaluated: [String: Value] = [:]
                 for (param, value) in with { evaluated[param] = try value.evaluate(in: runScope, late: .sourceText) }
-                fields["run"] = .map(["action": .string(name), "version": .string(action.version),
-                                      "with": .map(evaluated)])
+                fields["run"] = .map([
+                    "action": .string(name), "version": .string(action.version),
+                    "with": .map(evaluated),
+                ])
                 if policy == nil { policy = action.defaultPolicy(with: evaluated) }
                 warnings += action.warnings(with: evaluated).map { "\(id): \($0)" }
             }

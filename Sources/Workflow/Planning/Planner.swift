@@ -27,9 +27,10 @@ public final class Planner {
     var assetDigests: [String: String] = [:]
     var pathDigests: [String: String] = [:]
 
-    public init(registry: RecipeRegistry, actions: ActionCatalog, host: Value, defaultRunner: String? = nil,
-                nodeLimit: Int = Planner.defaultNodeLimit)
-    {
+    public init(
+        registry: RecipeRegistry, actions: ActionCatalog, host: Value, defaultRunner: String? = nil,
+        nodeLimit: Int = Planner.defaultNodeLimit
+    ) {
         self.nodeLimit = nodeLimit
         self.registry = registry
         self.actions = actions
@@ -67,8 +68,9 @@ public final class Planner {
         do {
             for request in requests {
                 let recipe = try registry.select(request.selection)
-                let instance = try RecipeInstance.resolve(recipe, variations: request.selection.variations,
-                                                          provided: request.inputs, host: host, at: nil)
+                let instance = try RecipeInstance.resolve(
+                    recipe, variations: request.selection.variations,
+                    provided: request.inputs, host: host, at: nil)
                 let index = try intern(instance)
                 if !roots.contains(index) { roots.append(index) }
             }
@@ -89,8 +91,9 @@ public final class Planner {
                     var edge = NeedEdge(name: need.name, isMatrix: need.isMatrix, nodes: [])
                     let target = try resolveTarget(need)
                     for combination in try matrixCombinations(need, scope: scope) {
-                        let child = try childInstance(need, target: target, parent: instance,
-                                                      combination: combination)
+                        let child = try childInstance(
+                            need, target: target, parent: instance,
+                            combination: combination)
                         edge.nodes.append(try intern(child))
                     }
                     edges.append(edge)
@@ -122,9 +125,10 @@ public final class Planner {
         switch need.target {
         case .recipe(let name): return try registry.recipe(named: name, at: need.location)
         case .tags(let tags):
-            return try registry.select(tags: tags, variations: need.variations,
-                                       text: (tags + need.variations.map { "_" + $0 }).joined(separator: ","),
-                                       at: need.location)
+            return try registry.select(
+                tags: tags, variations: need.variations,
+                text: (tags + need.variations.map { "_" + $0 }).joined(separator: ","),
+                at: need.location)
         case .select(let terms):
             return try registry.select(Selection(terms: terms, variations: need.variations), at: need.location)
         }
@@ -141,8 +145,9 @@ public final class Planner {
                 throw .recipe(error)
             }
             guard case .list(let items) = values else {
-                throw .matrixNotAList(need: need.name, axis: axis, found: "\(values.typeName) \(values)",
-                                      at: template.location ?? need.location)
+                throw .matrixNotAList(
+                    need: need.name, axis: axis, found: "\(values.typeName) \(values)",
+                    at: template.location ?? need.location)
             }
             var next: [[String: Value]] = []
             next.reserveCapacity(combinations.count * items.count)
@@ -175,10 +180,12 @@ public final class Planner {
         for (name, template) in need.with {
             let real = try template.evaluate(in: realScope, late: .error(field: "the 'with' of need '\(need.name)'"))
             let key = try template.evaluate(in: keyScope, late: .sourceText)
-            provided[name] = ProvidedInput(value: real, keyValue: key, location: template.location ?? need.location,
-                                           baseDirectory: parent.recipe.source.directory)
+            provided[name] = ProvidedInput(
+                value: real, keyValue: key, location: template.location ?? need.location,
+                baseDirectory: parent.recipe.source.directory)
         }
-        return try RecipeInstance.resolve(target, variations: need.variations, provided: provided, host: host,
-                                          at: need.location)
+        return try RecipeInstance.resolve(
+            target, variations: need.variations, provided: provided, host: host,
+            at: need.location)
     }
 }

@@ -1,7 +1,7 @@
 import Recipes
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// A description of the machine, for manifests, entries and `host` in expressions.

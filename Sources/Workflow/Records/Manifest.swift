@@ -17,10 +17,11 @@ public enum Manifest {
         public var cacheRoot: String
         public var extra: [String: Value]
 
-        public init(runID: String, command: [String], requests: [PlanRequest], options: RunOptions,
-                    reproVersion: String, started: Double, finished: Double, cacheRoot: String,
-                    extra: [String: Value] = [:])
-        {
+        public init(
+            runID: String, command: [String], requests: [PlanRequest], options: RunOptions,
+            reproVersion: String, started: Double, finished: Double, cacheRoot: String,
+            extra: [String: Value] = [:]
+        ) {
             self.runID = runID
             self.command = command
             self.requests = requests
@@ -33,13 +34,15 @@ public enum Manifest {
         }
     }
 
-    public static func build(plan: Plan, results: [Executor.NodeResult], status: RunSummary.Status,
-                             context: Context) -> Value
-    {
+    public static func build(
+        plan: Plan, results: [Executor.NodeResult], status: RunSummary.Status,
+        context: Context
+    ) -> Value {
         var recipes: [String: Value] = [:]
         for r in plan.recipes {
             var entry: [String: Value] = [
-                "sha256": .string(r.source.digest), "file": .string(r.source.displayFile), "text": .string(r.source.text),
+                "sha256": .string(r.source.digest), "file": .string(r.source.displayFile),
+                "text": .string(r.source.text),
             ]
             if let assets = plan.nodes.first(where: { $0.recipe.name == r.name })?.keyMaterial.fields["assets_sha256"] {
                 entry["assets_sha256"] = assets
@@ -54,9 +57,11 @@ public enum Manifest {
                 "id": .string(node.id), "recipe": .string(node.recipe.name), "identity": .string(node.identity),
                 "policy": .string(node.policy.rawValue), "status": .string(result.status.rawValue),
                 "variations": .list(node.instance.variations.map { .string($0) }), "inputs": .map(node.instance.inputs),
-                "needs": .map(Dictionary(node.needs.map { edge in
-                    (edge.name, Value.list(edge.nodes.map { .string(plan.nodes[$0].id) }))
-                }, uniquingKeysWith: { a, _ in a })),
+                "needs": .map(
+                    Dictionary(
+                        node.needs.map { edge in
+                            (edge.name, Value.list(edge.nodes.map { .string(plan.nodes[$0].id) }))
+                        }, uniquingKeysWith: { a, _ in a })),
                 "runner": .string(node.runner ?? context.options.defaultRunner),
             ]
             if let key = result.key { m["key"] = .string(key) }
@@ -67,13 +72,20 @@ public enum Manifest {
                 // How each metric is judged over time (direction, unit, tolerance), for history and reproduction.
                 var specs: [String: Value] = [:]
                 for spec in node.recipe.metrics {
-                    specs[spec.name] = .map(["better": .string(spec.better.rawValue), "tolerance": .double(spec.tolerance),
-                                             "unit": spec.unit.map { .string($0) } ?? .null])
+                    specs[spec.name] = .map([
+                        "better": .string(spec.better.rawValue), "tolerance": .double(spec.tolerance),
+                        "unit": spec.unit.map { .string($0) } ?? .null,
+                    ])
                 }
                 if !specs.isEmpty { m["metric_specs"] = .map(specs) }
                 m["outputs_sha256"] = .string(meta.outputsDigest)
-                m["files"] = .list(meta.files.map { .map(["path": .string($0.path), "sha256": .string($0.sha256),
-                                                           "size": .int($0.size)]) })
+                m["files"] = .list(
+                    meta.files.map {
+                        .map([
+                            "path": .string($0.path), "sha256": .string($0.sha256),
+                            "size": .int($0.size),
+                        ])
+                    })
                 m["built"] = .string(Clock.iso8601(meta.created))
                 m["build_seconds"] = .double(meta.duration)
                 if !meta.execution.isEmpty { m["execution"] = .map(meta.execution) }
@@ -83,7 +95,9 @@ public enum Manifest {
                 m["seconds"] = .double((result.seconds * 1000).rounded() / 1000)
             }
             if let f = result.failure {
-                var fm: [String: Value] = ["reason": .string(f.reason), "stderr_tail": .list(f.stderrTail.map { .string($0) })]
+                var fm: [String: Value] = [
+                    "reason": .string(f.reason), "stderr_tail": .list(f.stderrTail.map { .string($0) }),
+                ]
                 if let c = f.exitCode { fm["exit_code"] = .int(Int(c)) }
                 if let s = f.signal { fm["signal"] = .int(Int(s)) }
                 if f.timedOut { fm["timed_out"] = .bool(true) }
@@ -103,9 +117,12 @@ public enum Manifest {
             "seconds": .double(((context.finished - context.started) * 1000).rounded() / 1000),
             "host": HostInfo.description, "cache": .string(context.cacheRoot),
             "request": .map([
-                "requests": .list(context.requests.map { r in
-                    .map(["selection": .string(r.selection.description), "inputs": .map(r.inputs.mapValues(\.value))])
-                }),
+                "requests": .list(
+                    context.requests.map { r in
+                        .map([
+                            "selection": .string(r.selection.description), "inputs": .map(r.inputs.mapValues(\.value)),
+                        ])
+                    }),
                 "no_cache": .bool(context.options.noCache), "fresh": .list(context.options.fresh.map { .string($0) }),
                 "reuse_measured": .bool(context.options.reuseMeasured), "cpus": .int(context.options.cpus),
                 "runner": .string(context.options.defaultRunner),
@@ -127,8 +144,10 @@ public enum Manifest {
             throw .manifest(path: path, problem: "not a repro manifest (no 'format')")
         }
         guard format <= formatVersion else {
-            throw .manifest(path: path, problem: "written by a newer repro (\(value["repro_version"]?.stringValue ?? "?"), "
-                            + "manifest format \(format)); this repro reads format \(formatVersion) — update repro")
+            throw .manifest(
+                path: path,
+                problem: "written by a newer repro (\(value["repro_version"]?.stringValue ?? "?"), "
+                    + "manifest format \(format)); this repro reads format \(formatVersion) — update repro")
         }
         return value
     }

@@ -1,7 +1,7 @@
 import Recipes
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// The folder of one invocation: `runs/<id>/manifest.json` and `runs/<id>/logs/<node>.{stdout,stderr}`.
@@ -20,7 +20,8 @@ public struct RunFolder: Sendable {
             let now = Clock.now()
             let millis = String(Int((now - now.rounded(.down)) * 1000))
             let suffix = String(UInt8.random(in: 0...UInt8.max), radix: 16)
-            let id = Clock.compactStamp(now) + "." + String(repeating: "0", count: 3 - millis.count) + millis + "-"
+            let id =
+                Clock.compactStamp(now) + "." + String(repeating: "0", count: 3 - millis.count) + millis + "-"
                 + String(repeating: "0", count: 2 - suffix.count) + suffix
             let path = dir + "/" + id
             if mkdir(path, 0o755) == 0 {
@@ -44,7 +45,8 @@ public struct RunFolder: Sendable {
 
     /// A node id as a file name: letters, digits and `._@=,-` kept, anything else `_`.
     public static func safeName(_ nodeID: String) -> String {
-        String(nodeID.map { c -> Character in c.isASCII && (c.isLetter || c.isNumber || "._@=,-".contains(c)) ? c : "_" })
+        String(
+            nodeID.map { c -> Character in c.isASCII && (c.isLetter || c.isNumber || "._@=,-".contains(c)) ? c : "_" })
     }
 
     /// Run ids in a runs folder, oldest first.

@@ -1,7 +1,7 @@
 import Recipes
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// File operations the cache and the run records need, over POSIX calls, with errors in words.
@@ -73,7 +73,10 @@ public enum FileOps {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 { if errno == EINTR { continue }; throw fail("write", path) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw fail("write", path)
+            }
             offset += n
         }
     }
@@ -86,7 +89,9 @@ public enum FileOps {
     public static func copyFile(_ from: String, to: String) throws(Failure) {
         if link(from, to) == 0 { return }
         let bytes: [UInt8]
-        do { bytes = try FileSystemPath.readBytes(from) } catch { throw Failure(operation: "copy", path: from, reason: error.reason) }
+        do { bytes = try FileSystemPath.readBytes(from) } catch {
+            throw Failure(operation: "copy", path: from, reason: error.reason)
+        }
         try write(String(decoding: bytes, as: UTF8.self), to: to)
     }
 

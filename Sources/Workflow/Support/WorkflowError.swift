@@ -43,7 +43,8 @@ extension WorkflowError: CustomStringConvertible {
             return "error: input '\(name)' of recipe '\(recipe)': \(problem)"
         case .cache(let message): return "error: cache: \(message)"
         case .noSuchRun(let id, let known):
-            let shown = known.isEmpty ? " (there are no runs yet)" : " (latest: \(known.suffix(5).joined(separator: ", ")))"
+            let shown =
+                known.isEmpty ? " (there are no runs yet)" : " (latest: \(known.suffix(5).joined(separator: ", ")))"
             return "error: no run '\(id)'\(shown)"
         case .noSuchNode(let name, let candidates):
             return "error: no node '\(name)'\(Suggestions.hint(for: name, in: candidates))"

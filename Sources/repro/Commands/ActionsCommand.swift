@@ -18,9 +18,11 @@ struct ActionsCommand: ParsableCommand {
                 throw fail("error: no built-in action '\(n)' (actions: \(catalog.names.joined(separator: ", ")))")
             }
             Output.line("\(spec.name) (version \(spec.version)): \(spec.summary)")
-            Output.line(Output.table(spec.parameters.map { p in
-                [p.name, p.kind.rawValue, p.required ? "required" : "optional", p.doc]
-            }, indent: "  "))
+            Output.line(
+                Output.table(
+                    spec.parameters.map { p in
+                        [p.name, p.kind.rawValue, p.required ? "required" : "optional", p.doc]
+                    }, indent: "  "))
         }
     }
 }

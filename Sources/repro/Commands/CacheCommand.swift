@@ -40,13 +40,21 @@ struct CacheList: ParsableCommand {
             if let recipe, meta.recipe != recipe { continue }
             let size = meta.files.reduce(0) { $0 + $1.size }
             total += size
-            rows.append([String(key.prefix(12)), meta.recipe, meta.nodeID, meta.policy.rawValue,
-                         TextOutput.bytes(Double(size)), String(Clock.iso8601(meta.created).prefix(19))])
-            list.append(.map(["key": .string(key), "recipe": .string(meta.recipe), "node": .string(meta.nodeID),
-                              "policy": .string(meta.policy.rawValue), "bytes": .int(size),
-                              "created": .string(Clock.iso8601(meta.created))]))
+            rows.append([
+                String(key.prefix(12)), meta.recipe, meta.nodeID, meta.policy.rawValue,
+                TextOutput.bytes(Double(size)), String(Clock.iso8601(meta.created).prefix(19)),
+            ])
+            list.append(
+                .map([
+                    "key": .string(key), "recipe": .string(meta.recipe), "node": .string(meta.nodeID),
+                    "policy": .string(meta.policy.rawValue), "bytes": .int(size),
+                    "created": .string(Clock.iso8601(meta.created)),
+                ]))
         }
-        if json { TextOutput.stdout(Value.list(list).prettyJSON()); return }
+        if json {
+            TextOutput.stdout(Value.list(list).prettyJSON())
+            return
+        }
         Output.line(Output.table(rows))
         Output.line("\(rows.count - 1) entries, \(TextOutput.bytes(Double(total))) in \(DisplayPath.of(cache.root))")
     }
@@ -66,10 +74,15 @@ struct CacheShow: ParsableCommand {
         let full: String
         do { full = try cache.resolve(prefix: key) } catch { throw fail(error) }
         guard let meta = cache.meta(full) else { throw fail("error: entry \(full) has no readable meta.json") }
-        if json { TextOutput.stdout(meta.json.prettyJSON()); return }
+        if json {
+            TextOutput.stdout(meta.json.prettyJSON())
+            return
+        }
         Output.line("entry    \(full)")
         Output.line("node     \(meta.nodeID) (recipe \(meta.recipe), \(meta.policy.rawValue))")
-        Output.line("made     \(Clock.iso8601(meta.created)) in \(TextOutput.duration(meta.duration)) on \(meta.host["hostname"]?.interpolated ?? "?") by repro \(meta.reproVersion)")
+        Output.line(
+            "made     \(Clock.iso8601(meta.created)) in \(TextOutput.duration(meta.duration)) on \(meta.host["hostname"]?.interpolated ?? "?") by repro \(meta.reproVersion)"
+        )
         Output.line("folder   \(DisplayPath.of(cache.entryPath(full)))")
         if !meta.inputs.isEmpty {
             Output.line("inputs")
@@ -83,7 +96,9 @@ struct CacheShow: ParsableCommand {
             for k in meta.metrics.keys.sorted() { Output.line("  \(k) = \(meta.metrics[k]!.interpolated)") }
         }
         Output.line("files (\(meta.files.count))")
-        for f in meta.files.prefix(50) { Output.line("  \(f.sha256.prefix(12))  \(TextOutput.bytes(Double(f.size)))  \(f.path)") }
+        for f in meta.files.prefix(50) {
+            Output.line("  \(f.sha256.prefix(12))  \(TextOutput.bytes(Double(f.size)))  \(f.path)")
+        }
         if meta.files.count > 50 { Output.line("  … and \(meta.files.count - 50) more") }
     }
 }
@@ -128,8 +143,9 @@ struct CacheGC: ParsableCommand {
 
     func run() throws {
         let report = location.workspace.cache.gc(unreferencedDays: keepDays, olderThanDays: olderThan)
-        Output.line("removed \(report.entries) entries, \(report.staging) abandoned builds, \(report.locks) lock files; "
-                    + "freed \(TextOutput.bytes(Double(report.bytes)))")
+        Output.line(
+            "removed \(report.entries) entries, \(report.staging) abandoned builds, \(report.locks) lock files; "
+                + "freed \(TextOutput.bytes(Double(report.bytes)))")
     }
 }
 
@@ -155,7 +171,9 @@ struct CacheVerify: ParsableCommand {
         let count = targets?.count ?? cache.entryKeys().count
         let stale = cache.staleStaging()
         if !stale.isEmpty {
-            Output.line("note: \(stale.count) abandoned build folder(s) in \(DisplayPath.of(cache.stagingDir)); 'repro cache gc' removes them")
+            Output.line(
+                "note: \(stale.count) abandoned build folder(s) in \(DisplayPath.of(cache.stagingDir)); 'repro cache gc' removes them"
+            )
         }
         if problems.isEmpty {
             Output.line("verified \(count) entries: all files match their records")

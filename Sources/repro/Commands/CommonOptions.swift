@@ -3,7 +3,9 @@ import Runners
 
 /// Where recipes, the cache and run records are; shared by every command.
 struct LocationOptions: ParsableArguments {
-    @Option(name: .customLong("recipes"), help: ArgumentHelp("A folder of recipes, searched before the others (repeatable).", valueName: "dir"))
+    @Option(
+        name: .customLong("recipes"),
+        help: ArgumentHelp("A folder of recipes, searched before the others (repeatable).", valueName: "dir"))
     var recipeDirectories: [String] = []
 
     @Option(help: ArgumentHelp("The cache folder (default: $REPRO_CACHE, else ./cache).", valueName: "dir"))

@@ -20,8 +20,9 @@ struct ExecNodeCommand: ParsableCommand {
     @Option(help: "Which line (0-based; an array job passes its task id).") var index: Int = 0
 
     func run() throws {
-        let status = ExecNode.run(runFolder: runFolder, nodeList: nodeList, index: index,
-                                  environment: ProcessInfo.processInfo.environment)
+        let status = ExecNode.run(
+            runFolder: runFolder, nodeList: nodeList, index: index,
+            environment: ProcessInfo.processInfo.environment)
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import History
 import Recipes
 import Runners
 import Workflow
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The history database of a workspace: `<cache>/history.sqlite`.
 enum HistoryDatabase {
@@ -20,7 +21,9 @@ enum HistoryDatabase {
         let hasMetrics = manifest["nodes"]?.listValue?.contains { !($0["metrics"]?.mapValue?.isEmpty ?? true) } ?? false
         guard hasMetrics else { return }
         do { try open(workspace).record(manifest: manifest) } catch {
-            Output.error("repro: warning: the run's metrics were not added to the history: \(error) (the run's manifest has them)")
+            Output.error(
+                "repro: warning: the run's metrics were not added to the history: \(error) (the run's manifest has them)"
+            )
         }
     }
 
@@ -34,7 +37,10 @@ enum HistoryDatabase {
 
     static func threshold(_ text: String) throws(HistoryStore.Failure) -> Double {
         let t = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
-        guard let t, t >= 0 else { throw HistoryStore.Failure(description: "error: --threshold expects a share such as 5% or 0.05, found '\(text)'") }
+        guard let t, t >= 0 else {
+            throw HistoryStore.Failure(
+                description: "error: --threshold expects a share such as 5% or 0.05, found '\(text)'")
+        }
         return t
     }
 }
@@ -55,17 +61,21 @@ struct HistoryCommand: ParsableCommand {
     @Argument(help: "Only this recipe's metrics.") var recipe: String?
     @Option(help: "Only this metric.") var metric: String?
     @Flag(help: "JSON lines on stdout.") var json = false
-    @Flag(help: "Rebuild the database from the run manifests (a damaged one is renamed, not deleted).") var rebuild = false
+    @Flag(help: "Rebuild the database from the run manifests (a damaged one is renamed, not deleted).") var rebuild =
+        false
     @OptionGroup var location: LocationOptions
 
     func run() throws {
         let w = location.workspace
         if rebuild {
-            let manifests = RunStore(directory: w.runsDirectory).ids.map { RunStore(directory: w.runsDirectory).manifestPath($0) }
+            let manifests = RunStore(directory: w.runsDirectory).ids.map {
+                RunStore(directory: w.runsDirectory).manifestPath($0)
+            }
             do {
                 let r = try HistoryStore.rebuild(path: HistoryDatabase.path(w), manifests: manifests)
-                Output.line("history: \(r.runs) runs recorded again from \(DisplayPath.of(w.runsDirectory))"
-                            + (r.setAside.map { "; the old database is at \(DisplayPath.of($0))" } ?? ""))
+                Output.line(
+                    "history: \(r.runs) runs recorded again from \(DisplayPath.of(w.runsDirectory))"
+                        + (r.setAside.map { "; the old database is at \(DisplayPath.of($0))" } ?? ""))
             } catch { throw fail(error) }
             return
         }
@@ -73,17 +83,26 @@ struct HistoryCommand: ParsableCommand {
         do { points = try HistoryDatabase.open(w).points(recipe: recipe, metric: metric) } catch { throw fail(error) }
         if json {
             for p in points {
-                let v: Value = .map(["run": .string(p.run), "started": .string(p.started), "node": .string(p.node), "recipe": .string(p.recipe),
-                                     "metric": .string(p.name), "value": p.value.map { .double($0) } ?? .string(p.text ?? ""),
-                                     "unit": p.unit.map { .string($0) } ?? .null, "better": .string(p.better), "cached": .bool(p.cached)])
+                let v: Value = .map([
+                    "run": .string(p.run), "started": .string(p.started), "node": .string(p.node),
+                    "recipe": .string(p.recipe),
+                    "metric": .string(p.name), "value": p.value.map { .double($0) } ?? .string(p.text ?? ""),
+                    "unit": p.unit.map { .string($0) } ?? .null, "better": .string(p.better), "cached": .bool(p.cached),
+                ])
                 Output.line(v.canonicalJSON)
             }
             return
         }
-        if points.isEmpty { Output.line("no metrics recorded yet\(recipe.map { " for \($0)" } ?? "")"); return }
+        if points.isEmpty {
+            Output.line("no metrics recorded yet\(recipe.map { " for \($0)" } ?? "")")
+            return
+        }
         var rows = [["STARTED", "RUN", "NODE", "METRIC", "VALUE", "", "CACHED"]]
         for p in points {
-            rows.append([p.started, p.run, p.node, p.name, p.value.map(HistoryDatabase.number) ?? (p.text ?? "-"), p.unit ?? "", p.cached ? "yes" : ""])
+            rows.append([
+                p.started, p.run, p.node, p.name, p.value.map(HistoryDatabase.number) ?? (p.text ?? "-"), p.unit ?? "",
+                p.cached ? "yes" : "",
+            ])
         }
         Output.line(Output.table(rows))
     }
@@ -107,18 +126,28 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let w = location.workspace
         let store = RunStore(directory: w.runsDirectory)
-        let a: String, b: String
+        let a: String
+        let b: String
         do { (a, b) = (try store.resolve(runA), try store.resolve(runB)) } catch { throw fail(error) }
         let t: Double
         do { t = try HistoryDatabase.threshold(threshold) } catch { throw fail(error) }
         let changes: [MetricChange]
-        do { changes = try Regression.compare(run: b, baseline: .run(a), store: HistoryDatabase.open(w)) } catch { throw fail(error) }
-        if changes.isEmpty { Output.line("\(b) has no recorded metrics"); return }
+        do { changes = try Regression.compare(run: b, baseline: .run(a), store: HistoryDatabase.open(w)) } catch {
+            throw fail(error)
+        }
+        if changes.isEmpty {
+            Output.line("\(b) has no recorded metrics")
+            return
+        }
         var rows = [["NODE", "METRIC", a, b, "CHANGE", "VERDICT"]]
         for c in changes {
-            let verdict = c.baseline == nil ? "new" : c.regressed(threshold: t) ? "worse" : c.improved(threshold: t) ? "better" : "same"
-            rows.append([c.node, c.name, HistoryDatabase.number(c.baseline), HistoryDatabase.number(c.current),
-                         HistoryDatabase.percent(c.change), verdict])
+            let verdict =
+                c.baseline == nil
+                ? "new" : c.regressed(threshold: t) ? "worse" : c.improved(threshold: t) ? "better" : "same"
+            rows.append([
+                c.node, c.name, HistoryDatabase.number(c.baseline), HistoryDatabase.number(c.current),
+                HistoryDatabase.percent(c.change), verdict,
+            ])
         }
         Output.line(Output.table(rows))
     }
@@ -154,20 +183,28 @@ struct RegressCommand: ParsableCommand {
             do { base = .run(try RunStore(directory: w.runsDirectory).resolve(name)) } catch { throw fail(error) }
         }
         let changes: [MetricChange]
-        do { changes = try Regression.compare(run: id, baseline: base, store: HistoryDatabase.open(w)) } catch { throw fail(error) }
+        do { changes = try Regression.compare(run: id, baseline: base, store: HistoryDatabase.open(w)) } catch {
+            throw fail(error)
+        }
         let regressions = changes.filter { $0.regressed(threshold: t) }
         let compared = changes.filter { $0.baseline != nil }.count
         if regressions.isEmpty {
-            Output.line("repro regress: \(id): no metric worse than \(threshold) against \(baseline) (\(compared) compared, "
-                        + "\(changes.count - compared) without a baseline)")
+            Output.line(
+                "repro regress: \(id): no metric worse than \(threshold) against \(baseline) (\(compared) compared, "
+                    + "\(changes.count - compared) without a baseline)")
             return
         }
         var rows = [["NODE", "METRIC", "BASELINE", "NOW", "CHANGE", "BETTER", "BASELINE RUN"]]
         for c in regressions {
-            rows.append([c.node, c.name, HistoryDatabase.number(c.baseline), HistoryDatabase.number(c.current), HistoryDatabase.percent(c.change),
-                         c.better, c.baselineRun ?? "-"])
+            rows.append([
+                c.node, c.name, HistoryDatabase.number(c.baseline), HistoryDatabase.number(c.current),
+                HistoryDatabase.percent(c.change),
+                c.better, c.baselineRun ?? "-",
+            ])
         }
-        Output.line("repro regress: \(id): \(regressions.count) metric\(regressions.count == 1 ? "" : "s") worse than \(threshold) against \(baseline):")
+        Output.line(
+            "repro regress: \(id): \(regressions.count) metric\(regressions.count == 1 ? "" : "s") worse than \(threshold) against \(baseline):"
+        )
         Output.line(Output.table(rows))
         Glibc.exit(1)
     }
@@ -198,22 +235,30 @@ struct ReportCommand: ParsableCommand {
         // The percentiles of the newest run that has LoadGen performance tests.
         var percentiles: [ReportPage.Percentiles] = []
         for id in runs.ids.reversed() {
-            guard let manifest = try? runs.manifest(id), let nodes = manifest.mapValue?["nodes"]?.listValue else { continue }
+            guard let manifest = try? runs.manifest(id), let nodes = manifest.mapValue?["nodes"]?.listValue else {
+                continue
+            }
             for node in nodes {
                 guard let n = node.mapValue, let entry = n["entry"]?.stringValue, let stored = n["outputs"],
-                      let outputs = OutputPaths.materialize(stored, outDir: w.cache.entryPath(entry) + "/out").mapValue,
-                      outputs["mode"]?.stringValue == "PerformanceOnly",
-                      let logs = outputs["logs"]?.stringValue, let scenario = outputs["scenario"]?.stringValue else { continue }
-                if let p = ReportPage.percentiles(summary: logs + "/mlperf_log_summary.txt", scenario: scenario, node: n["id"]?.stringValue ?? "") {
+                    let outputs = OutputPaths.materialize(stored, outDir: w.cache.entryPath(entry) + "/out").mapValue,
+                    outputs["mode"]?.stringValue == "PerformanceOnly",
+                    let logs = outputs["logs"]?.stringValue, let scenario = outputs["scenario"]?.stringValue
+                else { continue }
+                if let p = ReportPage.percentiles(
+                    summary: logs + "/mlperf_log_summary.txt", scenario: scenario, node: n["id"]?.stringValue ?? "")
+                {
                     percentiles.append(p)
                 }
             }
             if !percentiles.isEmpty { break }
         }
         let order = ["SingleStream", "MultiStream", "Server", "Offline"]
-        percentiles.sort { (order.firstIndex(of: $0.scenario) ?? 9, $0.node) < (order.firstIndex(of: $1.scenario) ?? 9, $1.node) }
+        percentiles.sort {
+            (order.firstIndex(of: $0.scenario) ?? 9, $0.node) < (order.firstIndex(of: $1.scenario) ?? 9, $1.node)
+        }
         do {
-            let html = try ReportPage.html(store: store, latestRun: try store.runs().last, percentiles: percentiles, threshold: t)
+            let html = try ReportPage.html(
+                store: store, latestRun: try store.runs().last, percentiles: percentiles, threshold: t)
             try html.write(toFile: out, atomically: true, encoding: .utf8)
         } catch { throw fail("error: \(error)") }
         Output.line("report: \(out)")

@@ -30,11 +30,17 @@ struct ListCommand: ParsableCommand {
             recipes = try registry.allRecipes().filter { r in tag.allSatisfy { r.tags.contains($0) } }
         } catch { throw fail(error) }
         if json {
-            TextOutput.stdout(Value.list(recipes.map { r in
-                .map(["name": .string(r.name), "summary": .string(r.summary), "tags": .list(r.tags.map { .string($0) }),
-                      "file": .string(r.source.displayFile),
-                      "variations": .list(r.variations.map { .string($0.name) })])
-            }).prettyJSON())
+            TextOutput.stdout(
+                Value.list(
+                    recipes.map { r in
+                        .map([
+                            "name": .string(r.name), "summary": .string(r.summary),
+                            "tags": .list(r.tags.map { .string($0) }),
+                            "file": .string(r.source.displayFile),
+                            "variations": .list(r.variations.map { .string($0.name) }),
+                        ])
+                    }
+                ).prettyJSON())
             return
         }
         if recipes.isEmpty {
@@ -46,8 +52,9 @@ struct ListCommand: ParsableCommand {
         Output.line(Output.table(rows))
         for name in registry.names {
             if let shadows = registry.locations[name]?.shadows, !shadows.isEmpty {
-                Output.error("note: '\(name)' from \(DisplayPath.of(registry.locations[name]!.file)) hides "
-                             + shadows.map(DisplayPath.of).joined(separator: ", "))
+                Output.error(
+                    "note: '\(name)' from \(DisplayPath.of(registry.locations[name]!.file)) hides "
+                        + shadows.map(DisplayPath.of).joined(separator: ", "))
             }
         }
     }

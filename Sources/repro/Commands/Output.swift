@@ -11,9 +11,10 @@ enum Output {
         var widths = Array(repeating: 0, count: width)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         return rows.map { row in
-            indent + row.enumerated().map { i, cell in
-                i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
-            }.joined(separator: "  ")
+            indent
+                + row.enumerated().map { i, cell in
+                    i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+                }.joined(separator: "  ")
         }.joined(separator: "\n")
     }
 }

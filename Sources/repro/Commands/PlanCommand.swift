@@ -24,7 +24,9 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var location: LocationOptions
 
-    @Option(name: .customLong("fresh"), help: ArgumentHelp("Treat this node as not cached (repeatable).", valueName: "node"))
+    @Option(
+        name: .customLong("fresh"), help: ArgumentHelp("Treat this node as not cached (repeatable).", valueName: "node")
+    )
     var fresh: [String] = []
 
     @Flag(help: "Treat nothing as cached.")
@@ -54,12 +56,15 @@ struct PlanCommand: ParsableCommand {
         for s in preview.statuses { counts[s, default: 0] += 1 }
         let summary = [PlanPreview.Status.cached, .run, .volatile, .measure, .pending, .skipped]
             .compactMap { s in counts[s].map { "\($0) \(s == .pending ? "after a dependency" : s.rawValue)" } }
-        Output.line("plan for '\(selection)': \(plan.nodes.count) node\(plan.nodes.count == 1 ? "" : "s") "
-                    + "(\(summary.joined(separator: ", ")))")
+        Output.line(
+            "plan for '\(selection)': \(plan.nodes.count) node\(plan.nodes.count == 1 ? "" : "s") "
+                + "(\(summary.joined(separator: ", ")))")
         var rows: [[String]] = [["STATUS", "KEY", "NODE", "NEEDS"]]
         for node in plan.nodes {
-            rows.append([preview.statuses[node.index].rawValue, preview.keys[node.index].map { String($0.prefix(12)) } ?? "?",
-                         node.id, PlanCommand.needsText(node, plan)])
+            rows.append([
+                preview.statuses[node.index].rawValue, preview.keys[node.index].map { String($0.prefix(12)) } ?? "?",
+                node.id, PlanCommand.needsText(node, plan),
+            ])
         }
         Output.line(Output.table(rows, indent: "  "))
     }
@@ -77,16 +82,22 @@ struct PlanCommand: ParsableCommand {
         .map([
             "roots": .list(plan.roots.map { .string(plan.nodes[$0].id) }),
             "warnings": .list(plan.warnings.map { .string($0) }),
-            "nodes": .list(plan.nodes.map { node in
-                .map([
-                    "id": .string(node.id), "recipe": .string(node.recipe.name),
-                    "key": preview.keys[node.index].map { .string($0) } ?? .null,
-                    "status": .string(preview.statuses[node.index].rawValue), "policy": .string(node.policy.rawValue),
-                    "inputs": .map(node.instance.inputs), "variations": .list(node.instance.variations.map { .string($0) }),
-                    "needs": .map(Dictionary(node.needs.map { e in (e.name, Value.list(e.nodes.map { .string(plan.nodes[$0].id) })) },
-                                             uniquingKeysWith: { a, _ in a })),
-                ])
-            }),
+            "nodes": .list(
+                plan.nodes.map { node in
+                    .map([
+                        "id": .string(node.id), "recipe": .string(node.recipe.name),
+                        "key": preview.keys[node.index].map { .string($0) } ?? .null,
+                        "status": .string(preview.statuses[node.index].rawValue),
+                        "policy": .string(node.policy.rawValue),
+                        "inputs": .map(node.instance.inputs),
+                        "variations": .list(node.instance.variations.map { .string($0) }),
+                        "needs": .map(
+                            Dictionary(
+                                node.needs.map { e in (e.name, Value.list(e.nodes.map { .string(plan.nodes[$0].id) }))
+                                },
+                                uniquingKeysWith: { a, _ in a })),
+                    ])
+                }),
         ])
     }
 }

@@ -27,12 +27,16 @@ struct PullCommand: ParsableCommand {
                 let (url, revision) = RecipeRepositories.split(repository)
                 let (old, entry) = try repos.pull(url: url, revision: revision)
                 let change = old.map { $0 == entry.commit ? "unchanged at" : "\($0.prefix(12)) ->" } ?? "added at"
-                Output.line("\(entry.name): \(change) \(entry.commit.prefix(12)) (\(entry.url)\(revision.map { "@" + $0 } ?? ""))")
+                Output.line(
+                    "\(entry.name): \(change) \(entry.commit.prefix(12)) (\(entry.url)\(revision.map { "@" + $0 } ?? ""))"
+                )
             } else {
                 let updated = try repos.update()
                 if updated.isEmpty { Output.line("no recipe repositories yet; add one with 'repro pull URL[@REV]'") }
                 for (old, e) in updated {
-                    Output.line("\(e.name): \(old == e.commit ? "unchanged at" : "\(old.prefix(12)) ->") \(e.commit.prefix(12))")
+                    Output.line(
+                        "\(e.name): \(old == e.commit ? "unchanged at" : "\(old.prefix(12)) ->") \(e.commit.prefix(12))"
+                    )
                 }
             }
         } catch {

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Recipes
 import Runners
 import Workflow
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 struct ReproduceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,14 +54,17 @@ struct ReproduceCommand: ParsableCommand {
             guard let text = entry["text"]?.stringValue, let digest = entry["sha256"]?.stringValue else { continue }
             if let local = try? registry?.recipe(named: name), local.source.digest == digest { continue }
             try text.write(toFile: "\(override)/\(name).yaml", atomically: true, encoding: .utf8)
-            Output.error("repro reproduce: \(name): the local recipe differs from the published one (or is missing); using the published text")
+            Output.error(
+                "repro reproduce: \(name): the local recipe differs from the published one (or is missing); using the published text"
+            )
         }
         workspace.recipeDirectories.insert(override, at: 0)
         let requests = requestList.map { r in
-            PlanRequest(selection: Selection(parsing: r["selection"]?.stringValue ?? ""),
-                        inputs: (r["inputs"]?.mapValue ?? [:]).mapValues {
-                            ProvidedInput(value: $0, location: nil, baseDirectory: FileSystemPath.currentDirectory)
-                        })
+            PlanRequest(
+                selection: Selection(parsing: r["selection"]?.stringValue ?? ""),
+                inputs: (r["inputs"]?.mapValue ?? [:]).mapValues {
+                    ProvidedInput(value: $0, location: nil, baseDirectory: FileSystemPath.currentDirectory)
+                })
         }
         var options = RunOptions()
         options.noCache = true
@@ -71,11 +75,20 @@ struct ReproduceCommand: ParsableCommand {
         let failed = verdicts.filter { !$0.ok }
         let machine = Reproduction.machineDifferences(published: published, reproduced: outcome.manifest)
         if !machine.isEmpty {
-            Output.line("machine: " + machine.joined(separator: "; ") + (failed.isEmpty ? "" : " — a likely cause of the differences above"))
+            Output.line(
+                "machine: " + machine.joined(separator: "; ")
+                    + (failed.isEmpty ? "" : " — a likely cause of the differences above"))
         }
-        if outcome.summary.status != .succeeded { Output.line("repro reproduce: the run did not succeed (\(outcome.summary.status.rawValue)); see \(DisplayPath.of(outcome.summary.manifestPath))") }
+        if outcome.summary.status != .succeeded {
+            Output.line(
+                "repro reproduce: the run did not succeed (\(outcome.summary.status.rawValue)); see \(DisplayPath.of(outcome.summary.manifestPath))"
+            )
+        }
         let ok = failed.isEmpty && outcome.summary.status == .succeeded && !verdicts.isEmpty
-        Output.line(ok ? "reproduced: all \(verdicts.count) values agree" : "NOT reproduced: \(failed.count) of \(verdicts.count) values differ")
+        Output.line(
+            ok
+                ? "reproduced: all \(verdicts.count) values agree"
+                : "NOT reproduced: \(failed.count) of \(verdicts.count) values differ")
         Glibc.exit(ok ? 0 : 1)
     }
 }
@@ -95,7 +108,9 @@ enum Reproduction {
 
     static func nodes(_ manifest: Value) -> [String: [String: Value]] {
         var out: [String: [String: Value]] = [:]
-        for n in manifest["nodes"]?.listValue ?? [] { if let m = n.mapValue, let id = m["id"]?.stringValue { out[id] = m } }
+        for n in manifest["nodes"]?.listValue ?? [] {
+            if let m = n.mapValue, let id = m["id"]?.stringValue { out[id] = m }
+        }
         return out
     }
 
@@ -118,36 +133,54 @@ enum Reproduction {
             // LoadGen's verdict must agree.
             if let p = node["outputs"]?["result"]?.stringValue {
                 let r = again?["outputs"]?["result"]?.stringValue ?? "missing"
-                out.append(Verdict(node: id, name: "result", published: p, reproduced: r, difference: p == r ? "" : "differs",
-                                   tolerance: "exact", ok: p == r, note: ""))
+                out.append(
+                    Verdict(
+                        node: id, name: "result", published: p, reproduced: r, difference: p == r ? "" : "differs",
+                        tolerance: "exact", ok: p == r, note: ""))
             }
         }
         return out
     }
 
-    static func judge(_ id: String, _ name: String, _ p: Value, _ r: Value?, better: String, tolerance: Double) -> Verdict {
+    static func judge(_ id: String, _ name: String, _ p: Value, _ r: Value?, better: String, tolerance: Double)
+        -> Verdict
+    {
         let tol = tolerance == 0 ? "exact" : String(format: "±%.0f%%", tolerance * 100)
-        guard let r else { return Verdict(node: id, name: name, published: p.interpolated, reproduced: "missing", difference: "", tolerance: tol, ok: false, note: "") }
+        guard let r else {
+            return Verdict(
+                node: id, name: name, published: p.interpolated, reproduced: "missing", difference: "", tolerance: tol,
+                ok: false, note: "")
+        }
         guard let a = p.doubleValue, let b = r.doubleValue else {
-            return Verdict(node: id, name: name, published: p.interpolated, reproduced: r.interpolated, difference: p == r ? "" : "differs",
-                           tolerance: tol, ok: p == r, note: "")
+            return Verdict(
+                node: id, name: name, published: p.interpolated, reproduced: r.interpolated,
+                difference: p == r ? "" : "differs",
+                tolerance: tol, ok: p == r, note: "")
         }
         let change = a == 0 ? (b == 0 ? 0 : Double.infinity) : (b - a) / abs(a)
-        var ok: Bool, note = ""
+        var ok: Bool
+        var note = ""
         switch better {
-        case "higher": ok = change >= -tolerance; if change > tolerance { note = "better" }
-        case "lower": ok = change <= tolerance; if change < -tolerance { note = "better" }
+        case "higher":
+            ok = change >= -tolerance
+            if change > tolerance { note = "better" }
+        case "lower":
+            ok = change <= tolerance
+            if change < -tolerance { note = "better" }
         default: ok = tolerance == 0 ? a == b : abs(change) <= tolerance
         }
-        return Verdict(node: id, name: name, published: HistoryDatabase.number(a), reproduced: HistoryDatabase.number(b),
-                       difference: HistoryDatabase.percent(change.isFinite ? change : nil), tolerance: tol, ok: ok, note: note)
+        return Verdict(
+            node: id, name: name, published: HistoryDatabase.number(a), reproduced: HistoryDatabase.number(b),
+            difference: HistoryDatabase.percent(change.isFinite ? change : nil), tolerance: tol, ok: ok, note: note)
     }
 
     static func table(_ verdicts: [Verdict]) -> String {
         var rows = [["NODE", "METRIC", "PUBLISHED", "REPRODUCED", "DIFFERENCE", "TOLERANCE", "VERDICT"]]
         for v in verdicts {
-            rows.append([v.node, v.name, v.published, v.reproduced, v.difference, v.tolerance,
-                         v.ok ? (v.note.isEmpty ? "ok" : "ok (\(v.note))") : "FAILED"])
+            rows.append([
+                v.node, v.name, v.published, v.reproduced, v.difference, v.tolerance,
+                v.ok ? (v.note.isEmpty ? "ok" : "ok (\(v.note))") : "FAILED",
+            ])
         }
         return Output.table(rows)
     }
@@ -156,15 +189,19 @@ enum Reproduction {
     static func machineDifferences(published: Value, reproduced: Value) -> [String] {
         var out: [String] = []
         for key in ["cpu", "cpus", "arch", "os"] {
-            let a = published["host"]?[key]?.interpolated ?? "?", b = reproduced["host"]?[key]?.interpolated ?? "?"
+            let a = published["host"]?[key]?.interpolated ?? "?"
+            let b = reproduced["host"]?[key]?.interpolated ?? "?"
             if a != b { out.append("\(key) \(a) → \(b)") }
         }
         let now = nodes(reproduced)
         var seen = Set<String>()
         for (id, node) in nodes(published) {
-            guard let env = node["outputs"]?["environment"]?.mapValue, let env2 = now[id]?["outputs"]?["environment"]?.mapValue else { continue }
+            guard let env = node["outputs"]?["environment"]?.mapValue,
+                let env2 = now[id]?["outputs"]?["environment"]?.mapValue
+            else { continue }
             for key in ["threads", "blas_threads", "blas_core", "blas_config", "convolution", "workers"] {
-                guard let a = env[key]?.interpolated, let b = env2[key]?.interpolated, a != b, seen.insert(key).inserted else { continue }
+                guard let a = env[key]?.interpolated, let b = env2[key]?.interpolated, a != b, seen.insert(key).inserted
+                else { continue }
                 out.append("\(key) \(a) → \(b)")
             }
         }

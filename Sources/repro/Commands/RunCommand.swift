@@ -1,10 +1,11 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
 import Recipes
 import Runners
 import Workflow
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,7 +31,9 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var location: LocationOptions
 
-    @Option(name: .customLong("fresh"), help: ArgumentHelp("Rebuild this node (id or recipe name) even if cached (repeatable).", valueName: "node"))
+    @Option(
+        name: .customLong("fresh"),
+        help: ArgumentHelp("Rebuild this node (id or recipe name) even if cached (repeatable).", valueName: "node"))
     var fresh: [String] = []
 
     @Flag(help: "Reuse nothing from the cache (results are still stored).")
@@ -82,7 +85,8 @@ enum RunReport {
         let text = v.interpolated
         // A text of several lines (a results table) is shown whole, below its name.
         if case .string(let s) = v, s.contains("\n"), s.count <= 20_000 {
-            return "\n" + s.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
+            return "\n"
+                + s.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
         }
         if text.count <= 160 { return text }
         switch v {
@@ -111,7 +115,8 @@ enum RunReport {
         if s.failed > 0 { parts.append("\(s.failed) failed") }
         if s.notRun > 0 { parts.append("\(s.notRun) not run") }
         if s.skipped > 0 { parts.append("\(s.skipped) skipped") }
-        Output.error("repro: run \(s.id) \(s.status.rawValue): \(parts.joined(separator: ", ")) in "
-                     + "\(TextOutput.duration(s.seconds)) (manifest: \(DisplayPath.of(s.manifestPath)))")
+        Output.error(
+            "repro: run \(s.id) \(s.status.rawValue): \(parts.joined(separator: ", ")) in "
+                + "\(TextOutput.duration(s.seconds)) (manifest: \(DisplayPath.of(s.manifestPath)))")
     }
 }

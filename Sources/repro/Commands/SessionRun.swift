@@ -6,7 +6,9 @@ import Workflow
 extension ParsableCommand {
     /// Plans the requests and runs them to the end with the usual renderer and Ctrl-C handling, then records the
     /// run's metrics in the history. Bad input exits 2 with its words.
-    func planAndRun(_ session: RunSession, _ requests: [PlanRequest], workspace: Workspace, json: Bool = false) throws -> RunSession.Outcome {
+    func planAndRun(_ session: RunSession, _ requests: [PlanRequest], workspace: Workspace, json: Bool = false) throws
+        -> RunSession.Outcome
+    {
         let plan: Plan
         do { plan = try session.plan(requests) } catch { throw fail(error) }
         let events: any EventSink =
@@ -16,7 +18,8 @@ extension ParsableCommand {
             if !json { TextOutput.stderr("\nrepro: stopping (press Ctrl-C again to quit at once)\n") }
         }
         let outcome: RunSession.Outcome
-        do { outcome = try session.execute(plan, requests: requests, events: events, cancellation: cancellation) } catch {
+        do { outcome = try session.execute(plan, requests: requests, events: events, cancellation: cancellation) } catch
+        {
             throw fail(error)
         }
         HistoryDatabase.record(outcome.manifest, workspace: workspace)

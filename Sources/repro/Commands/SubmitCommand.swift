@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Recipes
 import Runners
 import Workflow
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 struct SubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,7 +44,9 @@ struct SubmitCommand: ParsableCommand {
     @Option(help: "Where to copy the tree, the tarball and its SHA-256.")
     var out: String = "submission"
 
-    @Option(help: ArgumentHelp("An mlcommons/inference checkout whose official checker to run on the tree.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "An mlcommons/inference checkout whose official checker to run on the tree.", valueName: "path"))
     var officialChecker: String?
 
     @Option(help: "The round the official checker checks.")
@@ -60,23 +63,28 @@ struct SubmitCommand: ParsableCommand {
         do { recipe = try workspace.registry().select(Selection(parsing: selection)) } catch { throw fail(error) }
         var selections = [selection]
         for axis in matrix {
-            guard let eq = axis.firstIndex(of: "="), eq != axis.startIndex else { throw fail("error: --matrix expects AXIS=V1,V2, found '\(axis)'") }
+            guard let eq = axis.firstIndex(of: "="), eq != axis.startIndex else {
+                throw fail("error: --matrix expects AXIS=V1,V2, found '\(axis)'")
+            }
             let name = String(axis[..<eq])
             let values = axis[axis.index(after: eq)...].split(separator: ",").map(String.init)
             if let input = recipe.inputs.first(where: { $0.name == name || $0.name == name + "s" }) {
-                provided[input.name] = ProvidedInput(value: .list(values.map { .string($0) }), location: nil,
-                                                     baseDirectory: FileSystemPath.currentDirectory)
+                provided[input.name] = ProvidedInput(
+                    value: .list(values.map { .string($0) }), location: nil,
+                    baseDirectory: FileSystemPath.currentDirectory)
                 continue
             }
             let group = recipe.variations.filter { $0.group == name }
             guard !group.isEmpty else {
-                throw fail("error: the matrix axis '\(name)' names no input or variation group of \(recipe.name) "
-                           + "(inputs: \(recipe.inputs.map(\.name).joined(separator: ", ")); groups: "
-                           + "\(Set(recipe.variations.compactMap(\.group)).sorted().joined(separator: ", ")))")
+                throw fail(
+                    "error: the matrix axis '\(name)' names no input or variation group of \(recipe.name) "
+                        + "(inputs: \(recipe.inputs.map(\.name).joined(separator: ", ")); groups: "
+                        + "\(Set(recipe.variations.compactMap(\.group)).sorted().joined(separator: ", ")))")
             }
             for v in values where !group.contains(where: { $0.name == v }) {
-                throw fail("error: '\(v)' is not a variation of group '\(name)' of \(recipe.name) (its variations: "
-                           + "\(group.map(\.name).joined(separator: ", ")))")
+                throw fail(
+                    "error: '\(v)' is not a variation of group '\(name)' of \(recipe.name) (its variations: "
+                        + "\(group.map(\.name).joined(separator: ", ")))")
             }
             selections = selections.flatMap { s in values.map { "\(s),_\($0)" } }
         }
@@ -87,25 +95,39 @@ struct SubmitCommand: ParsableCommand {
         let outcome = try planAndRun(session, requests, workspace: workspace)
         guard outcome.summary.status == .succeeded else {
             RunReport.print(outcome)
-            Output.error("repro submit: the run did not finish; run the same command again to resume (finished steps are cached)")
+            Output.error(
+                "repro submit: the run did not finish; run the same command again to resume (finished steps are cached)"
+            )
             Glibc.exit(1)
         }
         var clean = true
         for (i, root) in outcome.plan.roots.enumerated() {
             let outputs = outcome.results[root].outputs
             guard let tree = outputs["tree"]?.stringValue, let tarball = outputs["tarball"]?.stringValue else {
-                throw fail("error: \(outcome.plan.nodes[root].id) is not a submission step (it has no 'tree' and 'tarball' outputs)")
+                throw fail(
+                    "error: \(outcome.plan.nodes[root].id) is not a submission step (it has no 'tree' and 'tarball' outputs)"
+                )
             }
             let dest = outcome.plan.roots.count == 1 ? out : "\(out)/\(i + 1)"
-            do { try SubmitCommand.copyOut(tree: tree, tarball: tarball, to: dest) } catch { throw fail("error: \(error)") }
+            do { try SubmitCommand.copyOut(tree: tree, tarball: tarball, to: dest) } catch {
+                throw fail("error: \(error)")
+            }
             let problems = outputs["problems"]?.listValue?.map(\.interpolated) ?? []
-            Output.line("\(dest): submission tree, \(dest)/submission.tar.gz (sha256 \(outputs["sha256"]?.interpolated ?? "?"))")
-            if problems.isEmpty { Output.line("built-in checker: no problems") } else {
+            Output.line(
+                "\(dest): submission tree, \(dest)/submission.tar.gz (sha256 \(outputs["sha256"]?.interpolated ?? "?"))"
+            )
+            if problems.isEmpty {
+                Output.line("built-in checker: no problems")
+            } else {
                 clean = false
                 Output.line("built-in checker: \(problems.count) problem\(problems.count == 1 ? "" : "s"):")
                 for p in problems { Output.line("  " + p) }
             }
-            if let checkout = officialChecker, !SubmitCommand.official(checkout, tree: "\(dest)/submission", version: version) { clean = false }
+            if let checkout = officialChecker,
+                !SubmitCommand.official(checkout, tree: "\(dest)/submission", version: version)
+            {
+                clean = false
+            }
         }
         Glibc.exit(clean ? 0 : 1)
     }
@@ -121,7 +143,10 @@ struct SubmitCommand: ParsableCommand {
         }
         // The copy's files are writable, unlike the cache's.
         if let e = fm.enumerator(atPath: dest + "/submission") {
-            for case let p as String in e { chmod(dest + "/submission/" + p, fm.fileExists(atPath: dest + "/submission/" + p + "/.") ? 0o755 : 0o644) }
+            for case let p as String in e {
+                chmod(
+                    dest + "/submission/" + p, fm.fileExists(atPath: dest + "/submission/" + p + "/.") ? 0o755 : 0o644)
+            }
         }
     }
 
@@ -147,7 +172,9 @@ struct SubmitCommand: ParsableCommand {
         p.waitUntilExit()
         let lines = text.split(separator: "\n")
         Output.line("official checker (\(script)):")
-        for l in lines where l.contains("ERROR") || l.contains("SUMMARY") || l.contains("Results=") { Output.line("  " + l) }
+        for l in lines where l.contains("ERROR") || l.contains("SUMMARY") || l.contains("Results=") {
+            Output.line("  " + l)
+        }
         return text.contains("SUMMARY: submission looks OK")
     }
 }

@@ -25,12 +25,15 @@ struct WhyCommand: ParsableCommand {
         let manifest: Value
         do { manifest = try store.manifest(try store.resolve(runName)) } catch { throw fail(error) }
         let nodes = manifest["nodes"]?.listValue ?? []
-        let matches = nodes.filter { $0["id"]?.stringValue == node }
-            + (nodes.contains { $0["id"]?.stringValue == node } ? [] : nodes.filter { $0["recipe"]?.stringValue == node })
+        let matches =
+            nodes.filter { $0["id"]?.stringValue == node }
+            + (nodes.contains { $0["id"]?.stringValue == node }
+                ? [] : nodes.filter { $0["recipe"]?.stringValue == node })
         guard matches.count == 1, let entry = matches.first else {
             if matches.count > 1 {
-                throw fail("error: recipe '\(node)' has \(matches.count) nodes in this run; name one: "
-                           + matches.prefix(5).compactMap { $0["id"]?.stringValue }.joined(separator: ", "))
+                throw fail(
+                    "error: recipe '\(node)' has \(matches.count) nodes in this run; name one: "
+                        + matches.prefix(5).compactMap { $0["id"]?.stringValue }.joined(separator: ", "))
             }
             throw fail(WorkflowError.noSuchNode(node, candidates: nodes.compactMap { $0["id"]?.stringValue }))
         }
@@ -46,20 +49,30 @@ struct WhyCommand: ParsableCommand {
         case "hit": Output.line("\(id) was reused from the cache (entry \(entryKey.prefix(12))).")
         case "built":
             let request = manifest["request"]
-            if policy == "volatile" { Output.line("\(id) is volatile: it runs every time.") }
-            else if policy == "measured" { Output.line("\(id) is a measurement: it runs every time unless --reuse-measured.") }
-            else if request?["no_cache"]?.boolValue == true { Output.line("\(id) was built because the run used --no-cache.") }
-            else if (request?["fresh"]?.listValue ?? []).contains(where: { [id, entry["recipe"]?.stringValue].contains($0.stringValue) }) {
+            if policy == "volatile" {
+                Output.line("\(id) is volatile: it runs every time.")
+            } else if policy == "measured" {
+                Output.line("\(id) is a measurement: it runs every time unless --reuse-measured.")
+            } else if request?["no_cache"]?.boolValue == true {
+                Output.line("\(id) was built because the run used --no-cache.")
+            } else if (request?["fresh"]?.listValue ?? []).contains(where: {
+                [id, entry["recipe"]?.stringValue].contains($0.stringValue)
+            }) {
                 Output.line("\(id) was built because the run asked for it with --fresh.")
-            } else { Output.line("\(id) was built: the cache had no entry with its key \(entryKey.prefix(12)).") }
-        default: Output.line("\(id): \(status) \(entry["note"]?.interpolated ?? entry["failure"]?["reason"]?.interpolated ?? "")")
+            } else {
+                Output.line("\(id) was built: the cache had no entry with its key \(entryKey.prefix(12)).")
+            }
+        default:
+            Output.line(
+                "\(id): \(status) \(entry["note"]?.interpolated ?? entry["failure"]?["reason"]?.interpolated ?? "")")
         }
         guard let current = keyComponents(cache, entryKey) else {
             Output.line("(its key.json is not in the cache any more)")
             return
         }
         let previous = cache.entryKeys().compactMap { k -> (String, EntryMeta)? in
-            guard k != entryKey, let m = cache.meta(k), m.nodeID == id || (m.recipe == entry["recipe"]?.stringValue && nodes.count == 1)
+            guard k != entryKey, let m = cache.meta(k),
+                m.nodeID == id || (m.recipe == entry["recipe"]?.stringValue && nodes.count == 1)
             else { return nil }
             return (k, m)
         }.filter { $0.1.recipe == entry["recipe"]?.stringValue }.max { $0.1.created < $1.1.created }

@@ -40,8 +40,9 @@ struct CLI {
     @discardableResult
     func recipe(_ name: String, _ text: String) throws -> String {
         let path = name.contains("/") ? root + "/" + name : root + "/recipes/\(name).yaml"
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -64,7 +65,8 @@ struct CLI {
         p.arguments = args
         p.currentDirectoryURL = URL(fileURLWithPath: root)
         p.environment = environment(env)
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
@@ -81,7 +83,8 @@ struct CLI {
 
     static func wait(_ p: Process, _ out: Pipe, _ err: Pipe, timeout: Double = 120) throws -> Result {
         // Read both pipes while it runs, so a chatty process cannot block on a full pipe.
-        let outData = Locked(Data()), errData = Locked(Data())
+        let outData = Locked(Data())
+        let errData = Locked(Data())
         let group = DispatchGroup()
         for (pipe, sink) in [(out, outData), (err, errData)] {
             group.enter()
@@ -100,8 +103,9 @@ struct CLI {
         }
         p.waitUntilExit()
         group.wait()
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self),
-                      stderr: String(decoding: errData.get(), as: UTF8.self))
+        return Result(
+            status: p.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self),
+            stderr: String(decoding: errData.get(), as: UTF8.self))
     }
 
     func read(_ relative: String) throws -> String {
@@ -124,6 +128,14 @@ final class Locked<T>: @unchecked Sendable {
     private var value: T
     private let lock = NSLock()
     init(_ v: T) { value = v }
-    func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
-    func set(_ v: T) { lock.lock(); value = v; lock.unlock() }
+    func get() -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+    func set(_ v: T) {
+        lock.lock()
+        value = v
+        lock.unlock()
+    }
 }

@@ -21,7 +21,8 @@ func sh(_ command: String, in dir: String) throws -> String {
     p.waitUntilExit()
     let text = String(decoding: data, as: UTF8.self)
     guard p.terminationStatus == 0 else {
-        throw NSError(domain: "sh", code: Int(p.terminationStatus), userInfo: [NSLocalizedDescriptionKey: "\(command): \(text)"])
+        throw NSError(
+            domain: "sh", code: Int(p.terminationStatus), userInfo: [NSLocalizedDescriptionKey: "\(command): \(text)"])
     }
     return text.trimmingCharacters(in: .whitespacesAndNewlines)
 }

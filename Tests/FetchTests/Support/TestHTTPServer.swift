@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// A small HTTP/1.1 server on 127.0.0.1 for the download tests, over real sockets, with the faults a
@@ -32,7 +32,9 @@ final class TestHTTPServer: @unchecked Sendable {
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = 0
         let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 64) == 0 else { throw POSIXError(.EADDRINUSE) }
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -94,9 +96,10 @@ final class TestHTTPServer: @unchecked Sendable {
                 guard start < body.count else {
                     return respond(fd, path, 416, [], extra: "Content-Range: bytes */\(body.count)\r\n")
                 }
-                return respond(fd, path, 206, Array(body[start...]),
-                               extra: "Content-Range: bytes \(start)-\(body.count - 1)/\(body.count)\r\n",
-                               slow: kind == "slow")
+                return respond(
+                    fd, path, 206, Array(body[start...]),
+                    extra: "Content-Range: bytes \(start)-\(body.count - 1)/\(body.count)\r\n",
+                    slow: kind == "slow")
             }
             if kind == "cut" {
                 return respond(fd, path, 200, body, extra: "Accept-Ranges: bytes\r\n", cutAfter: body.count / 2)
@@ -109,9 +112,10 @@ final class TestHTTPServer: @unchecked Sendable {
         }
     }
 
-    private func respond(_ fd: Int32, _ path: String, _ status: Int, _ body: [UInt8], extra: String,
-                         cutAfter: Int? = nil, slow: Bool = false)
-    {
+    private func respond(
+        _ fd: Int32, _ path: String, _ status: Int, _ body: [UInt8], extra: String,
+        cutAfter: Int? = nil, slow: Bool = false
+    ) {
         let header = "HTTP/1.1 \(status) X\r\nContent-Length: \(body.count)\r\n\(extra)Connection: close\r\n\r\n"
         guard writeAll(fd, Array(header.utf8)) else { return }
         let limit = cutAfter ?? body.count

@@ -8,13 +8,15 @@ public struct FetchSpec: ActionSpec {
     public let summary = "download a file (http, https, file), verify its sha256, resume, retry, try mirrors"
     public let parameters = [
         ActionParameter("url", .string, required: true, doc: "where to get it"),
-        ActionParameter("sha256", .string, required: true,
-                        doc: "the expected SHA-256 (hex); 'none' accepts any content and makes the step volatile"),
+        ActionParameter(
+            "sha256", .string, required: true,
+            doc: "the expected SHA-256 (hex); 'none' accepts any content and makes the step volatile"),
         ActionParameter("mirrors", .list, doc: "more URLs, tried in order after 'url'"),
         ActionParameter("filename", .string, doc: "the file name in the output folder (default: the URL's last part)"),
         ActionParameter("retries", .int, doc: "further attempts per source after a transient failure (default 3)"),
         ActionParameter("connect-timeout", .float, doc: "seconds to connect (default 30)"),
-        ActionParameter("low-speed-limit", .int, doc: "bytes per second below which the transfer is too slow (default 1024)"),
+        ActionParameter(
+            "low-speed-limit", .int, doc: "bytes per second below which the transfer is too slow (default 1024)"),
         ActionParameter("low-speed-time", .float, doc: "seconds of too slow before giving up (default 30)"),
         ActionParameter("headers", .list, doc: "extra HTTP headers, 'Name: value'"),
     ]
@@ -29,8 +31,10 @@ public struct FetchSpec: ActionSpec {
 
     public func warnings(with: [String: Value]) -> [String] {
         guard FetchSpec.noChecksum(with) else { return [] }
-        return ["fetch of \(with["url"]?.interpolated ?? "?") has 'sha256: none': its content is not verified, "
-                + "and it is fetched again on every run"]
+        return [
+            "fetch of \(with["url"]?.interpolated ?? "?") has 'sha256: none': its content is not verified, "
+                + "and it is fetched again on every run"
+        ]
     }
 }
 
@@ -80,7 +84,8 @@ public struct DetectSpec: ActionSpec {
         ActionParameter("library", .string, doc: "a pkg-config package name"),
         ActionParameter("version", .string, doc: "a constraint such as '>=3.8,<4'"),
         ActionParameter("places", .list, doc: "folders to search instead of PATH"),
-        ActionParameter("version-args", .list, doc: "arguments that make the program print its version (default --version)"),
+        ActionParameter(
+            "version-args", .list, doc: "arguments that make the program print its version (default --version)"),
     ]
 
     public init() {}

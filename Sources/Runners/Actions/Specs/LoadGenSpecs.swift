@@ -5,24 +5,33 @@ import Workflow
 public struct LoadGenSpec: ActionSpec {
     public let name = "loadgen"
     public let version = "2"  // 2: direct/Winograd kernels, kernel threads
-    public let summary = "run a SUT under LoadGen (scenario, mode, mlperf.conf + user.conf) -> MLPerf logs, accuracy, power"
+    public let summary =
+        "run a SUT under LoadGen (scenario, mode, mlperf.conf + user.conf) -> MLPerf logs, accuracy, power"
     public let parameters = [
         ActionParameter("scenario", .string, required: true, doc: "SingleStream, MultiStream, Server or Offline"),
         ActionParameter("mode", .string, doc: "performance (default), accuracy or submission"),
-        ActionParameter("model-name", .string, doc: "the benchmark's name in mlperf.conf and user.conf (default resnet50)"),
-        ActionParameter("benchmark", .string, doc: "the benchmark's folder name in a submission (default: resnet for resnet50)"),
+        ActionParameter(
+            "model-name", .string, doc: "the benchmark's name in mlperf.conf and user.conf (default resnet50)"),
+        ActionParameter(
+            "benchmark", .string, doc: "the benchmark's folder name in a submission (default: resnet for resnet50)"),
         ActionParameter("user-conf", .path, doc: "a user.conf (LoadGen's format); read after repro's mlperf.conf"),
         ActionParameter("settings", .map, doc: "overrides on top, e.g. {min_duration: 10000, target_qps: 500}"),
         ActionParameter("sut", .string, doc: "kernels (default: the model on the built-in kernels), null or external"),
         ActionParameter("model", .path, doc: "weights file (kernels SUT)"),
-        ActionParameter("data", .path, doc: "a preprocess output folder; its validation split is the QSL (kernels SUT)"),
-        ActionParameter("labels", .path, doc: "int32 labels tensor for the accuracy script (default: the data's val-labels.rpt)"),
+        ActionParameter(
+            "data", .path, doc: "a preprocess output folder; its validation split is the QSL (kernels SUT)"),
+        ActionParameter(
+            "labels", .path, doc: "int32 labels tensor for the accuracy script (default: the data's val-labels.rpt)"),
         ActionParameter("command", .list, doc: "the external SUT's command (see docs/loadgen.md for its protocol)"),
         ActionParameter("null-rate", .float, doc: "samples per second of the null SUT (default 1000)"),
         ActionParameter("total-count", .int, doc: "QSL size for the null and external SUTs (default 50000)"),
-        ActionParameter("performance-count", .int, doc: "samples that fit in memory, null and external SUTs (default 1024)"),
-        ActionParameter("workers", .int, doc: "kernels SUT threads (default: 1 for the stream scenarios, the CPUs otherwise)"),
-        ActionParameter("batch", .int, doc: "largest batch a kernels worker takes (default 1 single-stream, 8 multi-stream/server, 32 offline)"),
+        ActionParameter(
+            "performance-count", .int, doc: "samples that fit in memory, null and external SUTs (default 1024)"),
+        ActionParameter(
+            "workers", .int, doc: "kernels SUT threads (default: 1 for the stream scenarios, the CPUs otherwise)"),
+        ActionParameter(
+            "batch", .int,
+            doc: "largest batch a kernels worker takes (default 1 single-stream, 8 multi-stream/server, 32 offline)"),
         ActionParameter("threads", .int, doc: "kernel threads per worker (default: CPUs / workers)"),
         ActionParameter("power", .string, doc: "auto (default), rapl, hwmon, ipmi, nvidia, command or none"),
         ActionParameter("power-command", .list, doc: "a command printing watts (power: command)"),
@@ -45,7 +54,8 @@ public struct AccuracySpec: ActionSpec {
     public let summary = "top-1 accuracy of a LoadGen accuracy log against int32 labels -> accuracy.txt"
     public let parameters = [
         ActionParameter("log", .path, required: true, doc: "mlperf_log_accuracy.json, or the folder holding it"),
-        ActionParameter("labels", .path, doc: "int32 labels tensor, indexed by qsl_idx (none: every answer counts as wrong)"),
+        ActionParameter(
+            "labels", .path, doc: "int32 labels tensor, indexed by qsl_idx (none: every answer counts as wrong)"),
     ]
     public init() {}
 }
@@ -54,7 +64,8 @@ public struct AccuracySpec: ActionSpec {
 public struct PowerSpec: ActionSpec {
     public let name = "power"
     public let version = "1"
-    public let summary = "sample power (RAPL, hwmon, ipmitool, nvidia-smi or a command) while a command runs -> watts, joules"
+    public let summary =
+        "sample power (RAPL, hwmon, ipmitool, nvidia-smi or a command) while a command runs -> watts, joules"
     public let parameters = [
         ActionParameter("during", .string, doc: "a shell command to measure (its exit status is the step's)"),
         ActionParameter("seconds", .float, doc: "measure this long instead of a command"),
