@@ -47,7 +47,7 @@ let package = Package(
             name: "LoadGen",
             // Optimised in debug builds too: its issuing loop and statistics are timing-sensitive.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "History", dependencies: ["Recipes", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "History", dependencies: ["Workflow", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Submission", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Runners", dependencies: ["Workflow", "Submission"], exclude: ["README.md"]),
         .target(name: "Actions", dependencies: ["Runners", "Fetch", "Kernels", "LoadGen"], exclude: ["README.md"]),

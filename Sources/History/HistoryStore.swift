@@ -132,7 +132,7 @@ public final class HistoryStore {
         public let value: Double?
         public let text: String?
         public let unit: String?
-        public let better: String
+        public let better: MetricSpec.Direction
         public let tolerance: Double
         public let cached: Bool
         public let cpu: String?
@@ -164,7 +164,8 @@ public final class HistoryStore {
                     Point(
                         run: r[0], started: r[1], node: r[2], recipe: r[3], name: r[4], value: r[5], text: r[6],
                         unit: r[7],
-                        better: r[8], tolerance: r[9], cached: r[10], cpu: r[11])
+                        better: MetricSpec.Direction(rawValue: r[8]) ?? .equal, tolerance: r[9], cached: r[10],
+                        cpu: r[11])
                 }
             }
         } catch {

@@ -1,11 +1,12 @@
 import Foundation
+import Recipes
 
 /// Metric by metric, a run against a baseline: which got better, which worse, by how much.
 public struct MetricChange: Sendable {
     public let node: String
     public let name: String
     public let unit: String?
-    public let better: String
+    public let better: MetricSpec.Direction
     /// The recipe's tolerance: for `equal` metrics, how far they may move (0: not at all).
     public let tolerance: Double
     public let baseline: Double?
@@ -22,24 +23,32 @@ public struct MetricChange: Sendable {
     public func regressed(threshold: Double) -> Bool {
         guard let b = baseline, let c = current else { return false }
         switch better {
-        case "higher": return (change ?? 0) < -threshold
-        case "lower": return (change ?? 0) > threshold
-        default: return b == 0 ? c != 0 : abs(c - b) / abs(b) > tolerance
+        case .higher: return (change ?? 0) < -threshold
+        case .lower: return (change ?? 0) > threshold
+        case .equal: return b == 0 ? c != 0 : abs(c - b) / abs(b) > tolerance
         }
     }
 
     public func improved(threshold: Double) -> Bool {
         switch better {
-        case "higher": return (change ?? 0) > threshold
-        case "lower": return (change ?? 0) < -threshold
-        default: return false
+        case .higher: return (change ?? 0) > threshold
+        case .lower: return (change ?? 0) < -threshold
+        case .equal: return false
         }
     }
 }
 
-public enum Baseline: Sendable, Equatable {
+public enum Baseline: Sendable, Equatable, CustomStringConvertible {
     case last, best
     case run(String)
+
+    public var description: String {
+        switch self {
+        case .last: "last"
+        case .best: "best"
+        case .run(let id): id
+        }
+    }
 
     public init(_ text: String) {
         switch text {
@@ -70,9 +79,9 @@ public enum Regression {
             case .last: base = earlier.last { !$0.cached } ?? earlier.last
             case .best:
                 switch p.better {
-                case "higher": base = earlier.max { $0.value! < $1.value! }
-                case "lower": base = earlier.min { $0.value! < $1.value! }
-                default: base = earlier.last
+                case .higher: base = earlier.max { $0.value! < $1.value! }
+                case .lower: base = earlier.min { $0.value! < $1.value! }
+                case .equal: base = earlier.last
                 }
             case .run(let id): base = all.first { $0.run == id && $0.node == p.node && $0.name == p.name }
             }

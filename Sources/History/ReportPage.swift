@@ -60,7 +60,7 @@ public enum ReportPage {
                 "<tr class=\"\(bad ? "regression" : good ? "improvement" : "")\"><td>\(SVGChart.escape(c.node))</td><td>\(SVGChart.escape(c.name))</td>"
                 + "<td class=\"num\">\(c.current.map(SVGChart.label) ?? "-")</td><td>\(SVGChart.escape(c.unit ?? ""))</td>"
                 + "<td class=\"num\">\(c.baseline.map(SVGChart.label) ?? "-")</td>"
-                + "<td class=\"num\">\(c.change.map { String(format: "%+.1f%%", $0 * 100) } ?? "-")</td><td>\(SVGChart.escape(c.better))</td></tr>"
+                + "<td class=\"num\">\(c.change.map { String(format: "%+.1f%%", $0 * 100) } ?? "-")</td><td>\(SVGChart.escape(c.better.rawValue))</td></tr>"
         }
         body += "</table>"
 
@@ -76,7 +76,7 @@ public enum ReportPage {
 
         // Every metric with a direction, over time (regressions as large red points).
         body += "<h2>Over time</h2>"
-        let tracked = Dictionary(grouping: points.filter { $0.better != "equal" }) { "\($0.recipe)\u{1}\($0.name)" }
+        let tracked = Dictionary(grouping: points.filter { $0.better != .equal }) { "\($0.recipe)\u{1}\($0.name)" }
         for key in tracked.keys.sorted() {
             let ps = tracked[key]!
             let byNode = Dictionary(grouping: ps, by: \.node)
@@ -88,7 +88,7 @@ public enum ReportPage {
                     var bad = false
                     if let prev = previous, prev != 0 {
                         let change = (v - prev) / abs(prev)
-                        bad = p.better == "higher" ? change < -threshold : change > threshold
+                        bad = p.better == .higher ? change < -threshold : change > threshold
                     }
                     previous = v
                     return (String(p.started.prefix(16)), v, bad)

@@ -9,14 +9,31 @@ struct Repro: ParsableCommand {
         discussion: """
             A SELECTION is a recipe name, or tags and _variations separated by commas:
               repro run demo
-              repro run dataset,digits,_small n=10
-            Inputs are given as name=value after the selection.
+              repro plan dataset,digits,_download
+            Inputs are given as name=value after the selection (NODE.name=value for a dependency).
+            Exit status: 0 success, 1 a step failed (or a regression, a check), 2 bad input or usage, 130 stopped.
             """,
         version: ReproVersion.current,
         subcommands: [
-            RunCommand.self, PlanCommand.self, ListCommand.self, InfoCommand.self, CacheCommand.self,
-            RunsCommand.self, ShowCommand.self, WhyCommand.self, ActionsCommand.self, PullCommand.self,
-            SubmitCommand.self, HistoryCommand.self, CompareCommand.self, RegressCommand.self, ReportCommand.self,
-            ReproduceCommand.self, ExecNodeCommand.self,
+            RunCommand.self, PlanCommand.self, ListCommand.self, InfoCommand.self,
+            CacheCommand.self, RunsCommand.self, ShowCommand.self, WhyCommand.self, ActionsCommand.self,
+            PullCommand.self, SubmitCommand.self, HistoryCommand.self, CompareCommand.self, RegressCommand.self,
+            ReportCommand.self, ReproduceCommand.self, ExecNodeCommand.self,
         ])
+
+    /// Parses and runs the command. A usage error (unknown option, missing argument, unknown subcommand) exits 2,
+    /// as documented, instead of ArgumentParser's 64; commands end by returning or by throwing `ExitCode`, so
+    /// their `defer` blocks run.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Output.error(fullMessage(for: error))
+                exit(withError: ExitCode(2))
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -29,7 +29,7 @@ struct GettingTests {
         defer { cli.cleanUp() }
         let r = try cli.run(["run", "dataset,digits", "--recipes", CLI.packageRoot + "/recipes"])
         #expect(r.status == 0, "\(r.stderr)")
-        let csv = r.stderr.split(separator: "\n").first { $0.contains("csv = ") }.map {
+        let csv = r.stdout.split(separator: "\n").first { $0.contains("csv = ") }.map {
             String($0.split(separator: "=")[1]).trimmingCharacters(in: .whitespaces)
         }
         let text = try String(contentsOfFile: try #require(csv), encoding: .utf8)
@@ -54,7 +54,7 @@ struct GettingTests {
         #expect(r.status == 1)
         #expect(
             r.stderr.contains(
-                "FAILED   get: checksum mismatch for file://\(cli.root)/data.txt: expected sha256 \(String(repeating: "a", count: 64)), got "
+                "failed   get: checksum mismatch for file://\(cli.root)/data.txt: expected sha256 \(String(repeating: "a", count: 64)), got "
             ))
         #expect(cli.entries().isEmpty)
     }
@@ -93,12 +93,12 @@ struct GettingTests {
         _ = try git("echo two > f.txt && git commit -q -am two", in: repo)
         let moved = try cli.run(["run", "use"])
         #expect(moved.status == 0)
-        #expect(moved.stderr.contains("done     use"))
+        #expect(moved.stderr.contains("built    use"))
         let pinned = try git("git rev-parse HEAD~1", in: repo)
         try cli.recipe(
             "pinned", "summary: p\nrun:\n  action: git\n  with: {url: \"file://\(repo)\", revision: \(pinned)}\n")
         let plan = try cli.run(["plan", "pinned"])
-        #expect(plan.stdout.contains("run ") && !plan.stdout.contains("volatile"))
+        #expect(plan.stdout.contains("build ") && !plan.stdout.contains("volatile"))
         #expect(try cli.run(["run", "pinned"]).status == 0)
     }
 
@@ -139,7 +139,7 @@ struct GettingTests {
         #expect(r.status == 1)
         #expect(
             r.stderr.contains(
-                "FAILED   unpack: refusing to extract '../../evil.txt' from evil.tar: its path contains '..'"))
+                "failed   unpack: refusing to extract '../../evil.txt' from evil.tar: its path contains '..'"))
         #expect(cli.entries().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: cli.root + "/cache/evil.txt"))
     }
@@ -152,7 +152,7 @@ struct GettingTests {
             "py-future", "summary: p\nrun:\n  action: detect\n  with: {program: python3, version: \">=9\"}\n")
         let ok = try cli.run(["run", "py"])
         #expect(ok.status == 0, "\(ok.stderr)")
-        #expect(ok.stderr.contains("version = 3."))
+        #expect(ok.stdout.contains("version = 3."))
         let bad = try cli.run(["run", "py-future"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("is version 3."))

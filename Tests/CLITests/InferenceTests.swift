@@ -21,10 +21,10 @@ struct InferenceTests {
         ])
         #expect(r.status == 0, "\(r.stderr)")
         for scenario in ["SingleStream", "MultiStream", "Server", "Offline"] {
-            #expect(r.stderr.contains("    \(scenario) "), "a table row for \(scenario)")
+            #expect(r.stdout.contains("    \(scenario) "), "a table row for \(scenario)")
         }
-        #expect(r.stderr.contains("accuracy run (Offline, top-1 on the validation split): accuracy="))
-        #expect(r.stderr.contains("power: unavailable (") || r.stderr.contains(" W average"))
+        #expect(r.stdout.contains("accuracy run (Offline, top-1 on the validation split): accuracy="))
+        #expect(r.stdout.contains("power: unavailable (") || r.stdout.contains(" W average"))
         // Every loadgen entry holds LoadGen's files; the accuracy run has accuracy.txt in the reference format.
         let entries = cli.entries()
         var summaries = 0
@@ -93,7 +93,7 @@ struct InferenceTests {
             """)
         let r = try cli.run(["run", "measured"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("average_watts = 42.5"), "\(r.stderr)")
+        #expect(r.stdout.contains("average_watts = 42.5"), "\(r.stdout)")
         try cli.recipe(
             "nothing",
             """
@@ -105,8 +105,8 @@ struct InferenceTests {
         let n = try cli.run(["run", "nothing"])
         #expect(n.status == 0, "\(n.stderr)")
         #expect(
-            n.stderr.contains("power = power: unavailable (rapl: no \(cli.root)/empty/sys/class/powercap;"),
-            "\(n.stderr)")
-        #expect(n.stderr.contains("average_watts = null") || !n.stderr.contains("average_watts = 4"))
+            n.stdout.contains("power = power: unavailable (rapl: no \(cli.root)/empty/sys/class/powercap;"),
+            "\(n.stdout)")
+        #expect(n.stdout.contains("average_watts = null") || !n.stdout.contains("average_watts = 4"))
     }
 }

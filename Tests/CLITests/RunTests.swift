@@ -77,7 +77,7 @@ struct RunTests {
         defer { cli.cleanUp() }
         let first = try cli.run(["run", "total"])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stderr.contains("total = 210"))
+        #expect(first.stdout.contains("total = 210"))
         #expect(
             try nodeStatuses(cli) == [
                 "numbers": "built", "shard[index=0]": "built", "shard[index=1]": "built",
@@ -85,7 +85,7 @@ struct RunTests {
             ])
         let second = try cli.run(["run", "total"])
         #expect(second.status == 0)
-        #expect(second.stderr.contains("total = 210"))
+        #expect(second.stdout.contains("total = 210"))
         // The volatile probe runs again; its output did not change, so 'total' is still a hit.
         #expect(
             try nodeStatuses(cli) == [
@@ -102,7 +102,7 @@ struct RunTests {
         try cli.run(["run", "total"])
         let r = try cli.run(["run", "total", "shards=2"])
         #expect(r.status == 0)
-        #expect(r.stderr.contains("total = 210"))
+        #expect(r.stdout.contains("total = 210"))
         let statuses = try nodeStatuses(cli)
         #expect(statuses["numbers"] == "hit")
         #expect(statuses["shard[index=0]"] == "built")
@@ -170,7 +170,7 @@ struct RunTests {
         defer { cli.cleanUp() }
         let r = try cli.run(["run", "both"])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("FAILED   broken: exited with status 3"))
+        #expect(r.stderr.contains("failed   broken: exited with status 3"))
         #expect(r.stderr.contains("| cannot parse line 7: bad digit"))
         #expect(r.stderr.contains("not run  after-broken: 'broken' failed"))
         let statuses = try nodeStatuses(cli)
@@ -215,7 +215,7 @@ struct RunTests {
         let start = Date()
         let r = try cli.run(["run", "slow"], timeout: 25)
         #expect(r.status == 1)
-        #expect(r.stderr.contains("FAILED   slow: timed out after 1.0s"))
+        #expect(r.stderr.contains("failed   slow: timed out after 1.0s"))
         #expect(Date().timeIntervalSince(start) < 15)
         #expect(cli.entries().isEmpty)
     }
@@ -278,7 +278,7 @@ struct RunTests {
         defer { cli.cleanUp() }
         let before = try cli.run(["plan", "total"])
         #expect(before.status == 0)
-        #expect(before.stdout.contains("plan for 'total': 6 nodes (4 run, 1 volatile, 1 after a dependency)"))
+        #expect(before.stdout.contains("plan for 'total': 6 nodes (4 to build, 1 volatile, 1 after a dependency)"))
         try cli.run(["run", "total"])
         let after = try cli.run(["plan", "total"])
         #expect(after.stdout.contains("plan for 'total': 6 nodes (4 cached, 1 volatile, 1 after a dependency)"))

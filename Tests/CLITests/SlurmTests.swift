@@ -94,7 +94,7 @@ struct SlurmTests {
         defer { cli.cleanUp() }
         let r = try cli.run(["run", "fan", "--runner", "slurm"], env: env, timeout: 180)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("total = 90"))
+        #expect(r.stdout.contains("total = 90"))
         let n = try nodes(cli)
         for id in ["base", "part[i=1]", "part[i=2]", "part[i=3]", "fan"] {
             #expect(n[id]?["status"] as? String == "built", "\(id)")
@@ -120,7 +120,7 @@ struct SlurmTests {
         defer { cli.cleanUp() }
         let r = try cli.run(["run", "mixed", "--runner", "slurm"], env: env, timeout: 180)
         #expect(r.status == 1)
-        #expect(r.stderr.contains("FAILED   bad: exited with status 3"), "\(r.stderr)")
+        #expect(r.stderr.contains("failed   bad: exited with status 3"), "\(r.stderr)")
         #expect(r.stderr.contains("| bad input on line 3"))
         let n = try nodes(cli)
         #expect(n["bad"]?["status"] as? String == "failed")

@@ -14,7 +14,7 @@ struct SubmissionTests {
             "min_duration_ms=1000", "rate=20000",
         ])
         #expect(r.status == 0, "\(r.stderr)")
-        let tree = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("  tree = ") }).dropFirst(9)
+        let tree = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("  tree = ") }).dropFirst(9)
         let base = "\(tree)/open/ReproTeam"
         let fm = FileManager.default
         #expect(fm.fileExists(atPath: base + "/systems/2xCPU_nullsut.json"))
@@ -49,7 +49,7 @@ struct SubmissionTests {
             "run", "mlperf-training-submission-digits", "--recipes", CLI.packageRoot + "/recipes", "runs=3",
         ])
         #expect(r.status == 0, "\(r.stderr)")
-        let tree = try #require(r.stderr.split(separator: "\n").first { $0.hasPrefix("  tree = ") }).dropFirst(9)
+        let tree = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("  tree = ") }).dropFirst(9)
         let system = "\(ProcessInfo.processInfo.activeProcessorCount)xCPU_repro_kernels"
         let results = "\(tree)/open/repro/results/\(system)/resnet"
         let files = try FileManager.default.contentsOfDirectory(atPath: results).sorted()

@@ -67,7 +67,7 @@ struct RecipeDecoderTests {
         #expect(r.timeout == 5400)
         #expect(r.retries == 2)
         #expect(r.resources.exclusive && r.resources.cpus == 2 && r.resources.slurmOptions == ["--exclusive"])
-        #expect(r.runner == "slurm")
+        #expect(r.runner == .slurm)
     }
 
     @Test func preciseErrors() {

@@ -102,4 +102,31 @@ struct PlannerTests {
             #expect("\(error)".hasPrefix("error: the plan grew past 5000 nodes, most of them of recipe 'up'"))
         }
     }
+
+    @Test func aRecursionPastTheDepthLimitIsStoppedWithItsChainAndWhereItRecurses() throws {
+        let s = try Sandbox([
+            "up":
+                "summary: u\ninputs:\n  i: {type: int}\n  mode: {default: x}\nneeds:\n"
+                + "  next: {recipe: up, with: {i: \"${{ inputs.i + 1 }}\"}}\nrun: echo\n"
+        ])
+        defer { s.cleanUp() }
+        #expect(
+            throws: WorkflowError.self,
+            performing: { try s.plan("up", ["i": 0], depthLimit: 100) })
+        do { _ = try s.plan("up", ["i": 0], depthLimit: 100) } catch {
+            #expect(
+                "\(error)"
+                    == "\(s.root)/recipes/up.yaml:6:3: error: needs go more than 100 levels deep, a recursion without "
+                    + "end? (does its 'if:' ever turn false?): up[i=0] -> up[i=1] -> up[i=2] -> … 96 more … -> "
+                    + "up[i=99] -> up[i=100] -> up[i=101]")
+        }
+        // A chain within the limit plans.
+        let chain = try Sandbox([
+            "down":
+                "summary: d\ninputs:\n  i: {type: int}\nneeds:\n"
+                + "  prev: {recipe: down, with: {i: \"${{ inputs.i - 1 }}\"}, if: \"${{ inputs.i > 0 }}\"}\nrun: echo\n"
+        ])
+        defer { chain.cleanUp() }
+        #expect(try chain.plan("down", ["i": 100], depthLimit: 100).nodes.count == 101)
+    }
 }

@@ -20,11 +20,12 @@ struct Sandbox {
 
     func plan(
         _ selection: String, _ inputs: [String: Value] = [:], actions: [any ActionSpec] = [],
-        nodeLimit: Int = Planner.defaultNodeLimit
+        nodeLimit: Int = Planner.defaultNodeLimit, depthLimit: Int = Planner.defaultDepthLimit
     ) throws -> Plan {
         let registry = try RecipeRegistry(searchPath: [root + "/recipes"])
         let planner = Planner(
-            registry: registry, actions: ActionCatalog(actions), host: ["cpus": 2], nodeLimit: nodeLimit)
+            registry: registry, actions: ActionCatalog(actions), host: ["cpus": 2], nodeLimit: nodeLimit,
+            depthLimit: depthLimit)
         return try planner.plan([
             PlanRequest(
                 selection: Selection(parsing: selection),

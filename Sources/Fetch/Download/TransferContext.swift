@@ -99,7 +99,8 @@ final class TransferContext {
     func report(total: Int64, now: Int64) -> Bool {
         if isCancelled() { return false }
         let t = FileTools.now()
-        if let progress, t - lastReport >= 0.1 {
+        // Nothing to say before the first byte arrives (a report then would read "0 B, 0 B/s").
+        if let progress, received > 0, t - lastReport >= 0.1 {
             lastReport = t
             let elapsed = max(t - started, 0.001)
             progress(

@@ -53,7 +53,7 @@ public enum RecipeDecoder {
             case "resources": recipe.resources = try decodeResources(node, reader, base: Resources())
             case "timeout": recipe.timeout = try reader.duration(node, "'timeout'")
             case "retries": recipe.retries = try reader.int(node, "'retries'", atLeast: 0)
-            case "runner": recipe.runner = try reader.string(node, "'runner'")
+            case "runner": recipe.runner = try decodeRunner(node, reader)
             default: break
             }
         }
@@ -108,6 +108,18 @@ public enum RecipeDecoder {
                     + Suggestions.hint(for: text, in: CachePolicy.allCases.map(\.rawValue)))
         }
         return policy
+    }
+
+    static func decodeRunner(_ node: Node, _ reader: YAMLReader) throws(RecipeError) -> RunnerKind {
+        let text = try reader.string(node, "'runner'")
+        guard let runner = RunnerKind(rawValue: text) else {
+            let names = RunnerKind.allCases.map(\.rawValue)
+            throw .invalidValue(
+                at: reader.location(node), what: "'runner'",
+                problem: "expected \(names.joined(separator: " or ")), found '\(text)'"
+                    + Suggestions.hint(for: text, in: names))
+        }
+        return runner
     }
 
     static func decodeRun(_ node: Node, _ reader: YAMLReader) throws(RecipeError) -> RunSpec {

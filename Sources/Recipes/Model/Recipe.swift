@@ -22,8 +22,8 @@ public struct Recipe: Sendable {
     /// Seconds before a run is stopped; nil for no limit.
     public var timeout: Double?
     public var retries: Int
-    /// Which runner executes it (`local`, `slurm`); nil for the run's default.
-    public var runner: String?
+    /// Which runner executes it; nil for the run's default.
+    public var runner: RunnerKind?
     public var source: RecipeSource
 
     public func input(named name: String) -> InputSpec? { inputs.first { $0.name == name } }
@@ -53,6 +53,12 @@ public struct RecipeSource: Sendable {
 
     /// The file as diagnostics print it.
     public var displayFile: String { DisplayPath.of(file) }
+}
+
+/// Where a step runs: on this machine, or as a Slurm job.
+public enum RunnerKind: String, Sendable, CaseIterable {
+    case local
+    case slurm
 }
 
 /// How the cache treats a recipe's nodes.

@@ -18,19 +18,14 @@ public struct RequestRecord: Sendable {
                 requests.map { r in
                     .map([
                         "selection": .string(r.selection.description),
-                        "inputs": .map(
-                            r.inputs.mapValues { i in
-                                .map([
-                                    "value": i.value, "key": i.keyValue,
-                                    "base": i.baseDirectory.map { .string($0) } ?? .null,
-                                ])
-                            }),
+                        "inputs": RequestRecord.encode(r.inputs),
+                        "overrides": .map(r.overrides.mapValues(RequestRecord.encode)),
                     ])
                 }),
             "options": .map([
                 "no_cache": .bool(options.noCache), "fresh": .list(options.fresh.map { .string($0) }),
                 "reuse_measured": .bool(options.reuseMeasured), "cpus": .int(options.cpus),
-                "runner": .string(options.defaultRunner),
+                "runner": .string(options.defaultRunner.rawValue),
             ]),
             "recipes": .list(recipeDirectories.map { .string($0) }), "cache": .string(cacheDirectory),
             "runs": .string(runsDirectory), "host": host,
@@ -53,11 +48,8 @@ public struct RequestRecord: Sendable {
         requests = list.map { r in
             PlanRequest(
                 selection: Selection(parsing: r["selection"]?.stringValue ?? ""),
-                inputs: (r["inputs"]?.mapValue ?? [:]).mapValues { i in
-                    ProvidedInput(
-                        value: i["value"] ?? .null, keyValue: i["key"], location: nil,
-                        baseDirectory: i["base"]?.stringValue)
-                })
+                inputs: RequestRecord.decode(r["inputs"]),
+                overrides: (r["overrides"]?.mapValue ?? [:]).mapValues(RequestRecord.decode))
         }
         var o = RunOptions()
         let m = json["options"]
@@ -65,12 +57,26 @@ public struct RequestRecord: Sendable {
         o.fresh = m?["fresh"]?.listValue?.compactMap(\.stringValue) ?? []
         o.reuseMeasured = m?["reuse_measured"]?.boolValue ?? false
         o.cpus = m?["cpus"]?.intValue ?? HostInfo.cpus
-        o.defaultRunner = m?["runner"]?.stringValue ?? "local"
+        o.defaultRunner = m?["runner"]?.stringValue.flatMap(RunnerKind.init(rawValue:)) ?? .local
         options = o
         recipeDirectories = json["recipes"]?.listValue?.compactMap(\.stringValue) ?? []
         cacheDirectory = cache
         runsDirectory = runs
         host = json["host"] ?? .map([:])
+    }
+
+    static func encode(_ inputs: [String: ProvidedInput]) -> Value {
+        .map(
+            inputs.mapValues { i in
+                .map(["value": i.value, "key": i.keyValue, "base": i.baseDirectory.map { .string($0) } ?? .null])
+            })
+    }
+
+    static func decode(_ inputs: Value?) -> [String: ProvidedInput] {
+        (inputs?.mapValue ?? [:]).mapValues { i in
+            ProvidedInput(
+                value: i["value"] ?? .null, keyValue: i["key"], location: nil, baseDirectory: i["base"]?.stringValue)
+        }
     }
 
     public static func path(_ folder: RunFolder) -> String { folder.path + "/request.json" }

@@ -11,9 +11,6 @@ public struct RunSession {
     /// The `host` root of expressions (a Slurm job uses the submitter's, so keys agree).
     public var host: Value
 
-    /// The runners a step can name.
-    public static let runnerNames = ["local", "slurm"]
-
     public init(
         workspace: Workspace, options: RunOptions, command: [String], actions: ActionCatalog = BuiltinActions.catalog,
         host: Value? = nil
@@ -49,14 +46,6 @@ public struct RunSession {
         for name in options.fresh where !plan.nodes.contains(where: { $0.id == name || $0.recipe.name == name }) {
             throw .workflow(.noSuchNode(name, candidates: plan.nodes.map(\.id) + plan.recipes.map(\.name)))
         }
-        for runner in Set(plan.nodes.map { $0.runner ?? options.defaultRunner })
-        where !RunSession.runnerNames.contains(runner) {
-            let users = plan.recipes.filter { ($0.runner ?? options.defaultRunner) == runner }.map(\.name)
-            throw .setup(
-                "no runner '\(runner)'\(Suggestions.hint(for: runner, in: RunSession.runnerNames)) "
-                    + "(runners: \(RunSession.runnerNames.joined(separator: ", "))); used by \(users.joined(separator: ", "))"
-            )
-        }
         return plan
     }
 
@@ -89,7 +78,7 @@ public struct RunSession {
         try? FileOps.write(record.json.prettyJSON(), to: RequestRecord.path(folder))
         let runners: [String: any StepRunner] = ["local": LocalRunner(environment: workspace.environment)]
         var batch: [String: any BatchScheduler] = [:]
-        if plan.nodes.contains(where: { ($0.runner ?? options.defaultRunner) == "slurm" }) {
+        if plan.nodes.contains(where: { ($0.runner ?? options.defaultRunner) == .slurm }) {
             if let problem = SlurmScheduler.available(environment: workspace.environment) { throw .setup(problem) }
             batch["slurm"] = SlurmScheduler(reproPath: CommandLine.executablePath, environment: workspace.environment)
         }
@@ -120,6 +109,12 @@ public struct RunSession {
             case .skipped: summary.skipped += 1
             default: summary.notRun += 1
             }
+        }
+        summary.roots = plan.roots.map { i in
+            let r = executor.results[i]
+            return RootResult(
+                node: plan.nodes[i].id, recipe: plan.nodes[i].recipe.name, status: r.status, outputs: r.outputs,
+                metrics: r.meta?.metrics ?? [:])
         }
         events.emit(.runFinished(summary))
         events.finish()

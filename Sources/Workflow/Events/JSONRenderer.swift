@@ -63,10 +63,18 @@ public final class JSONRenderer: EventSink {
             return ["event": "not-run", "time": time, "node": .string(node), "reason": .string(reason)]
         case .skipped(let node): return ["event": "skipped", "time": time, "node": .string(node)]
         case .runFinished(let s):
+            // The last event: the counts, and what each asked-for node produced.
             return [
-                "event": "run-finished", "time": time, "run": .string(s.id), "status": .string(s.status.rawValue),
+                "event": "summary", "time": time, "run": .string(s.id), "status": .string(s.status.rawValue),
                 "cached": .int(s.hits), "built": .int(s.built), "failed": .int(s.failed), "not_run": .int(s.notRun),
                 "skipped": .int(s.skipped), "seconds": .double(s.seconds), "manifest": .string(s.manifestPath),
+                "results": .list(
+                    s.roots.map { r in
+                        [
+                            "node": .string(r.node), "recipe": .string(r.recipe), "status": .string(r.status.word),
+                            "outputs": .map(r.outputs), "metrics": .map(r.metrics),
+                        ]
+                    }),
             ]
         }
     }

@@ -3,12 +3,29 @@ import Synchronization
 
 /// One line per event on stderr, for logs and pipes (no terminal control codes).
 public final class PlainRenderer: EventSink {
+    /// Per running node: when its last progress line was printed (its start time until the first one).
     private let lastProgress = Mutex<[String: Double]>([:])
     private let verbose: Bool
+    private let quiet: Bool
 
-    public init(verbose: Bool = false) { self.verbose = verbose }
+    /// - Parameter quiet: only warnings and failures.
+    public init(verbose: Bool = false, quiet: Bool = false) {
+        self.verbose = verbose
+        self.quiet = quiet
+    }
 
     public func emit(_ event: RunEvent) {
+        if quiet {
+            switch event {
+            case .warning, .failed: break
+            default: return
+            }
+        }
+        if case .started(let node, _, _, _) = event {
+            lastProgress.withLock { $0[node] = Clock.monotonic() - 7 }
+        }
+        // A progress line once a step has run 3 s, then every 10 s: a quick step shows none, a slow one shows
+        // where it is (a line taken at its very start would say nothing).
         let due: (String) -> Bool = { node in
             let now = Clock.monotonic()
             return self.lastProgress.withLock { last -> Bool in
@@ -33,7 +50,7 @@ public final class PlainRenderer: EventSink {
         case .waitingForLock(let node, let holder):
             return "  waiting  \(node): another repro is building it (\(holder.isEmpty ? "lock held" : holder))"
         case .started(let node, let key, let attempt, let of):
-            return "  run      \(node)  \(key.prefix(12))"
+            return "  running  \(node)  \(key.prefix(12))"
                 + (of > 1 && attempt > 1 ? "  (attempt \(attempt) of \(of))" : "")
         case .submitted(let node, let job, let adopted):
             return "  \(adopted ? "adopted " : "queued  ") \(node)  job \(job)"
@@ -44,7 +61,7 @@ public final class PlainRenderer: EventSink {
             return "  ...      \(node): \(ProgressText.describe(p))"
         case .retrying(let node, let attempt, let reason, let delay):
             return "  retry    \(node): attempt \(attempt) failed (\(reason)); again in \(TextOutput.duration(delay))"
-        case .succeeded(let node, _, let seconds): return "  done     \(node)  \(TextOutput.duration(seconds))"
+        case .succeeded(let node, _, let seconds): return "  built    \(node)  \(TextOutput.duration(seconds))"
         case .failed(let node, let failure): return FailureText.describe(node: node, failure: failure)
         case .notRun(let node, let reason): return "  not run  \(node): \(reason)"
         case .skipped(let node): return verbose ? "  skipped  \(node) ('if' is false)" : nil
@@ -56,7 +73,7 @@ public final class PlainRenderer: EventSink {
 /// How a failed step is shown: status, reason, the tail of its stderr and where the full log is.
 public enum FailureText {
     public static func describe(node: String, failure: StepFailure) -> String {
-        var lines = ["  FAILED   \(node): \(failure.reason)"]
+        var lines = ["  failed   \(node): \(failure.reason)"]
         if !failure.stderrTail.isEmpty {
             lines.append("           last lines of stderr:")
             lines += failure.stderrTail.map { "           | \($0)" }

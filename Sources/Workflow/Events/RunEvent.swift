@@ -62,6 +62,8 @@ public struct RunSummary: Sendable {
     public var skipped: Int
     public var seconds: Double
     public var manifestPath: String
+    /// What the asked-for nodes produced.
+    public var roots: [RootResult] = []
 
     public init(
         id: String, status: Status, hits: Int, built: Int, failed: Int, notRun: Int, skipped: Int,
@@ -76,6 +78,26 @@ public struct RunSummary: Sendable {
         self.skipped = skipped
         self.seconds = seconds
         self.manifestPath = manifestPath
+    }
+}
+
+/// What an asked-for node produced: the lines a run prints on stdout, and its last JSON event.
+public struct RootResult: Sendable {
+    public var node: String
+    public var recipe: String
+    public var status: Executor.Status
+    /// Paths are absolute (inside the cache entry).
+    public var outputs: [String: Value]
+    public var metrics: [String: Value]
+
+    public init(
+        node: String, recipe: String, status: Executor.Status, outputs: [String: Value], metrics: [String: Value]
+    ) {
+        self.node = node
+        self.recipe = recipe
+        self.status = status
+        self.outputs = outputs
+        self.metrics = metrics
     }
 }
 

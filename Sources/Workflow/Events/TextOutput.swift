@@ -55,3 +55,36 @@ public enum TextOutput {
         return u == 0 ? "\(Int(v)) B" : "\((v * 10).rounded() / 10) \(units[u])"
     }
 }
+
+extension TextOutput {
+    /// A number for people: whole numbers whole, others at four significant digits (`0.9666`, `12.35`) or one
+    /// decimal from 100 up (`958123.4`). The manifest and `--json` keep every digit.
+    public static func number(_ v: Double) -> String {
+        if !v.isFinite { return "\(v)" }
+        if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
+        if abs(v) >= 100 { return "\((v * 10).rounded() / 10)" }
+        return significant(v, digits: 4)
+    }
+
+    /// `v` with `digits` significant digits, trailing zeros dropped (`%.4g` without Foundation).
+    static func significant(_ v: Double, digits: Int) -> String {
+        guard v != 0 else { return "0" }
+        let magnitude = Int((log10(abs(v))).rounded(.down))
+        if magnitude < -4 {
+            // Scientific for very small values: 1.235e-05.
+            let mantissa = v / pow(10, Double(magnitude))
+            return significant(mantissa, digits: digits) + "e" + (magnitude < 0 ? "-" : "+")
+                + (abs(magnitude) < 10 ? "0" : "") + String(abs(magnitude))
+        }
+        let decimals = max(0, digits - 1 - magnitude)
+        let scale = pow(10, Double(decimals))
+        let rounded = (v * scale).rounded() / scale
+        var text = "\(rounded)"
+        if text.contains("e") { return "\(v)" }
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+}

@@ -50,7 +50,7 @@ extension Executor {
         }
     }
 
-    func runnerName(_ i: Int) -> String { plan.nodes[i].runner ?? options.defaultRunner }
+    func runnerName(_ i: Int) -> String { (plan.nodes[i].runner ?? options.defaultRunner).rawValue }
 
     /// The jobs in flight among a node's dependencies.
     func afterJobs(_ i: Int) -> [String] {

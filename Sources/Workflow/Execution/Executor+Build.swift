@@ -5,7 +5,7 @@ import Recipes
 extension Executor {
     func launch(_ index: Int) {
         let node = plan.nodes[index]
-        let runnerName = node.runner ?? options.defaultRunner
+        let runnerName = (node.runner ?? options.defaultRunner).rawValue
         let builder = NodeBuilder(
             node: node, key: results[index].key!, dependencyKeys: results[index].dependencyKeys,
             needs: needsScope(node), cache: cache,

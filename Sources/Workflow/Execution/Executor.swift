@@ -102,7 +102,7 @@ public final class Executor {
     }
 
     func isBatch(_ index: Int) -> Bool {
-        batch[plan.nodes[index].runner ?? options.defaultRunner] != nil
+        batch[(plan.nodes[index].runner ?? options.defaultRunner).rawValue] != nil
     }
 
     /// Runs to the end (or until cancelled) and returns the status of the whole run.

@@ -1,3 +1,5 @@
+import Recipes
+
 /// How a run treats the cache and the machine.
 public struct RunOptions: Sendable {
     /// Do not reuse any entry (results are still stored).
@@ -9,7 +11,7 @@ public struct RunOptions: Sendable {
     /// CPUs the local executor may keep busy at once.
     public var cpus: Int = HostInfo.cpus
     /// The runner for nodes whose recipe does not name one.
-    public var defaultRunner = "local"
+    public var defaultRunner = RunnerKind.local
     /// Seconds between polls of a batch system's queue.
     public var pollInterval = 0.5
 

@@ -42,7 +42,7 @@ public struct PlanNode: Sendable {
     /// False when the recipe's `if:` was false: the node is skipped and exports no outputs.
     public var enabled: Bool
     /// The runner that executes it (recipe `runner:`, else the run's default).
-    public var runner: String?
+    public var runner: RunnerKind?
     /// Key material that does not depend on dependencies' results (see `KeyMaterial`).
     public var keyMaterial: KeyMaterial
 

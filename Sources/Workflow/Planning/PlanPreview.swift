@@ -3,9 +3,10 @@ import Recipes
 /// What a run would do, without running anything: each node's key where it is known already, and whether
 /// the cache has it.
 public struct PlanPreview: Sendable {
-    public enum Status: String, Sendable {
+    public enum Status: String, Sendable, CaseIterable {
         case cached
-        case run
+        /// Not in the cache: it will be built.
+        case build
         /// Runs every time (its recipe or action says so).
         case volatile
         /// A measurement: runs unless `--reuse-measured` and one exists.
@@ -13,6 +14,15 @@ public struct PlanPreview: Sendable {
         /// Its key depends on a volatile or measured node's results, known only once that has run.
         case pending = "after-dependency"
         case skipped
+
+        /// How a count of them reads in a summary (`3 cached, 2 to build`).
+        public var phrase: String {
+            switch self {
+            case .build: "to build"
+            case .pending: "after a dependency"
+            default: rawValue
+            }
+        }
     }
 
     public var keys: [String?]
@@ -21,7 +31,7 @@ public struct PlanPreview: Sendable {
     /// - Complexity: O(N + E) with one `stat` per node whose key is known.
     public init(plan: Plan, cache: CacheStore, options: RunOptions) {
         keys = Array(repeating: nil, count: plan.nodes.count)
-        statuses = Array(repeating: .run, count: plan.nodes.count)
+        statuses = Array(repeating: .build, count: plan.nodes.count)
         var entryKeys = [String?](repeating: nil, count: plan.nodes.count)
         for node in plan.nodes {
             let i = node.index
@@ -54,7 +64,7 @@ public struct PlanPreview: Sendable {
             switch node.policy {
             case .reuse:
                 entryKeys[i] = key
-                statuses[i] = !fresh && cache.hasEntry(key) ? .cached : .run
+                statuses[i] = !fresh && cache.hasEntry(key) ? .cached : .build
             case .volatile:
                 statuses[i] = .volatile
             case .measured:

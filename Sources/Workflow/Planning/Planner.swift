@@ -1,13 +1,20 @@
 import Recipes
 
-/// What a user asks for: a selection and the inputs given for it.
+/// What a user asks for: a selection, the inputs given for it, and inputs of other recipes in its DAG.
 public struct PlanRequest: Sendable {
     public var selection: Selection
     public var inputs: [String: ProvidedInput]
+    /// Recipe name → inputs: set on every node of that recipe in the plan, over what its dependants' `with:`
+    /// gave (`repro run mlperf-inference-digits train-digits.max_epochs=3`).
+    public var overrides: [String: [String: ProvidedInput]]
 
-    public init(selection: Selection, inputs: [String: ProvidedInput] = [:]) {
+    public init(
+        selection: Selection, inputs: [String: ProvidedInput] = [:],
+        overrides: [String: [String: ProvidedInput]] = [:]
+    ) {
         self.selection = selection
         self.inputs = inputs
+        self.overrides = overrides
     }
 }
 
@@ -18,20 +25,25 @@ public struct PlanRequest: Sendable {
 public final class Planner {
     /// More nodes than this is taken to be a recursion without end.
     public static let defaultNodeLimit = 1_000_000
+    /// A chain of needs deeper than this is taken to be a recursion without end (a recipe that needs itself with
+    /// an `if:` that never turns false); it is stopped early, with the chain printed.
+    public static let defaultDepthLimit = 25_000
     let nodeLimit: Int
+    let depthLimit: Int
 
     let registry: RecipeRegistry
     let actions: ActionCatalog
     let host: Value
-    let defaultRunner: String?
+    let defaultRunner: RunnerKind?
     var assetDigests: [String: String] = [:]
     var pathDigests: [String: String] = [:]
 
     public init(
-        registry: RecipeRegistry, actions: ActionCatalog, host: Value, defaultRunner: String? = nil,
-        nodeLimit: Int = Planner.defaultNodeLimit
+        registry: RecipeRegistry, actions: ActionCatalog, host: Value, defaultRunner: RunnerKind? = nil,
+        nodeLimit: Int = Planner.defaultNodeLimit, depthLimit: Int = Planner.defaultDepthLimit
     ) {
         self.nodeLimit = nodeLimit
+        self.depthLimit = depthLimit
         self.registry = registry
         self.actions = actions
         self.host = host
@@ -43,6 +55,9 @@ public final class Planner {
         var identity: String
         var needs: [NeedEdge] = []
         var enabled = true
+        /// The draft that first needed this one, and through which need (nil for a root).
+        var parent: (index: Int, need: Need)?
+        var depth = 0
     }
 
     public func plan(_ requests: [PlanRequest]) throws(WorkflowError) -> Plan {
@@ -51,15 +66,21 @@ public final class Planner {
         var queue: [Int] = []
         var roots: [Int] = []
 
-        func intern(_ instance: RecipeInstance) throws(WorkflowError) -> Int {
+        let overrides = try mergedOverrides(requests)
+
+        func intern(_ instance: RecipeInstance, parent: (index: Int, need: Need)? = nil) throws(WorkflowError) -> Int {
             let identity = Planner.identity(of: instance)
             if let existing = byIdentity[identity] { return existing }
+            let depth = parent.map { drafts[$0.index].depth + 1 } ?? 0
+            if depth > depthLimit, let parent {
+                throw recursionError(drafts, from: parent.index, next: instance, need: parent.need)
+            }
             guard drafts.count < nodeLimit else {
                 var counts: [String: Int] = [:]
                 for d in drafts { counts[d.instance.recipe.name, default: 0] += 1 }
                 throw .tooManyNodes(limit: nodeLimit, recipe: counts.max { $0.value < $1.value }?.key ?? "?")
             }
-            drafts.append(Draft(instance: instance, identity: identity))
+            drafts.append(Draft(instance: instance, identity: identity, parent: parent, depth: depth))
             byIdentity[identity] = drafts.count - 1
             queue.append(drafts.count - 1)
             return drafts.count - 1
@@ -70,7 +91,8 @@ public final class Planner {
                 let recipe = try registry.select(request.selection)
                 let instance = try RecipeInstance.resolve(
                     recipe, variations: request.selection.variations,
-                    provided: request.inputs, host: host, at: nil)
+                    provided: request.inputs.merging(overrides[recipe.name] ?? [:]) { _, override in override },
+                    host: host, at: nil)
                 let index = try intern(instance)
                 if !roots.contains(index) { roots.append(index) }
             }
@@ -93,8 +115,8 @@ public final class Planner {
                     for combination in try matrixCombinations(need, scope: scope) {
                         let child = try childInstance(
                             need, target: target, parent: instance,
-                            combination: combination)
-                        edge.nodes.append(try intern(child))
+                            combination: combination, overrides: overrides[target.name] ?? [:])
+                        edge.nodes.append(try intern(child, parent: (index, need)))
                     }
                     edges.append(edge)
                 }
@@ -108,6 +130,10 @@ public final class Planner {
             throw .io("\(error)")
         }
 
+        let used = Set(drafts.map(\.instance.recipe.name))
+        for name in overrides.keys.sorted() where !used.contains(name) {
+            throw .noSuchOverrideTarget(name, recipes: used.sorted())
+        }
         let order = try Planner.dependencyOrder(drafts)
         return try finish(drafts: drafts, order: order, roots: roots)
     }
@@ -163,9 +189,10 @@ public final class Planner {
         return combinations
     }
 
-    func childInstance(_ need: Need, target: Recipe, parent: RecipeInstance, combination: [String: Value])
-        throws(RecipeError) -> RecipeInstance
-    {
+    func childInstance(
+        _ need: Need, target: Recipe, parent: RecipeInstance, combination: [String: Value],
+        overrides: [String: ProvidedInput]
+    ) throws(RecipeError) -> RecipeInstance {
         var realScope = parent.scope(keyMode: false)
         var keyScope = parent.scope(keyMode: true)
         if need.isMatrix {
@@ -184,6 +211,7 @@ public final class Planner {
                 value: real, keyValue: key, location: template.location ?? need.location,
                 baseDirectory: parent.recipe.source.directory)
         }
+        for (name, given) in overrides { provided[name] = given }
         return try RecipeInstance.resolve(
             target, variations: need.variations, provided: provided, host: host,
             at: need.location)

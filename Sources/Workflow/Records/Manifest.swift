@@ -62,7 +62,7 @@ public enum Manifest {
                         node.needs.map { edge in
                             (edge.name, Value.list(edge.nodes.map { .string(plan.nodes[$0].id) }))
                         }, uniquingKeysWith: { a, _ in a })),
-                "runner": .string(node.runner ?? context.options.defaultRunner),
+                "runner": .string((node.runner ?? context.options.defaultRunner).rawValue),
             ]
             if let key = result.key { m["key"] = .string(key) }
             if let meta = result.meta {
@@ -121,11 +121,12 @@ public enum Manifest {
                     context.requests.map { r in
                         .map([
                             "selection": .string(r.selection.description), "inputs": .map(r.inputs.mapValues(\.value)),
+                            "overrides": .map(r.overrides.mapValues { .map($0.mapValues(\.value)) }),
                         ])
                     }),
                 "no_cache": .bool(context.options.noCache), "fresh": .list(context.options.fresh.map { .string($0) }),
                 "reuse_measured": .bool(context.options.reuseMeasured), "cpus": .int(context.options.cpus),
-                "runner": .string(context.options.defaultRunner),
+                "runner": .string(context.options.defaultRunner.rawValue),
             ]),
             "recipes": .map(recipes), "roots": .list(plan.roots.map { .string(plan.nodes[$0].id) }),
             "nodes": .list(nodes), "counts": .map(counts), "warnings": .list(plan.warnings.map { .string($0) }),

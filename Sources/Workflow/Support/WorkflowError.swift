@@ -5,6 +5,8 @@ public enum WorkflowError: Error, Sendable {
     case recipe(RecipeError)
     case cycle(path: [String], at: SourceLocation?)
     case tooManyNodes(limit: Int, recipe: String)
+    case recursionTooDeep(chain: [String], limit: Int, at: SourceLocation?)
+    case noSuchOverrideTarget(String, recipes: [String])
     case unknownAction(name: String, at: SourceLocation, known: [String])
     case unknownActionParameter(action: String, name: String, at: SourceLocation?, known: [String])
     case missingActionParameter(action: String, name: String, at: SourceLocation)
@@ -27,6 +29,12 @@ extension WorkflowError: CustomStringConvertible {
         case .tooManyNodes(let limit, let recipe):
             return "error: the plan grew past \(limit) nodes, most of them of recipe '\(recipe)'; "
                 + "is there a need that recurses without end (an 'if:' that never turns false)?"
+        case .recursionTooDeep(let chain, let limit, let at):
+            return "\(at.map { "\($0): " } ?? "")error: needs go more than \(limit) levels deep, a recursion "
+                + "without end? (does its 'if:' ever turn false?): \(chain.joined(separator: " -> "))"
+        case .noSuchOverrideTarget(let name, let recipes):
+            return "error: no recipe '\(name)' in this request to set an input of (\(name).NAME=VALUE)"
+                + "\(Suggestions.hint(for: name, in: recipes)) (its recipes: \(recipes.joined(separator: ", ")))"
         case .unknownAction(let name, let at, let known):
             return "\(at): error: no built-in action '\(name)'\(Suggestions.hint(for: name, in: known)) "
                 + "(actions: \(known.joined(separator: ", ")))"

@@ -8,43 +8,31 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Print the DAG a selection resolves to, with each node's key and whether the cache has it.",
         discussion: """
-            Nothing is run. A key shows as '?' when it depends on the result of a volatile or measured
-            node, which is known only once that node has run.
+            Nothing is run. It takes the same words as 'repro run', so it can stand in for any run. A key shows
+            as '?' when it depends on the result of a volatile or measured node, which is known only once that
+            node has run.
 
             Examples:
               repro plan demo
-              repro plan train-digits,_resnet8 epochs=3 --json
+              repro plan train-digits,_resnet8 max_epochs=3 --json
+              repro plan mlperf-inference-digits train-digits.max_epochs=3
             """)
 
-    @Argument(help: "A recipe name, or tags and _variations separated by commas.")
-    var selection: String
-
-    @Argument(help: "Inputs of the selected recipe, as name=value.")
-    var inputs: [String] = []
-
+    @OptionGroup var request: RequestArguments
     @OptionGroup var location: LocationOptions
-
-    @Option(
-        name: .customLong("fresh"), help: ArgumentHelp("Treat this node as not cached (repeatable).", valueName: "node")
-    )
-    var fresh: [String] = []
-
-    @Flag(help: "Treat nothing as cached.")
-    var noCache = false
+    @OptionGroup var flags: RunFlags
 
     @Flag(help: "Print the plan as JSON.")
     var json = false
 
     func run() throws {
-        var options = RunOptions()
-        options.fresh = fresh
-        options.noCache = noCache
-        let provided: [String: ProvidedInput]
-        do { provided = try InputArguments.parse(inputs) } catch { throw fail(error) }
+        let options = flags.options
         let session = RunSession(workspace: location.workspace, options: options, command: CommandLine.arguments)
+        let planRequest: PlanRequest
         let plan: Plan
         do {
-            plan = try session.plan([PlanRequest(selection: Selection(parsing: selection), inputs: provided)])
+            planRequest = try request.request()
+            plan = try session.plan([planRequest])
         } catch { throw fail(error) }
         let preview = PlanPreview(plan: plan, cache: location.workspace.cache, options: options)
         if json {
@@ -54,11 +42,17 @@ struct PlanCommand: ParsableCommand {
         for w in plan.warnings { Output.error("warning: \(w)") }
         var counts: [PlanPreview.Status: Int] = [:]
         for s in preview.statuses { counts[s, default: 0] += 1 }
-        let summary = [PlanPreview.Status.cached, .run, .volatile, .measure, .pending, .skipped]
-            .compactMap { s in counts[s].map { "\($0) \(s == .pending ? "after a dependency" : s.rawValue)" } }
+        let summary = PlanPreview.Status.allCases.compactMap { s in counts[s].map { "\($0) \(s.phrase)" } }
         Output.line(
-            "plan for '\(selection)': \(plan.nodes.count) node\(plan.nodes.count == 1 ? "" : "s") "
+            "plan for '\(request.selection)': \(plan.nodes.count) node\(plan.nodes.count == 1 ? "" : "s") "
                 + "(\(summary.joined(separator: ", ")))")
+        for (recipe, inputs) in planRequest.overrides.sorted(by: { $0.key < $1.key }) {
+            let nodes = plan.nodes.filter { $0.recipe.name == recipe }.count
+            for (name, given) in inputs.sorted(by: { $0.key < $1.key }) {
+                Output.line(
+                    "override \(recipe).\(name) = \(given.value.interpolated) (\(nodes) node\(nodes == 1 ? "" : "s"))")
+            }
+        }
         var rows: [[String]] = [["STATUS", "KEY", "NODE", "NEEDS"]]
         for node in plan.nodes {
             rows.append([

@@ -64,6 +64,11 @@ struct ReproduceCommand: ParsableCommand {
                 selection: Selection(parsing: r["selection"]?.stringValue ?? ""),
                 inputs: (r["inputs"]?.mapValue ?? [:]).mapValues {
                     ProvidedInput(value: $0, location: nil, baseDirectory: FileSystemPath.currentDirectory)
+                },
+                overrides: (r["overrides"]?.mapValue ?? [:]).mapValues { inputs in
+                    (inputs.mapValue ?? [:]).mapValues {
+                        ProvidedInput(value: $0, location: nil, baseDirectory: FileSystemPath.currentDirectory)
+                    }
                 })
         }
         var options = RunOptions()
@@ -89,7 +94,7 @@ struct ReproduceCommand: ParsableCommand {
             ok
                 ? "reproduced: all \(verdicts.count) values agree"
                 : "NOT reproduced: \(failed.count) of \(verdicts.count) values differ")
-        Glibc.exit(ok ? 0 : 1)
+        if !ok { throw ExitCode(1) }
     }
 }
 
@@ -170,8 +175,8 @@ enum Reproduction {
         default: ok = tolerance == 0 ? a == b : abs(change) <= tolerance
         }
         return Verdict(
-            node: id, name: name, published: HistoryDatabase.number(a), reproduced: HistoryDatabase.number(b),
-            difference: HistoryDatabase.percent(change.isFinite ? change : nil), tolerance: tol, ok: ok, note: note)
+            node: id, name: name, published: HistoryText.number(a), reproduced: HistoryText.number(b),
+            difference: HistoryText.percent(change.isFinite ? change : nil), tolerance: tol, ok: ok, note: note)
     }
 
     static func table(_ verdicts: [Verdict]) -> String {

@@ -3,85 +3,60 @@ import Recipes
 import Runners
 import Workflow
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a recipe and everything it needs, reusing what the cache holds.",
         discussion: """
+            The outputs of the asked-for node go to stdout; progress, warnings and the summary to stderr.
+
             Examples:
               repro run demo
-              repro run dataset,digits,_small           # by tags, with a variation
-              repro run train-digits epochs=5 seed=3    # inputs as name=value
-              repro run demo --fresh shard              # rebuild the 'shard' nodes even if cached
-              repro run demo --json | jq .              # events as JSON lines
+              repro run demo count=1000 shards=8           # inputs as name=value
+              repro run digits-dataset,_download           # by name or tags, with a variation
+              repro run demo --fresh demo-shard            # rebuild the demo-shard nodes even if cached
+              repro run demo demo-numbers.count=500        # an input of a dependency (NODE.name=value)
+              repro run demo --json                        # events as JSON lines; the last one holds the outputs
+              repro run demo --quiet                       # only the outputs (and errors)
 
             Every run writes runs/<id>/manifest.json and the logs of its steps (see 'repro show').
             Exit status: 0 when everything succeeded, 1 when a step failed, 2 for bad input, 130 when stopped.
             """)
 
-    @Argument(help: "A recipe name, or tags and _variations separated by commas.")
-    var selection: String
-
-    @Argument(help: "Inputs of the selected recipe, as name=value.")
-    var inputs: [String] = []
-
+    @OptionGroup var request: RequestArguments
     @OptionGroup var location: LocationOptions
+    @OptionGroup var flags: RunFlags
 
-    @Option(
-        name: .customLong("fresh"),
-        help: ArgumentHelp("Rebuild this node (id or recipe name) even if cached (repeatable).", valueName: "node"))
-    var fresh: [String] = []
-
-    @Flag(help: "Reuse nothing from the cache (results are still stored).")
-    var noCache = false
-
-    @Flag(help: "Reuse the newest measurement of measured steps instead of measuring again.")
-    var reuseMeasured = false
-
-    @Option(help: "CPUs to keep busy at once (default: all).")
-    var cpus: Int?
-
-    @Option(help: "The runner for steps whose recipe names none: local or slurm.")
-    var runner: String = "local"
-
-    @Flag(help: "Print events as JSON lines on stdout.")
+    @Flag(help: "Print events as JSON lines on stdout; the last ('summary') holds the outputs and metrics.")
     var json = false
+
+    @Flag(name: .shortAndLong, help: "Print only the outputs, warnings and failures (no progress, no summary line).")
+    var quiet = false
 
     func run() throws {
         let workspace = location.workspace
-        var options = RunOptions()
-        options.noCache = noCache
-        options.fresh = fresh
-        options.reuseMeasured = reuseMeasured
-        if let cpus {
-            guard cpus > 0 else { throw fail("error: --cpus must be at least 1") }
-            options.cpus = cpus
-        }
-        options.defaultRunner = runner
-        let provided: [String: ProvidedInput]
-        do { provided = try InputArguments.parse(inputs) } catch { throw fail(error) }
-        let requests = [PlanRequest(selection: Selection(parsing: selection), inputs: provided)]
-        let session = RunSession(workspace: workspace, options: options, command: CommandLine.arguments)
-        let outcome = try planAndRun(session, requests, workspace: workspace, json: json)
-        if !json { RunReport.print(outcome) }
-        // Exit here rather than unwinding: freeing a large plan and its results costs more than the run itself
-        // when everything was cached.
+        let planRequest: PlanRequest
+        do { planRequest = try request.request() } catch { throw fail(error) }
+        let session = RunSession(workspace: workspace, options: flags.options, command: CommandLine.arguments)
+        let output: RunOutput = json ? .json : quiet ? .quiet : .text
+        let outcome = try planAndRun(session, [planRequest], workspace: workspace, output: output)
+        if !json { RunReport.print(outcome.summary, quiet: quiet) }
+        // Freeing a large plan and its results can cost more than a cached run itself: keep them to the end.
+        KeptUntilExit.keep(outcome)
         switch outcome.summary.status {
-        case .succeeded: Glibc.exit(0)
-        case .failed: Glibc.exit(1)
-        case .cancelled: Glibc.exit(130)
+        case .succeeded: return
+        case .failed: throw ExitCode(1)
+        case .cancelled: throw ExitCode(130)
         }
     }
 }
 
-/// The lines printed after a run: what the asked-for nodes produced, and the counts.
+/// The lines printed after a run: what the asked-for nodes produced (stdout), and the counts (stderr).
 enum RunReport {
-    /// A value on one line: scalars whole, long lists and maps by their size (the manifest has them all).
+    /// A value on one line: numbers at a readable precision, long lists and maps by their size (the manifest has
+    /// them all).
     static func brief(_ v: Value) -> String {
+        if case .double(let d) = v { return TextOutput.number(d) }
         let text = v.interpolated
         // A text of several lines (a results table) is shown whole, below its name.
         if case .string(let s) = v, s.contains("\n"), s.count <= 20_000 {
@@ -96,21 +71,20 @@ enum RunReport {
         }
     }
 
-    static func print(_ outcome: RunSession.Outcome) {
-        let s = outcome.summary
-        for root in outcome.plan.roots {
-            let node = outcome.plan.nodes[root]
-            let result = outcome.results[root]
-            guard result.status == .hit || result.status == .built else { continue }
-            let shown = result.outputs.keys.sorted().filter { $0 != "dir" || result.outputs.count == 1 }
-            if !shown.isEmpty {
-                Output.error("\(node.id):")
-                for k in shown { Output.error("  \(k) = \(RunReport.brief(result.outputs[k]!))") }
-            }
-            if let metrics = result.meta?.metrics, !metrics.isEmpty {
-                for k in metrics.keys.sorted() { Output.error("  metric \(k) = \(metrics[k]!.interpolated)") }
-            }
+    /// `NAME:` then `  key = value` lines for outputs and `  metric key = value` lines for metrics.
+    static func lines(node: String, outputs: [String: Value], metrics: [String: Value]) -> [String] {
+        let shown = outputs.keys.sorted().filter { $0 != "dir" || outputs.count == 1 }
+        var out: [String] = []
+        for k in shown { out.append("  \(k) = \(brief(outputs[k]!))") }
+        for k in metrics.keys.sorted() { out.append("  metric \(k) = \(brief(metrics[k]!))") }
+        return out.isEmpty ? [] : ["\(node):"] + out
+    }
+
+    static func print(_ s: RunSummary, quiet: Bool = false) {
+        for root in s.roots where root.status == .hit || root.status == .built {
+            for line in lines(node: root.node, outputs: root.outputs, metrics: root.metrics) { Output.line(line) }
         }
+        if quiet && s.status == .succeeded { return }
         var parts = ["\(s.hits) cached", "\(s.built) built"]
         if s.failed > 0 { parts.append("\(s.failed) failed") }
         if s.notRun > 0 { parts.append("\(s.notRun) not run") }
@@ -119,4 +93,14 @@ enum RunReport {
             "repro: run \(s.id) \(s.status.rawValue): \(parts.joined(separator: ", ")) in "
                 + "\(TextOutput.duration(s.seconds)) (manifest: \(DisplayPath.of(s.manifestPath)))")
     }
+}
+
+/// Values kept alive until the process exits, so the run's last step is not spent freeing them.
+enum KeptUntilExit {
+    final class Box<T> {
+        let value: T
+        init(_ value: T) { self.value = value }
+    }
+
+    static func keep<T>(_ value: T) { _ = Unmanaged.passRetained(Box(value)) }
 }

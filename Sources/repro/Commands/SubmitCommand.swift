@@ -58,7 +58,8 @@ struct SubmitCommand: ParsableCommand {
     func run() throws {
         let workspace = location.workspace
         var provided: [String: ProvidedInput]
-        do { provided = try InputArguments.parse(inputs) } catch { throw fail(error) }
+        let overrides: [String: [String: ProvidedInput]]
+        do { (provided, overrides) = try InputArguments.parse(inputs).pair } catch { throw fail(error) }
         let recipe: Recipe
         do { recipe = try workspace.registry().select(Selection(parsing: selection)) } catch { throw fail(error) }
         var selections = [selection]
@@ -90,15 +91,17 @@ struct SubmitCommand: ParsableCommand {
         }
         var options = RunOptions()
         options.reuseMeasured = reuseMeasured
-        let requests = selections.map { PlanRequest(selection: Selection(parsing: $0), inputs: provided) }
+        let requests = selections.map {
+            PlanRequest(selection: Selection(parsing: $0), inputs: provided, overrides: overrides)
+        }
         let session = RunSession(workspace: workspace, options: options, command: CommandLine.arguments)
         let outcome = try planAndRun(session, requests, workspace: workspace)
         guard outcome.summary.status == .succeeded else {
-            RunReport.print(outcome)
+            RunReport.print(outcome.summary)
             Output.error(
                 "repro submit: the run did not finish; run the same command again to resume (finished steps are cached)"
             )
-            Glibc.exit(1)
+            throw ExitCode(1)
         }
         var clean = true
         for (i, root) in outcome.plan.roots.enumerated() {
@@ -129,7 +132,7 @@ struct SubmitCommand: ParsableCommand {
                 clean = false
             }
         }
-        Glibc.exit(clean ? 0 : 1)
+        if !clean { throw ExitCode(1) }
     }
 
     static func copyOut(tree: String, tarball: String, to dest: String) throws {

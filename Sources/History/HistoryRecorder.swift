@@ -1,0 +1,58 @@
+import Recipes
+import Workflow
+
+/// The history database of a cache (`<cache>/history.sqlite`): recording a run's metrics, and rebuilding the
+/// database from the run manifests. The command line only calls these.
+public enum HistoryRecorder {
+    public static func path(cacheDirectory: String) -> String { cacheDirectory + "/history.sqlite" }
+
+    public static func open(cacheDirectory: String) throws(HistoryStore.Failure) -> HistoryStore {
+        try HistoryStore(path: path(cacheDirectory: cacheDirectory))
+    }
+
+    /// After a run: its metrics go into the history. A run without metrics leaves the database alone (and costs
+    /// nothing). The caller decides what a failure means (for a run, a warning: its manifest keeps everything).
+    public static func record(_ manifest: Value, cacheDirectory: String) throws(HistoryStore.Failure) {
+        let hasMetrics = manifest["nodes"]?.listValue?.contains { !($0["metrics"]?.mapValue?.isEmpty ?? true) } ?? false
+        guard hasMetrics else { return }
+        try open(cacheDirectory: cacheDirectory).record(manifest: manifest)
+    }
+
+    /// Sets the database aside (renamed, never deleted) and records every run's manifest again.
+    public static func rebuild(cacheDirectory: String, runsDirectory: String) throws(HistoryStore.Failure) -> (
+        runs: Int, setAside: String?
+    ) {
+        let store = RunStore(directory: runsDirectory)
+        let r = try HistoryStore.rebuild(
+            path: path(cacheDirectory: cacheDirectory), manifests: store.ids.map(store.manifestPath))
+        return (r.runs, r.setAside)
+    }
+}
+
+extension ReportPage {
+    /// The latency percentiles of the newest run that has LoadGen performance tests, in scenario order.
+    public static func latestPercentiles(runsDirectory: String, cache: CacheStore) -> [Percentiles] {
+        let runs = RunStore(directory: runsDirectory)
+        var found: [Percentiles] = []
+        for id in runs.ids.reversed() {
+            guard let manifest = try? runs.manifest(id), let nodes = manifest.mapValue?["nodes"]?.listValue else {
+                continue
+            }
+            for node in nodes {
+                guard let n = node.mapValue, let entry = n["entry"]?.stringValue, let stored = n["outputs"],
+                    let outputs = OutputPaths.materialize(stored, outDir: cache.entryPath(entry) + "/out").mapValue,
+                    outputs["mode"]?.stringValue == "PerformanceOnly",
+                    let logs = outputs["logs"]?.stringValue, let scenario = outputs["scenario"]?.stringValue,
+                    let p = percentiles(
+                        summary: logs + "/mlperf_log_summary.txt", scenario: scenario, node: n["id"]?.stringValue ?? "")
+                else { continue }
+                found.append(p)
+            }
+            if !found.isEmpty { break }
+        }
+        let order = ["SingleStream", "MultiStream", "Server", "Offline"]
+        return found.sorted {
+            (order.firstIndex(of: $0.scenario) ?? 9, $0.node) < (order.firstIndex(of: $1.scenario) ?? 9, $1.node)
+        }
+    }
+}
