@@ -95,4 +95,30 @@ struct ExternalSUTTests {
             #expect("\(error)".contains("stopped answering: it exited with status 127"), "\(error)")
         }
     }
+
+    /// A relative program path means the same file to repro and to the SUT: it is resolved against the SUT's working
+    /// directory; a SUT killed by a signal is reported with the signal.
+    @Test func aRelativeProgramRunsFromTheWorkingDirectoryAndASignalIsNamed() throws {
+        let dir = try Fixture.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/work/bin", withIntermediateDirectories: true)
+        try """
+        #!/bin/sh
+        echo "READY Killed"
+        echo "about to be killed" >&2
+        kill -KILL $$
+        """.write(toFile: dir + "/work/bin/sut.sh", atomically: true, encoding: .utf8)
+        chmod(dir + "/work/bin/sut.sh", 0o755)
+        let sut = try ExternalSUT(
+            command: ["./bin/sut.sh"], totalSampleCount: 10, performanceSampleCount: 10,
+            workingDirectory: dir + "/work",
+            stderrPath: dir + "/stderr.log", startupTimeout: 5)
+        let s = try resnetSettings(.offline, "*.Offline.min_duration = 0\n*.Offline.min_query_count = 10\n")
+        // It dies before it loads the samples: the run ends with the error.
+        var error = ""
+        do { _ = try LoadGen.run(settings: s, sut: sut, qsl: sut, outputDirectory: dir + "/out") } catch let e {
+            error = "\(e)"
+        }
+        #expect(error.contains("'./bin/sut.sh' stopped answering: it was killed by signal 9"), "\(error)")
+        #expect(error.contains("about to be killed") && error.contains(dir + "/stderr.log"), "\(error)")
+    }
 }

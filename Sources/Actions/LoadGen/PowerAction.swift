@@ -46,16 +46,17 @@ struct PowerAction: Implementation {
         ]
     }
 
+    /// Runs the measured command in the step's output folder; a failure shows its command line, how it ended and its
+    /// last lines, and its whole output stays in `during.log`.
     static func shell(_ command: String, _ context: ActionContext) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        p.currentDirectoryURL = URL(fileURLWithPath: context.outDir)
-        p.environment = context.environment
-        try p.run()
-        p.waitUntilExit()
-        if p.terminationStatus != 0 {
-            throw ActionError.failed("the measured command exited with status \(p.terminationStatus)")
+        let r = Command.run(
+            ["/bin/sh", "-c", command], environment: context.environment, directory: context.outDir,
+            mergeOutput: true, timeout: 365 * 86_400)
+        let log = context.outDir + "/during.log"
+        try FileOps.write(r.stdout, to: log)
+        if !r.stdout.isEmpty { context.log.out(r.stdout.hasSuffix("\n") ? String(r.stdout.dropLast()) : r.stdout) }
+        if !r.succeeded {
+            throw ActionError.failed("the measured command failed:\n\(ProgramReport(r, logPath: log))")
         }
     }
 }

@@ -56,7 +56,13 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
         let stdoutPipe = Pipe()
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         guard let errors = FileHandle(forWritingAtPath: stderrPath) else { throw .io("cannot write \(stderrPath)") }
-        process.executableURL = URL(fileURLWithPath: first.contains("/") ? first : "/usr/bin/env")
+        // A relative program path is resolved against the SUT's own working directory, as its relative arguments are.
+        let program =
+            first.hasPrefix("/") || !first.contains("/")
+            ? first
+            : URL(fileURLWithPath: first, relativeTo: URL(fileURLWithPath: workingDirectory ?? ".", isDirectory: true))
+                .standardizedFileURL.path
+        process.executableURL = URL(fileURLWithPath: first.contains("/") ? program : "/usr/bin/env")
         process.arguments = first.contains("/") ? Array(command.dropFirst()) : command
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
@@ -144,7 +150,8 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
             let n = bytes.withUnsafeMutableBytes { write(input, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw .sut(died("its input closed (\(String(cString: strerror(errno))))"))
+                let reason = String(cString: strerror(errno))
+                throw .sut(died(ending(within: 2) ?? "its input closed (\(reason))"))
             }
             offset += n
         }
@@ -169,8 +176,7 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
         }
         let ended = state.withLock { $0.ended }
         if !ended {
-            process.waitUntilExit()
-            fail(died("it exited with status \(process.terminationStatus)"))
+            fail(died(ending(within: .infinity) ?? "it closed its output"))
         }
     }
 
@@ -211,12 +217,24 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
         loaded.signal()
     }
 
+    /// How the process ended (exit status or signal), once it has, waiting up to `seconds`.
+    func ending(within seconds: Double) -> String? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(2_000) }
+        guard !process.isRunning else { return nil }
+        return process.terminationReason == .uncaughtSignal
+            ? "it was killed by signal \(process.terminationStatus)"
+            : "it exited with status \(process.terminationStatus)"
+    }
+
     func died(_ how: String) -> String {
         "the SUT '\(command.joined(separator: " "))' stopped answering: \(how)" + stderrTail()
     }
 
-    func stderrTail(lines: Int = 10) -> String {
-        guard let text = try? String(contentsOfFile: stderrPath, encoding: .utf8), !text.isEmpty else { return "" }
+    func stderrTail(lines: Int = 20) -> String {
+        guard let text = try? String(contentsOfFile: stderrPath, encoding: .utf8), !text.isEmpty else {
+            return "; it wrote nothing on its standard error (\(stderrPath))"
+        }
         let tail = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1).joined(
             separator: "\n")
         return "; the end of its standard error (\(stderrPath)):\n" + tail

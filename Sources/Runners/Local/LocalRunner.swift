@@ -16,9 +16,9 @@ public struct LocalRunner: StepRunner {
     public init(environment: [String: String]) {
         path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         home = environment["HOME"] ?? "/root"
-        worker =
-            environment["REPRO_STEP"]
-            ?? FileSystemPath.parent(CommandLine.executablePath) + "/repro-step"
+        // Absolute: steps run in folders of their own, where a relative REPRO_STEP would name another file.
+        worker = FileSystemPath.absolute(
+            environment["REPRO_STEP"] ?? FileSystemPath.parent(CommandLine.executablePath) + "/repro-step")
     }
 
     public func run(_ step: StepInvocation) -> StepOutcome {

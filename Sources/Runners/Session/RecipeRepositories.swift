@@ -20,7 +20,8 @@ public struct RecipeRepositories {
     public init(cacheDirectory: String, environment: [String: String]) {
         self.cacheDirectory = cacheDirectory
         self.environment = environment
-        worker = environment["REPRO_STEP"] ?? FileSystemPath.parent(CommandLine.executablePath) + "/repro-step"
+        worker = FileSystemPath.absolute(
+            environment["REPRO_STEP"] ?? FileSystemPath.parent(CommandLine.executablePath) + "/repro-step")
     }
 
     var recordPath: String { cacheDirectory + "/repos.json" }

@@ -64,8 +64,7 @@ public final class SlurmScheduler: BatchScheduler {
             let job = r.stdout.split(separator: "\n").first?.split(separator: ";").first.map(String.init),
             !job.isEmpty
         else {
-            throw BatchError(
-                "sbatch failed (status \(r.status)): \(r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw BatchError("sbatch did not submit the job:\n\(ProgramReport(r))")
         }
         return nodes.count > 1 ? (0..<nodes.count).map { "\(job)_\($0)" } : [job]
     }
