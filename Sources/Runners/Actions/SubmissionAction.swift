@@ -111,23 +111,10 @@ public struct SubmissionAction: Action {
     ) {
         try FileOps.write(problems.map { $0 + "\n" }.joined(), to: outDir + "/problems.txt")
         let tarball = outDir + "/submission.tar.gz"
-        try tar(root, to: tarball)
+        try DeterministicTarball.write(root, to: tarball)
         let sha = try Digests.file(tarball).sha256
         try FileOps.write("\(sha)  submission.tar.gz\n", to: tarball + ".sha256")
         return (tarball, sha)
-    }
-
-    /// A gzip'd tar of the tree, by the system's tar (its members relative to the tree's parent).
-    static func tar(_ root: String, to path: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [
-            "tar", "-czf", path, "-C", (root as NSString).deletingLastPathComponent,
-            (root as NSString).lastPathComponent,
-        ]
-        try p.run()
-        p.waitUntilExit()
-        if p.terminationStatus != 0 { throw ActionError.failed("tar exited with status \(p.terminationStatus)") }
     }
 }
 
