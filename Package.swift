@@ -53,7 +53,9 @@ let package = Package(
         .target(name: "Actions", dependencies: ["Runners", "Fetch", "Kernels", "LoadGen"], exclude: ["README.md"]),
         .executableTarget(
             name: "repro",
-            dependencies: ["Runners", "History", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "Runners", "Submission", "History", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(name: "repro-step", dependencies: ["Actions"]),
         // Benchmarks (make bench), not tests.
         .executableTarget(

@@ -13,7 +13,6 @@ struct Repro: ParsableCommand {
             Inputs are given as name=value after the selection (NODE.name=value for a dependency).
             Exit status: 0 success, 1 a step failed (or a regression, a check), 2 bad input or usage, 130 stopped.
             """,
-        version: ReproVersion.current,
         subcommands: [
             RunCommand.self, PlanCommand.self, ListCommand.self, InfoCommand.self,
             CacheCommand.self, RunsCommand.self, ShowCommand.self, WhyCommand.self, ActionsCommand.self,
@@ -35,5 +34,15 @@ struct Repro: ParsableCommand {
             }
             exit(withError: error)
         }
+    }
+
+    // repro's own version is a flag of `repro` alone: `submit` and `check` use `--version` for the MLPerf round, as
+    // MLCommons' checker does, and swift-argument-parser would offer a configured version on every subcommand.
+    @Flag(name: .customLong("version"), help: "Show repro's version.")
+    var showVersion = false
+
+    func run() throws {
+        guard showVersion else { throw CleanExit.helpRequest(self) }
+        print(ReproVersion.current)
     }
 }

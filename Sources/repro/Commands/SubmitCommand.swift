@@ -2,11 +2,8 @@ import ArgumentParser
 import Foundation
 import Recipes
 import Runners
+import Submission
 import Workflow
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 struct SubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,15 +16,17 @@ struct SubmitCommand: ParsableCommand {
 
             Examples:
               repro submit mlperf-submission-resnet-null                       # 600 s per scenario
-              repro submit mlperf-submission-resnet-null min_duration_ms=10000 --out short-tree
+              repro submit mlperf-submission-resnet-null min_duration_ms=10000 --out short-tree --short-runs
               repro submit mlperf-submission-resnet-null --matrix scenario=SingleStream,Offline
               repro submit mlperf-submission-digits --matrix model=mlp,resnet8
-              repro submit mlperf-submission-resnet-null --official-checker ~/src/inference
+              repro submit mlperf-submission-resnet-null --official-checker ~/src/inference --version v6.1
 
             --matrix AXIS=V1,V2 sets the recipe's list input AXIS (or AXISs, e.g. scenario -> scenarios), or, when
-            AXIS names a variation group, runs one request per variation. --official-checker runs the MLCommons
-            checker (tools/submission/submission_checker/main.py of an mlcommons/inference checkout) on the tree.
-            Exit status: 0 when the tree was made and no checker found a problem, 1 otherwise, 2 for bad input.
+            AXIS names a variation group, runs one request per variation (trees in OUT/1, OUT/2, ...).
+            --official-checker runs the MLCommons checker (tools/submission/submission_checker/main.py of an
+            mlcommons/inference checkout) on each tree; its whole output is saved as OUT/official-checker.log.
+            Exit status: 0 when the tree was made and every checker passed it, 1 when a checker found problems or
+            could not run (the reason is the last line), 2 for bad input. `repro --version` shows repro's version.
             """)
 
     @Argument(help: "A submission recipe (its run is a `submission` action).")
@@ -49,51 +48,27 @@ struct SubmitCommand: ParsableCommand {
             "An mlcommons/inference checkout whose official checker to run on the tree.", valueName: "path"))
     var officialChecker: String?
 
-    @Option(help: "The round the official checker checks.")
+    @Option(help: ArgumentHelp("The MLPerf round the official checker checks against.", valueName: "round"))
     var version: String = "v6.1"
+
+    @Flag(
+        help: "Check with the short-run profile: rules a short tree cannot meet are not applied, and are listed.")
+    var shortRuns = false
 
     @Flag(help: "Reuse the newest measurement of measured steps instead of measuring again.")
     var reuseMeasured = false
 
     func run() throws {
         let workspace = location.workspace
-        var provided: [String: ProvidedInput]
-        let overrides: [String: [String: ProvidedInput]]
-        do { (provided, overrides) = try InputArguments.parse(inputs).pair } catch { throw fail(error) }
-        let recipe: Recipe
-        do { recipe = try workspace.registry().select(Selection(parsing: selection)) } catch { throw fail(error) }
-        var selections = [selection]
-        for axis in matrix {
-            guard let eq = axis.firstIndex(of: "="), eq != axis.startIndex else {
-                throw fail("error: --matrix expects AXIS=V1,V2, found '\(axis)'")
-            }
-            let name = String(axis[..<eq])
-            let values = axis[axis.index(after: eq)...].split(separator: ",").map(String.init)
-            if let input = recipe.inputs.first(where: { $0.name == name || $0.name == name + "s" }) {
-                provided[input.name] = ProvidedInput(
-                    value: .list(values.map { .string($0) }), location: nil,
-                    baseDirectory: FileSystemPath.currentDirectory)
-                continue
-            }
-            let group = recipe.variations.filter { $0.group == name }
-            guard !group.isEmpty else {
-                throw fail(
-                    "error: the matrix axis '\(name)' names no input or variation group of \(recipe.name) "
-                        + "(inputs: \(recipe.inputs.map(\.name).joined(separator: ", ")); groups: "
-                        + "\(Set(recipe.variations.compactMap(\.group)).sorted().joined(separator: ", ")))")
-            }
-            for v in values where !group.contains(where: { $0.name == v }) {
-                throw fail(
-                    "error: '\(v)' is not a variation of group '\(name)' of \(recipe.name) (its variations: "
-                        + "\(group.map(\.name).joined(separator: ", ")))")
-            }
-            selections = selections.flatMap { s in values.map { "\(s),_\($0)" } }
-        }
+        let requests: [PlanRequest]
+        do {
+            let recipe = try workspace.registry().select(Selection(parsing: selection))
+            let (provided, overrides) = try InputArguments.parse(inputs).pair
+            requests = try SubmissionMatrix.requests(
+                recipe: recipe, selection: selection, inputs: provided, overrides: overrides, axes: matrix)
+        } catch { throw fail("\(error)") }
         var options = RunOptions()
         options.reuseMeasured = reuseMeasured
-        let requests = selections.map {
-            PlanRequest(selection: Selection(parsing: $0), inputs: provided, overrides: overrides)
-        }
         let session = RunSession(workspace: workspace, options: options, command: CommandLine.arguments)
         let outcome = try planAndRun(session, requests, workspace: workspace)
         guard outcome.summary.status == .succeeded else {
@@ -103,7 +78,7 @@ struct SubmitCommand: ParsableCommand {
             )
             throw ExitCode(1)
         }
-        var clean = true
+        var failures: [String] = []
         for (i, root) in outcome.plan.roots.enumerated() {
             let outputs = outcome.results[root].outputs
             guard let tree = outputs["tree"]?.stringValue, let tarball = outputs["tarball"]?.stringValue else {
@@ -112,72 +87,52 @@ struct SubmitCommand: ParsableCommand {
                 )
             }
             let dest = outcome.plan.roots.count == 1 ? out : "\(out)/\(i + 1)"
-            do { try SubmitCommand.copyOut(tree: tree, tarball: tarball, to: dest) } catch {
+            let copied: String
+            do { copied = try SubmissionDelivery.copyOut(tree: tree, tarball: tarball, to: dest) } catch {
                 throw fail("error: \(error)")
             }
-            let problems = outputs["problems"]?.listValue?.map(\.interpolated) ?? []
             Output.line(
                 "\(dest): submission tree, \(dest)/submission.tar.gz (sha256 \(outputs["sha256"]?.interpolated ?? "?"))"
             )
+            let problems = InferenceChecker.check(root: copied, shortRuns: shortRuns)
+            if shortRuns {
+                Output.line("built-in checker, short-run profile; not required:")
+                for r in InferenceChecker.shortRunRelaxations { Output.line("  - " + r) }
+            }
             if problems.isEmpty {
                 Output.line("built-in checker: no problems")
             } else {
-                clean = false
                 Output.line("built-in checker: \(problems.count) problem\(problems.count == 1 ? "" : "s"):")
                 for p in problems { Output.line("  " + p) }
+                failures.append("\(dest): the built-in checker found \(problems.count) problem(s)")
             }
-            if let checkout = officialChecker,
-                !SubmitCommand.official(checkout, tree: "\(dest)/submission", version: version)
-            {
-                clean = false
+            if let checkout = officialChecker {
+                let verdict = OfficialChecker(checkout: checkout).check(tree: copied, version: version)
+                SubmitCommand.print(verdict)
+                if verdict.outcome != .passed { failures.append("\(dest): \(verdict.reason)") }
             }
         }
-        if !clean { throw ExitCode(1) }
+        guard failures.isEmpty else {
+            Output.error("repro submit: exit 1: " + failures.joined(separator: "; "))
+            throw ExitCode(1)
+        }
+        Output.error(
+            "repro submit: "
+                + (officialChecker == nil
+                    ? "the built-in checker passed (add --official-checker DIR to run MLCommons' checker as well)"
+                    : "the built-in and the official checker passed"))
     }
 
-    static func copyOut(tree: String, tarball: String, to dest: String) throws {
-        let fm = FileManager.default
-        try? fm.removeItem(atPath: dest + "/submission")
-        try fm.createDirectory(atPath: dest, withIntermediateDirectories: true)
-        try fm.copyItem(atPath: tree, toPath: dest + "/submission")
-        for suffix in ["", ".sha256"] {
-            try? fm.removeItem(atPath: dest + "/submission.tar.gz" + suffix)
-            try fm.copyItem(atPath: tarball + suffix, toPath: dest + "/submission.tar.gz" + suffix)
+    /// The official checker's verdict: its error and summary lines, or, when it did not run to a verdict, its
+    /// command, exit status and last lines.
+    static func print(_ verdict: OfficialChecker.Verdict) {
+        Output.line("official checker: \(verdict.report.commandLine)")
+        for l in verdict.lines { Output.line("  " + l) }
+        if verdict.outcome == .failed {
+            Output.line("  \(verdict.reason):")
+            Output.line(verdict.report.details.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        } else if let log = verdict.report.logPath {
+            Output.line("  its whole output: \(log)")
         }
-        // The copy's files are writable, unlike the cache's.
-        if let e = fm.enumerator(atPath: dest + "/submission") {
-            for case let p as String in e {
-                chmod(
-                    dest + "/submission/" + p, fm.fileExists(atPath: dest + "/submission/" + p + "/.") ? 0o755 : 0o644)
-            }
-        }
-    }
-
-    /// Runs the official MLCommons checker; true when it ends with "submission looks OK".
-    static func official(_ checkout: String, tree: String, version: String) -> Bool {
-        let script = checkout + "/tools/submission/submission_checker/main.py"
-        guard FileManager.default.fileExists(atPath: script) else {
-            Output.error("repro submit: \(script) not found (give an mlcommons/inference checkout)")
-            return false
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", script, "--input", tree, "--version", version]
-        p.currentDirectoryURL = URL(fileURLWithPath: checkout + "/tools/submission")
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        do { try p.run() } catch {
-            Output.error("repro submit: cannot run python3: \(error)")
-            return false
-        }
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        let lines = text.split(separator: "\n")
-        Output.line("official checker (\(script)):")
-        for l in lines where l.contains("ERROR") || l.contains("SUMMARY") || l.contains("Results=") {
-            Output.line("  " + l)
-        }
-        return text.contains("SUMMARY: submission looks OK")
     }
 }
