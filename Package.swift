@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C libraries from Debian packages, found through pkg-config.
@@ -43,6 +44,12 @@ let package = Package(
             name: "Kernels", dependencies: ["COpenBLAS", "CKernels"],
             // Optimised even in debug builds: the tests train real models, and unoptimised loops are ~50x slower.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // ONNX files read into the Kernels' inference graph (the message code is generated once and committed).
+        .target(
+            name: "ONNX", dependencies: ["Kernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["README.md"],
+            // Optimised in debug builds too: importing ResNet-50 moves 25 million weights.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(
             name: "LoadGen",
             // Optimised in debug builds too: its issuing loop and statistics are timing-sensitive.
@@ -66,6 +73,7 @@ let package = Package(
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "ONNXTests", dependencies: ["ONNX"], exclude: ["Fixtures"]),
         .testTarget(name: "LoadGenTests", dependencies: ["LoadGen"], exclude: ["Fixtures"]),
         .testTarget(name: "RunnersTests", dependencies: ["Runners"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission"]),

@@ -73,4 +73,13 @@ void ck_col2im(const float *col, int h, int w, int c, int kernel, int stride, in
 /// out channels swapped. weight [k·k·ic, oc] → out [k·k·oc, ic].
 void ck_transposed_weights(const float *weight, int kernel, int ic, int oc, float *out);
 
+
+// Inference pooling (pooling.c). x [n, h, w, c] → y [n, oh, ow, c]: the maximum of each kernel × kernel window at
+// stride `stride`, the window's corner at (oy·stride − pad_top, ox·stride − pad_left); taps outside the image are
+// ignored (ONNX pads max pooling with −infinity). Rows split over `threads`.
+void ck_max_pool(const float *x, int n, int h, int w, int c, int kernel, int stride, int pad_top, int pad_left,
+                 int oh, int ow, float *y, int threads);
+/// y [n, c] = the mean over the `pixels` pixels of each image of x [n, pixels, c].
+void ck_channel_means(const float *x, int n, int pixels, int c, float *y);
+
 #endif

@@ -6,20 +6,33 @@ import Foundation
 
 /// The binary tensor format the preprocessing step writes and the training and inference steps memory-map.
 ///
-/// Layout, little-endian: the 8 bytes `REPROTNS`; u32 version (1); u32 element type (1 = float32, 2 = int32);
-/// u32 rank (1…8); u32 header length in bytes (a multiple of 64); u64 × rank dimensions; zero padding up to the
-/// header length; then the elements, row-major. A file whose length is not exactly header + elements × 4 is
-/// refused as truncated (or as having trailing bytes).
+/// Layout, little-endian: the 8 bytes `REPROTNS`; u32 version (1); u32 element type (1 = float32, 2 = int32,
+/// 3 = uint8); u32 rank (1…8); u32 header length in bytes (a multiple of 64); u64 × rank dimensions; zero padding
+/// up to the header length; then the elements, row-major. A file whose length is not exactly header + elements ×
+/// element size is refused as truncated (or as having trailing bytes).
 public enum TensorFile {
     public enum ElementType: UInt32, Sendable {
         case float32 = 1
         case int32 = 2
+        /// Compact images (ImageNet crops: 150,528 bytes each instead of 602,112 as floats).
+        case uint8 = 3
+
+        public var size: Int { self == .uint8 ? 1 : 4 }
     }
     static let magic = Array("REPROTNS".utf8)
 
     public static func write(_ data: UnsafeRawPointer, type: ElementType, shape: [Int], to path: String)
         throws(KernelsError)
     {
+        var bytes = Data(header(type: type, shape: shape))
+        bytes.append(Data(bytes: data, count: shape.reduce(1, *) * type.size))
+        do { try bytes.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw .file(path: path, problem: "cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    /// The header of a tensor file of `type` and `shape` (the elements follow it), for writers that stream.
+    public static func header(type: ElementType, shape: [Int]) -> [UInt8] {
         let headerLength = (24 + 8 * shape.count + 63) / 64 * 64
         var header = [UInt8](repeating: 0, count: headerLength)
         header.replaceSubrange(0..<8, with: magic)
@@ -33,12 +46,7 @@ public enum TensorFile {
         for (i, d) in shape.enumerated() {
             withUnsafeBytes(of: UInt64(d).littleEndian) { header.replaceSubrange(24 + 8 * i..<32 + 8 * i, with: $0) }
         }
-        let count = shape.reduce(1, *)
-        var bytes = Data(header)
-        bytes.append(Data(bytes: data, count: count * 4))
-        do { try bytes.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw .file(path: path, problem: "cannot write: \(error.localizedDescription)")
-        }
+        return header
     }
 
     public static func write(_ values: [Float], shape: [Int], to path: String) throws(KernelsError) {
@@ -114,7 +122,7 @@ public final class MappedTensor: @unchecked Sendable {
                 }
                 dims.append(Int(d))
             }
-            let expected = headerLength + dims.reduce(1, *) * 4
+            let expected = headerLength + dims.reduce(1, *) * t.size
             guard length == expected else {
                 throw KernelsError.file(
                     path: path,
@@ -133,6 +141,10 @@ public final class MappedTensor: @unchecked Sendable {
     deinit { munmap(base, length) }
 
     public var count: Int { shape.reduce(1, *) }
+
+    public var bytes: UnsafePointer<UInt8> {
+        UnsafePointer((base + headerLength).assumingMemoryBound(to: UInt8.self))
+    }
 
     public var floats: UnsafePointer<Float> {
         UnsafePointer((base + headerLength).assumingMemoryBound(to: Float.self))

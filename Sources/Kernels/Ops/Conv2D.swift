@@ -73,6 +73,14 @@ public struct ConvGeometry: Sendable, Equatable {
     public var stride: Int
     public var padding: Int
 
+    public init(inChannels: Int, outChannels: Int, kernel: Int, stride: Int, padding: Int) {
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+    }
+
     /// Bytes of im2col buffer to aim for per chunk of images: big enough for an efficient GEMM, small enough to
     /// stay in the L2 cache.
     static let chunkBytes = 1 << 20
@@ -82,7 +90,7 @@ public struct ConvGeometry: Sendable, Equatable {
     }
 
     var isPointwise: Bool { kernel == 1 && stride == 1 && padding == 0 }
-    var patch: Int { kernel * kernel * inChannels }
+    public var patch: Int { kernel * kernel * inChannels }
 
     func imagesPerChunk(n: Int, oh: Int, ow: Int) -> Int {
         max(1, min(n, ConvGeometry.chunkBytes / max(1, oh * ow * patch * 4)))

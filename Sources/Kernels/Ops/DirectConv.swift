@@ -69,27 +69,29 @@ enum DirectConv {
         return true
     }
 
-    /// y[n×out] = x[n×in] · W[in×out] + b, then ReLU if `relu`; false when it does not apply (outputs not a
-    /// multiple of `lanes`, or no SIMD kernels).
+    /// y[n×out] = x[n×in] · W[in×out] + b (+ residual[n×out]), then ReLU if `relu`; false when it does not apply
+    /// (outputs not a multiple of `lanes`, or no SIMD kernels). Serves linear layers of a batch and 1×1 stride-1
+    /// convolutions (n = the pixels of the batch).
     static func linear(
         _ x: UnsafePointer<Float>, n: Int, inputs: Int, outputs: Int, weight: UnsafePointer<Float>,
-        bias: UnsafePointer<Float>, relu: Bool, into y: UnsafeMutablePointer<Float>,
-        threads: Int = BLAS.threads
+        bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>? = nil, relu: Bool,
+        into y: UnsafeMutablePointer<Float>, threads: Int = BLAS.threads
     ) -> Bool {
         guard available, outputs % lanes == 0 else { return false }
         // The batch as an image of one row per thread (the rows are what the threads share), then the few
-        // vectors left over as one more row.
+        // vectors left over as one more row. Within a row the kernel reuses each block of weights for every pixel.
         let rows = max(1, min(threads, n))
         let perRow = n / rows
         let rest = n - rows * perRow
         var status = ck_direct_conv(
             x, 1, Int32(rows), Int32(perRow), Int32(inputs), weight, bias, Int32(outputs),
-            1, 1, 0, nil, relu ? 1 : 0, y, nil, Int32(threads))
+            1, 1, 0, residual, relu ? 1 : 0, y, nil, Int32(threads))
         if rest > 0 {
             let done = rows * perRow
             status |= ck_direct_conv(
                 x + done * inputs, 1, 1, Int32(rest), Int32(inputs), weight, bias,
-                Int32(outputs), 1, 1, 0, nil, relu ? 1 : 0, y + done * outputs, nil, 1)
+                Int32(outputs), 1, 1, 0, residual.map { $0 + done * outputs }, relu ? 1 : 0, y + done * outputs,
+                nil, 1)
         }
         return status == 0
     }
