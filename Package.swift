@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
         .target(
             name: "Recipes",
@@ -49,6 +50,10 @@ let package = Package(
             name: "ONNX", dependencies: ["Kernels", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["README.md"],
             // Optimised in debug builds too: importing ResNet-50 moves 25 million weights.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // JPEG decoding (libjpeg-turbo) and MLPerf's ImageNet preprocessing; a leaf like Kernels.
+        .target(
+            name: "Imaging", dependencies: ["CTurboJPEG"], exclude: ["README.md"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(
             name: "LoadGen",
@@ -74,6 +79,7 @@ let package = Package(
         .testTarget(name: "FetchTests", dependencies: ["Fetch"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX"], exclude: ["Fixtures"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "LoadGenTests", dependencies: ["LoadGen"], exclude: ["Fixtures"]),
         .testTarget(name: "RunnersTests", dependencies: ["Runners"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission"]),
