@@ -124,8 +124,28 @@ struct GettingTests {
         let records = try String(contentsOfFile: cli.root + "/cache/repos.json", encoding: .utf8)
         #expect(records.contains(second))
         let bad = try cli.run(["pull", "file://\(cli.root)/nothing-here"])
-        #expect(bad.status == 1)
+        #expect(bad.status == 2)
         #expect(bad.stderr.hasPrefix("error: cannot clone file://\(cli.root)/nothing-here"))
+        #expect(!FileManager.default.fileExists(atPath: cli.root + "/cache/repos/nothing-here"))
+        // Listed, pinned (an update leaves it), unpinned, removed.
+        let list = try cli.run(["pull", "--list"])
+        #expect(
+            list.stdout.contains("team-recipes  main      \(second.prefix(12))          1        file://\(repo)"),
+            "\(list.stdout)")
+        #expect(
+            try cli.run(["pull", "--pin", "team-recipes"]).stdout == "team-recipes: pinned at \(second.prefix(12))\n")
+        _ = try git("git commit -q --allow-empty -m three", in: repo)
+        #expect(try cli.run(["pull"]).stdout == "team-recipes: unchanged at \(second.prefix(12)) (pinned)\n")
+        #expect(try cli.run(["pull", "--unpin", "team-recipes"]).status == 0)
+        #expect(try cli.run(["pull"]).stdout.hasPrefix("team-recipes: \(second.prefix(12)) -> "))
+        let typo = try cli.run(["pull", "--remove", "team-recipe"])
+        #expect(typo.status == 2)
+        #expect(
+            typo.stderr
+                == "error: no pulled repository 'team-recipe'; did you mean 'team-recipes'? (pulled: team-recipes)\n")
+        #expect(try cli.run(["pull", "--remove", "team-recipes"]).stdout.hasPrefix("team-recipes: removed (was at "))
+        #expect(!FileManager.default.fileExists(atPath: cli.root + "/cache/repos/team-recipes"))
+        #expect(try cli.run(["run", "team-step"]).status == 2)
     }
 
     @Test func anUnsafeArchiveFailsTheStepAndNothingEscapes() throws {

@@ -3,7 +3,8 @@ import Recipes
 import Workflow
 
 /// Recipe repositories added with `repro pull URL[@REV]`: cloned into `<cache>/repos/<name>`, whose
-/// `recipes/` folder joins the search path, and recorded with the commit in `<cache>/repos.json`.
+/// `recipes/` folder joins the search path (after the user's own folders), and recorded with the commit in
+/// `<cache>/repos.json`. A pinned repository stays at its commit when the others are updated.
 public struct RecipeRepositories {
     public struct Entry: Sendable {
         public var name: String
@@ -11,6 +12,11 @@ public struct RecipeRepositories {
         /// What was asked for (a branch, tag or commit; nil for the default branch).
         public var revision: String?
         public var commit: String
+        /// Kept at `commit` by `repro pull` (a full commit id asked for is pinned by nature).
+        public var pinned = false
+
+        /// The folder of its recipes, under the cache.
+        public func recipesFolder(cacheDirectory: String) -> String { cacheDirectory + "/repos/" + name + "/recipes" }
     }
 
     public let cacheDirectory: String
@@ -34,7 +40,9 @@ public struct RecipeRepositories {
             guard let e = m[name], let url = e["url"]?.stringValue, let commit = e["commit"]?.stringValue else {
                 return nil
             }
-            return Entry(name: name, url: url, revision: e["revision"]?.stringValue, commit: commit)
+            return Entry(
+                name: name, url: url, revision: e["revision"]?.stringValue, commit: commit,
+                pinned: e["pinned"]?.boolValue ?? false)
         }
     }
 
@@ -43,7 +51,7 @@ public struct RecipeRepositories {
         for e in entries {
             m[e.name] = .map([
                 "url": .string(e.url), "revision": e.revision.map { .string($0) } ?? .null,
-                "commit": .string(e.commit),
+                "commit": .string(e.commit), "pinned": .bool(e.pinned),
             ])
         }
         try FileOps.makeDirectories(cacheDirectory)
@@ -67,11 +75,17 @@ public struct RecipeRepositories {
     }
 
     public enum Failure: Error, CustomStringConvertible {
+        /// The repository or revision asked for could not be fetched (bad input: a wrong URL or revision).
         case git(String)
+        /// A repository name that is not recorded.
+        case unknown(name: String, known: [String])
         case io(String)
         public var description: String {
             switch self {
             case .git(let m): "error: \(m)"
+            case .unknown(let name, let known):
+                "error: no pulled repository '\(name)'\(Suggestions.hint(for: name, in: known))"
+                    + (known.isEmpty ? " (none is pulled)" : " (pulled: \(known.joined(separator: ", ")))")
             case .io(let m): "error: \(m)"
             }
         }
@@ -87,25 +101,63 @@ public struct RecipeRepositories {
                 "a repository named '\(name)' is already pulled from \(old.url); remove \(cacheDirectory)/repos/\(name) first"
             )
         }
-        let commit = try sync(url: url, revision: revision, name: name)
-        let entry = Entry(name: name, url: url, revision: revision, commit: commit)
+        let fresh = old == nil && !FileSystemPath.exists(cacheDirectory + "/repos/" + name)
+        let commit: String
+        do { commit = try sync(url: url, revision: revision, name: name) } catch {
+            // A first pull that failed leaves nothing behind (its half clone would join the search path).
+            if fresh { FileOps.removeTree(cacheDirectory + "/repos/" + name) }
+            throw error
+        }
+        let entry = Entry(
+            name: name, url: url, revision: revision, commit: commit,
+            pinned: old?.pinned ?? false || RecipeRepositories.isCommitID(revision))
         all.removeAll { $0.name == name }
         all.append(entry)
         do { try save(all) } catch { throw .io("\(error)") }
         return (old?.commit, entry)
     }
 
-    /// Updates every recorded repository to its recorded revision (a branch moves to its newest commit).
+    /// Updates every recorded repository to its recorded revision (a branch moves to its newest commit); a
+    /// pinned one is checked out at its commit again.
     public func update() throws(Failure) -> [(old: String, entry: Entry)] {
         var out: [(String, Entry)] = []
         var all = entries()
         for (i, e) in all.enumerated() {
-            let commit = try sync(url: e.url, revision: e.revision, name: e.name)
+            let commit = try sync(url: e.url, revision: e.pinned ? e.commit : e.revision, name: e.name)
             all[i].commit = commit
             out.append((e.commit, all[i]))
         }
         do { try save(all) } catch { throw .io("\(error)") }
         return out
+    }
+
+    /// Removes a repository: its folder and its record.
+    public func remove(_ name: String) throws(Failure) -> Entry {
+        var all = entries()
+        guard let entry = all.first(where: { $0.name == name }) else {
+            throw .unknown(name: name, known: all.map(\.name))
+        }
+        FileOps.removeTree(cacheDirectory + "/repos/" + name)
+        all.removeAll { $0.name == name }
+        do { try save(all) } catch { throw .io("\(error)") }
+        return entry
+    }
+
+    /// Pins a repository at its current commit, or lets it follow its revision again.
+    public func setPinned(_ name: String, _ pinned: Bool) throws(Failure) -> Entry {
+        var all = entries()
+        guard let i = all.firstIndex(where: { $0.name == name }) else {
+            throw .unknown(name: name, known: all.map(\.name))
+        }
+        all[i].pinned = pinned
+        do { try save(all) } catch { throw .io("\(error)") }
+        return all[i]
+    }
+
+    /// A full hexadecimal commit id (a revision that cannot move).
+    static func isCommitID(_ revision: String?) -> Bool {
+        guard let r = revision else { return false }
+        return r.count == 40 && r.allSatisfy(\.isHexDigit)
     }
 
     func sync(url: String, revision: String?, name: String) throws(Failure) -> String {
