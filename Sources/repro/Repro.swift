@@ -14,7 +14,7 @@ struct Repro: ParsableCommand {
             Exit status: 0 success, 1 a step failed (or a regression, a check), 2 bad input or usage, 130 stopped.
             """,
         subcommands: [
-            RunCommand.self, PlanCommand.self, ListCommand.self, InfoCommand.self,
+            RunCommand.self, PlanCommand.self, ListCommand.self, InfoCommand.self, LintCommand.self,
             CacheCommand.self, RunsCommand.self, ShowCommand.self, WhyCommand.self, ActionsCommand.self,
             PullCommand.self, SubmitCommand.self, HistoryCommand.self, CompareCommand.self, RegressCommand.self,
             ReportCommand.self, ReproduceCommand.self, ExecNodeCommand.self,

@@ -75,39 +75,69 @@ struct RecipeDecoderTests {
             message("summary: x\nrun: {shell: a, action: b}\n")
                 == "/x/recipes/r.yaml:2:6: error: 'run': give either 'shell' or 'action' (with 'with'), not both")
         #expect(
-            message("name: other\nrun: echo\n")
-                == "/x/recipes/r.yaml:1:7: error: recipe name 'other' does not match its file name 'r'")
+            message("summary: x\nname: other\nrun: echo\n")
+                == "/x/recipes/r.yaml:2:7: error: recipe name 'other' does not match its file name 'r'")
         #expect(
-            message("timeout: soon\n")
-                == "/x/recipes/r.yaml:1:10: error: 'timeout': expected a duration such as 90, 30s, 5m or 1h30m, found 'soon'"
-        )
-        #expect(message("retries: -1\n") == "/x/recipes/r.yaml:1:10: error: 'retries': must be at least 0, found -1")
-        #expect(
-            message("cache: volatle\n")
-                == "/x/recipes/r.yaml:1:8: error: 'cache': expected true, false, reuse, volatile or measured, found 'volatle'; did you mean 'volatile'?"
+            message("summary: x\ntimeout: soon\n")
+                == "/x/recipes/r.yaml:2:10: error: 'timeout': expected a duration such as 90, 30s, 5m or 1h30m, found 'soon'"
         )
         #expect(
-            message("inputs:\n  n: {type: integer}\n")
-                == "/x/recipes/r.yaml:2:13: error: 'type' of input 'n': expected one of string, int, float, bool, path, choice, list, found 'integer'; did you mean 'int'?"
+            message("summary: x\nretries: -1\n")
+                == "/x/recipes/r.yaml:2:10: error: 'retries': must be at least 0, found -1")
+        #expect(
+            message("summary: x\ncache: volatle\n")
+                == "/x/recipes/r.yaml:2:8: error: 'cache': expected true, false, reuse, volatile or measured, found 'volatle'; did you mean 'volatile'?"
         )
         #expect(
-            message("inputs:\n  m: {choices: [a, b], default: c}\n")
-                == "/x/recipes/r.yaml:2:33: error: input 'm' of recipe 'r' must be one of 'a', 'b', found 'c'")
-        #expect(
-            message("variations:\n  a: {default: true}\n")
-                == "/x/recipes/r.yaml:2:3: error: variation 'a': 'default: true' needs a 'group' (the default is per group)"
+            message("summary: x\ninputs:\n  n: {type: integer}\n")
+                == "/x/recipes/r.yaml:3:13: error: 'type' of input 'n': expected one of string, int, float, bool, path, choice, list, found 'integer'; did you mean 'int'?"
         )
         #expect(
-            message("needs:\n  d: {with: {a: 1}}\n")
-                == "/x/recipes/r.yaml:2:3: error: need 'd' is missing the required field 'recipe' or 'tags'")
+            message("summary: x\ninputs:\n  m: {choices: [a, b], default: c}\n")
+                == "/x/recipes/r.yaml:3:33: error: input 'm' of recipe 'r' must be one of 'a', 'b', found 'c'")
         #expect(
-            message("inputs:\n  a b: {}\n")
-                == "/x/recipes/r.yaml:2:3: error: input 'a b': use letters, digits, '_' and '-', starting with a letter or '_'"
+            message("summary: x\nvariations:\n  a: {default: true}\n")
+                == "/x/recipes/r.yaml:3:3: error: variation 'a': 'default: true' needs a 'group' (the default is per group)"
         )
-        #expect(message("a: 1\na: 2\n").hasPrefix("/x/recipes/r.yaml:"))
-        #expect(message("- just\n- a list\n") == "/x/recipes/r.yaml:1:1: error: recipe must be a mapping, found a list")
         #expect(
-            message("variations:\n  v: {inputs: {nope: 1}}\ninputs:\n  n: {default: 1}\n")
-                == "/x/recipes/r.yaml:2:22: error: recipe 'r' has no input 'nope' (inputs: n)")
+            message("summary: x\nneeds:\n  d: {with: {a: 1}}\n")
+                == "/x/recipes/r.yaml:3:3: error: need 'd' is missing the required field 'recipe' or 'tags'")
+        #expect(
+            message("summary: x\ninputs:\n  a b: {}\n")
+                == "/x/recipes/r.yaml:3:3: error: input 'a b': use letters, digits, '_' and '-', starting with a letter or '_'"
+        )
+        #expect(
+            message("summary: x\na: 1\nb: 2\na: 3\n")
+                == "/x/recipes/r.yaml:4:1: error: malformed YAML: duplicate key 'a' (first given at line 2)")
+        #expect(
+            message("summary: x\ninputs: {n: 1, m: 2, n: 3}\n")
+                == "/x/recipes/r.yaml:2:22: error: malformed YAML: duplicate key 'n' (first given at line 2)")
+        #expect(
+            message("- just\n- a list\n")
+                == "/x/recipes/r.yaml: error: not a recipe: it has no top-level 'summary:' (every recipe has a "
+                + "one-line 'summary:'; see docs/recipes.md)")
+        #expect(
+            message("learning_rate: 0.1\n")
+                == "/x/recipes/r.yaml: error: not a recipe: it has no top-level 'summary:' (every recipe has a "
+                + "one-line 'summary:'; see docs/recipes.md)")
+        #expect(
+            message("summary: x\nvariations:\n  v: {inputs: {nope: 1}}\ninputs:\n  n: {default: 1}\n")
+                == "/x/recipes/r.yaml:3:22: error: recipe 'r' has no input 'nope' (inputs: n)")
+    }
+
+    @Test func everyProblemOfARecipeIsReportedAtOnceInTheOrderFound() {
+        #expect(
+            message("summary: x\ntag: [a]\ninputs:\n  n: {type: itn, defualt: 3}\nrun: echo ${{ inputs.m }}\n")
+                == """
+                /x/recipes/r.yaml:2:1: error: unknown field 'tag' in recipe; did you mean 'tags'? (known fields: name, \
+                summary, doc, tags, inputs, variations, needs, run, outputs, metrics, env, cache, if, resources, \
+                timeout, retries, runner)
+                /x/recipes/r.yaml:4:18: error: unknown field 'defualt' in input 'n'; did you mean 'default'? (known \
+                fields: type, default, doc, choices, items)
+                /x/recipes/r.yaml:4:13: error: 'type' of input 'n': expected one of string, int, float, bool, path, \
+                choice, list, found 'itn'; did you mean 'int'?
+                /x/recipes/r.yaml:5:6: error: expression names nothing: 'inputs.m'; did you mean 'inputs.n'? (known \
+                here: inputs.n)
+                """)
     }
 }

@@ -50,6 +50,31 @@ struct RegistryTests {
         #expect(throws: RecipeError.self) { try r.select(Selection(parsing: "nothing-like-it")) }
     }
 
+    @Test func theUsersOwnFoldersWinOverPulledOnesWithANote() throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let pulled = root + "/repos/shared/recipes"
+        try FileManager.default.createDirectory(atPath: pulled, withIntermediateDirectories: true)
+        try "summary: theirs\ntags: [dataset, digits]\nrun: echo\n".write(
+            toFile: pulled + "/their-digits.yaml", atomically: true, encoding: .utf8)
+        try "summary: theirs\nrun: echo\n".write(toFile: pulled + "/model.yaml", atomically: true, encoding: .utf8)
+        let r = try RecipeRegistry(folders: [
+            SearchFolder(path: root + "/a/recipes", origin: .own),
+            SearchFolder(path: pulled, origin: .pulled("shared")),
+        ])
+        #expect(try r.select(Selection(parsing: "dataset,digits")).name == "dataset-digits")
+        #expect(try r.select(Selection(parsing: "model")).summary == "m")
+        #expect(
+            r.notes == [
+                "'dataset,digits' also matches 'their-digits' from pulled repository 'shared'; 'dataset-digits' "
+                    + "from your folders wins",
+                "'model' from \(root)/a/recipes/group/model.yaml (your folders) hides the one in pulled repository "
+                    + "'shared'",
+            ])
+        // Without the user's own, the pulled ones are found as usual.
+        let only = try RecipeRegistry(folders: [SearchFolder(path: pulled, origin: .pulled("shared"))])
+        #expect(try only.select(Selection(parsing: "dataset,digits")).name == "their-digits")
+    }
+
     @Test func inputsGetDefaultsVariationsAndTypes() throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let r = try registry()

@@ -10,11 +10,36 @@ public enum RecipeDecoder {
     ]
 
     /// Decodes one recipe. `file` is its absolute path; `expectedName` is what the file or folder is called.
+    ///
+    /// Every problem found is reported at once (`RecipeError.several` when there are more than one). A `NAME.yaml`
+    /// file without a top-level `summary:` is not a recipe (`RecipeError.notARecipe`): a search folder may hold
+    /// other YAML. A folder's `recipe.yaml` is a recipe by its name, so it must have a summary.
     public static func decode(text: String, file: String, directory: String, isFolder: Bool, expectedName: String)
         throws(RecipeError) -> Recipe
     {
         let reader = YAMLReader(file: DisplayPath.of(file))
-        let root = try parse(text, reader: reader)
+        let root: Node
+        do { root = try parse(text, reader: reader) } catch {
+            if !isFolder && !text.split(separator: "\n").contains(where: { $0.hasPrefix("summary:") }) {
+                throw .notARecipe(
+                    file: reader.file, reason: "it is not YAML repro can read, and has no 'summary:' line")
+            }
+            throw error
+        }
+        let hasSummary: Bool
+        if case .mapping(let m) = root {
+            hasSummary = m.keys.contains { $0.string == "summary" }
+        } else {
+            hasSummary = false
+        }
+        if !hasSummary {
+            guard isFolder else { throw .notARecipe(file: reader.file, reason: "it has no top-level 'summary:'") }
+            if case .mapping = root {
+                reader.problems.list.append(
+                    .missingField(
+                        at: SourceLocation(file: reader.file, line: 1, column: 1), field: "summary", context: "recipe"))
+            }
+        }
         let fields = try reader.mapping(root, "recipe", known: topLevelFields)
         var recipe = Recipe(
             name: expectedName, summary: "", tags: [], inputs: [], variations: [], needs: [], run: nil, outputs: [],
@@ -24,41 +49,49 @@ public enum RecipeDecoder {
                 file: file, directory: directory, isFolder: isFolder, text: text,
                 digest: SHA256.hex(of: Array(text.utf8))))
         for (key, keyNode, node) in fields {
-            switch key {
-            case "name":
-                let name = try reader.string(node, "'name'")
-                guard name == expectedName else {
-                    throw .nameMismatch(at: reader.location(node), name: name, fileName: expectedName)
+            reader.attempt { () throws(RecipeError) in
+                switch key {
+                case "name":
+                    let name = try reader.string(node, "'name'")
+                    guard name == expectedName else {
+                        throw .nameMismatch(at: reader.location(node), name: name, fileName: expectedName)
+                    }
+                    _ = keyNode
+                case "summary": recipe.summary = try reader.string(node, "'summary'")
+                case "doc": _ = try reader.string(node, "'doc'")
+                case "tags": recipe.tags = try reader.stringList(node, "'tags'")
+                case "inputs": recipe.inputs = try decodeInputs(node, reader, recipe: expectedName)
+                case "variations": recipe.variations = try decodeVariations(node, reader)
+                case "needs": recipe.needs = try decodeNeeds(node, reader, context: "'needs'")
+                case "run": recipe.run = try decodeRun(node, reader)
+                case "outputs":
+                    for entry in try reader.mapping(node, "'outputs'") {
+                        reader.attempt { () throws(RecipeError) in
+                            let name = try reader.identifier(entry.key, entry.keyNode, "output")
+                            recipe.outputs.append(
+                                OutputSpec(
+                                    name: name, value: try reader.templateValue(entry.value),
+                                    location: reader.location(entry.keyNode)))
+                        }
+                    }
+                case "metrics": recipe.metrics = try decodeMetrics(node, reader)
+                case "env": recipe.env = try decodeEnv(node, reader, context: "'env'")
+                case "cache": recipe.cache = try decodeCache(node, reader)
+                case "if": recipe.condition = try reader.template(node, "'if'")
+                case "resources": recipe.resources = try decodeResources(node, reader, base: Resources())
+                case "timeout": recipe.timeout = try reader.duration(node, "'timeout'")
+                case "retries": recipe.retries = try reader.int(node, "'retries'", atLeast: 0)
+                case "runner": recipe.runner = try decodeRunner(node, reader)
+                default: break
                 }
-                _ = keyNode
-            case "summary": recipe.summary = try reader.string(node, "'summary'")
-            case "doc": _ = try reader.string(node, "'doc'")
-            case "tags": recipe.tags = try reader.stringList(node, "'tags'")
-            case "inputs": recipe.inputs = try decodeInputs(node, reader, recipe: expectedName)
-            case "variations": recipe.variations = try decodeVariations(node, reader)
-            case "needs": recipe.needs = try decodeNeeds(node, reader, context: "'needs'")
-            case "run": recipe.run = try decodeRun(node, reader)
-            case "outputs":
-                for entry in try reader.mapping(node, "'outputs'") {
-                    let name = try reader.identifier(entry.key, entry.keyNode, "output")
-                    recipe.outputs.append(
-                        OutputSpec(
-                            name: name, value: try reader.templateValue(entry.value),
-                            location: reader.location(entry.keyNode)))
-                }
-            case "metrics": recipe.metrics = try decodeMetrics(node, reader)
-            case "env": recipe.env = try decodeEnv(node, reader, context: "'env'")
-            case "cache": recipe.cache = try decodeCache(node, reader)
-            case "if": recipe.condition = try reader.template(node, "'if'")
-            case "resources": recipe.resources = try decodeResources(node, reader, base: Resources())
-            case "timeout": recipe.timeout = try reader.duration(node, "'timeout'")
-            case "retries": recipe.retries = try reader.int(node, "'retries'", atLeast: 0)
-            case "runner": recipe.runner = try decodeRunner(node, reader)
-            default: break
             }
         }
-        try validate(recipe, reader: reader, root: root)
-        return recipe
+        validate(recipe, reader: reader, root: root)
+        switch reader.problems.list.count {
+        case 0: return recipe
+        case 1: throw reader.problems.list[0]
+        default: throw .several(reader.problems.list)
+        }
     }
 
     static func parse(_ text: String, reader: YAMLReader) throws(RecipeError) -> Node {
@@ -87,13 +120,52 @@ public enum RecipeDecoder {
             let detail = context.map { "\(problem) (\($0.text) at line \($0.mark.line), column \($0.mark.column))" }
             return .malformedYAML(at: at(mark), problem: detail ?? problem)
         case .duplicatedKeysInMapping(let duplicates, let context):
+            let first = at(context.mark)
+            let again = duplicates.first.flatMap { secondOccurrence(of: $0, after: context.mark, in: context.text) }
+            let name = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            guard let again else { return .malformedYAML(at: first, problem: "duplicate key \(name)") }
             return .malformedYAML(
-                at: at(context.mark), problem: "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))")
+                at: SourceLocation(file: reader.file, line: again.line, column: again.column),
+                problem: "duplicate key \(name) (first given at line \(first.line))")
         case .reader(let problem, _, _, _):
             return .malformedYAML(at: SourceLocation(file: reader.file, line: 1, column: 1), problem: problem)
         default:
             return .malformedYAML(at: SourceLocation(file: reader.file, line: 1, column: 1), problem: "\(error)")
         }
+    }
+
+    /// Where a duplicated key is given again: Yams names only the first one, so the text after it is searched
+    /// for the same key at the same column (block style), or later on the same line (flow style).
+    static func secondOccurrence(of key: String, after mark: Mark, in text: String) -> (line: Int, column: Int)? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line >= 1, mark.line <= lines.count else { return nil }
+        func isKey(_ line: Substring, at column: Int) -> Bool {
+            let chars = Array(line)
+            guard column >= 1, column - 1 + key.count <= chars.count,
+                String(chars[(column - 1)..<(column - 1 + key.count)]) == key
+            else { return false }
+            let rest = chars[(column - 1 + key.count)...].drop { $0 == " " }
+            return rest.first == ":"
+        }
+        // Flow style: `{a: 1, a: 2}` on one line.
+        let firstLine = Array(lines[mark.line - 1])
+        var column = mark.column + key.count
+        while column + key.count <= firstLine.count {
+            if firstLine[column - 1] != " " && firstLine[column - 2] != "{" && firstLine[column - 2] != " " {
+                column += 1
+                continue
+            }
+            if isKey(lines[mark.line - 1], at: column) { return (mark.line, column) }
+            column += 1
+        }
+        for number in (mark.line + 1)...max(mark.line + 1, lines.count) where number <= lines.count {
+            let line = lines[number - 1]
+            let indent = line.prefix { $0 == " " }.count
+            // A line less indented than the mapping ends it.
+            if !line.trimmingCharacters(in: " ").isEmpty && indent < mark.column - 1 { break }
+            if isKey(line, at: mark.column) { return (number, mark.column) }
+        }
+        return nil
     }
 
     static func decodeCache(_ node: Node, _ reader: YAMLReader) throws(RecipeError) -> CachePolicy {
@@ -191,40 +263,43 @@ public enum RecipeDecoder {
     static func decodeMetrics(_ node: Node, _ reader: YAMLReader) throws(RecipeError) -> [MetricSpec] {
         var out: [MetricSpec] = []
         for entry in try reader.mapping(node, "'metrics'") {
-            let name = try reader.identifier(entry.key, entry.keyNode, "metric")
-            var metric = MetricSpec(
-                name: name, value: .value(.null), unit: nil, better: .equal, tolerance: 0,
-                location: reader.location(entry.keyNode))
-            if case .mapping = entry.value {
-                var sawValue = false
-                for (key, _, v) in try reader.mapping(
-                    entry.value, "metric '\(name)'",
-                    known: ["value", "unit", "better", "tolerance"])
-                {
-                    switch key {
-                    case "value":
-                        metric.value = try reader.templateValue(v)
-                        sawValue = true
-                    case "unit": metric.unit = try reader.string(v, "'unit' of metric '\(name)'")
-                    case "better":
-                        let text = try reader.string(v, "'better' of metric '\(name)'")
-                        guard let d = MetricSpec.Direction(rawValue: text) else {
-                            throw .invalidValue(
-                                at: reader.location(v), what: "'better' of metric '\(name)'",
-                                problem: "expected higher, lower or equal, found '\(text)'")
+            reader.attempt { () throws(RecipeError) in
+                let name = try reader.identifier(entry.key, entry.keyNode, "metric")
+                var metric = MetricSpec(
+                    name: name, value: .value(.null), unit: nil, better: .equal, tolerance: 0,
+                    location: reader.location(entry.keyNode))
+                if case .mapping = entry.value {
+                    var sawValue = false
+                    for (key, _, v) in try reader.mapping(
+                        entry.value, "metric '\(name)'",
+                        known: ["value", "unit", "better", "tolerance"])
+                    {
+                        switch key {
+                        case "value":
+                            metric.value = try reader.templateValue(v)
+                            sawValue = true
+                        case "unit": metric.unit = try reader.string(v, "'unit' of metric '\(name)'")
+                        case "better":
+                            let text = try reader.string(v, "'better' of metric '\(name)'")
+                            guard let d = MetricSpec.Direction(rawValue: text) else {
+                                throw .invalidValue(
+                                    at: reader.location(v), what: "'better' of metric '\(name)'",
+                                    problem: "expected higher, lower or equal, found '\(text)'")
+                            }
+                            metric.better = d
+                        case "tolerance": metric.tolerance = try decodeTolerance(v, reader, name)
+                        default: break
                         }
-                        metric.better = d
-                    case "tolerance": metric.tolerance = try decodeTolerance(v, reader, name)
-                    default: break
                     }
+                    if !sawValue {
+                        throw .missingField(
+                            at: reader.location(entry.value), field: "value", context: "metric '\(name)'")
+                    }
+                } else {
+                    metric.value = try reader.templateValue(entry.value)
                 }
-                if !sawValue {
-                    throw .missingField(at: reader.location(entry.value), field: "value", context: "metric '\(name)'")
-                }
-            } else {
-                metric.value = try reader.templateValue(entry.value)
+                out.append(metric)
             }
-            out.append(metric)
         }
         return out
     }

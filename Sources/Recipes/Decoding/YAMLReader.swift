@@ -1,8 +1,22 @@
 import Yams
 
 /// Reads Yams nodes into typed values, with an error at the node's file, line and column for every surprise.
+///
+/// Problems that do not stop the reading (an unknown field, a bad value of one field) are collected in `problems`,
+/// so a recipe with three typos reports all three at once.
 struct YAMLReader {
     let file: String
+    let problems = Problems()
+
+    /// The problems found so far, in the order found.
+    final class Problems {
+        var list: [RecipeError] = []
+    }
+
+    /// Runs one part of the reading; a problem in it is kept and the reading goes on.
+    func attempt(_ body: () throws(RecipeError) -> Void) {
+        do { try body() } catch { problems.list.append(error) }
+    }
 
     func location(_ node: Node) -> SourceLocation {
         let mark = node.mark
@@ -26,7 +40,8 @@ struct YAMLReader {
         }
     }
 
-    /// A mapping's entries in order, keys as strings; checks every key is one of `known`.
+    /// A mapping's entries in order, keys as strings; an entry whose key is not one of `known` is a problem (kept)
+    /// and left out.
     func mapping(_ node: Node, _ what: String, known: [String]? = nil) throws(RecipeError) -> [(
         key: String, keyNode: Node, value: Node
     )] {
@@ -39,7 +54,8 @@ struct YAMLReader {
                 throw .wrongType(at: location(k), what: "a key in \(what)", expected: "a string", found: describe(k))
             }
             if let known, !known.contains(s.string) {
-                throw .unknownField(at: location(k), field: s.string, context: what, known: known)
+                problems.list.append(.unknownField(at: location(k), field: s.string, context: what, known: known))
+                continue
             }
             entries.append((s.string, k, v))
         }

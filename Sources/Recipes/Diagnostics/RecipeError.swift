@@ -11,6 +11,12 @@ public enum RecipeError: Error, Sendable {
     case invalidValue(at: SourceLocation, what: String, problem: String)
     case nameMismatch(at: SourceLocation, name: String, fileName: String)
     case duplicateRecipe(name: String, first: String, second: String)
+    /// A YAML file in a search folder that is not a recipe (no top-level `summary:`): skipped, with a note.
+    case notARecipe(file: String, reason: String)
+    /// A recipe folder the user named (`--recipes`, `REPRO_RECIPES`) that does not exist.
+    case missingFolder(path: String, namedBy: String)
+    /// Every problem of one recipe file, in the order found.
+    case several([RecipeError])
 
     case unknownRecipe(name: String, at: SourceLocation?, candidates: [String])
     case noMatch(selection: String, at: SourceLocation?, candidates: [String])
@@ -51,6 +57,13 @@ extension RecipeError: CustomStringConvertible {
             return "\(prefix(at))\(what): \(problem)"
         case .nameMismatch(let at, let name, let fileName):
             return "\(prefix(at))recipe name '\(name)' does not match its file name '\(fileName)'"
+        case .notARecipe(let file, let reason):
+            return
+                "\(file): error: not a recipe: \(reason) (every recipe has a one-line 'summary:'; see docs/recipes.md)"
+        case .missingFolder(let path, let namedBy):
+            return "error: the recipe folder '\(path)' (given with \(namedBy)) does not exist"
+        case .several(let errors):
+            return errors.map(\.description).joined(separator: "\n")
         case .duplicateRecipe(let name, let first, let second):
             return "error: recipe '\(name)' is defined twice: in \(first) and in \(second)"
         case .unknownRecipe(let name, let at, let candidates):

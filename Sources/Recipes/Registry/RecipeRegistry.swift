@@ -2,9 +2,10 @@ import Synchronization
 
 /// Finds recipes by name or tags in an ordered list of folders, reading each file only when it is needed.
 ///
-/// A recipe is `NAME.yaml` (or `.yml`), or a folder `NAME/recipe.yaml` whose other files are its assets.
-/// Folders without a `recipe.yaml` group recipes and are searched inside. When two folders of the search path
-/// hold the same name, the earlier one wins (as with `PATH`), so `--recipes DIR` can override a shipped recipe.
+/// A recipe is `NAME.yaml` (or `.yml`) with a top-level `summary:`, or a folder `NAME/recipe.yaml` whose other
+/// files are its assets; other YAML files are skipped with a note. Folders without a `recipe.yaml` group recipes
+/// and are searched inside. When two folders of the search path hold the same name, the earlier one wins (as with
+/// `PATH`), so `--recipes DIR` can override a shipped recipe.
 public final class RecipeRegistry: Sendable {
     public struct Location: Sendable {
         public var name: String
@@ -13,20 +14,39 @@ public final class RecipeRegistry: Sendable {
         public var isFolder: Bool
         /// Later locations of the same name that this one hides.
         public var shadows: [String]
+        public var origin: SearchFolder.Origin = .own
+
+        public init(name: String, file: String, directory: String, isFolder: Bool, shadows: [String] = []) {
+            self.name = name
+            self.file = file
+            self.directory = directory
+            self.isFolder = isFolder
+            self.shadows = shadows
+        }
     }
 
     public let searchPath: [String]
+    public let folders: [SearchFolder]
     public let locations: [String: Location]
-    private let loaded = Mutex<[String: Recipe]>([:])
+    let loaded = Mutex<[String: Recipe]>([:])
+    let scanned = Mutex<Scan?>(nil)
+    /// Things worth saying about selections made so far (a pulled recipe that lost to one of the user's own).
+    let noted = Mutex<[String]>([])
 
     /// Scans the folders (names only; no file is parsed yet). Missing folders are skipped.
-    public init(searchPath: [String]) throws(RecipeError) {
-        self.searchPath = searchPath.map { FileSystemPath.absolute($0) }
+    public convenience init(searchPath: [String]) throws(RecipeError) {
+        try self.init(folders: searchPath.map { SearchFolder(path: $0, origin: .own) })
+    }
+
+    public init(folders: [SearchFolder]) throws(RecipeError) {
+        self.folders = folders.map { SearchFolder(path: FileSystemPath.absolute($0.path), origin: $0.origin) }
+        self.searchPath = self.folders.map(\.path)
         var found: [String: Location] = [:]
-        for dir in self.searchPath {
+        for folder in self.folders {
             var inThisDir: [String: Location] = [:]
-            try RecipeRegistry.scan(dir, depth: 0, into: &inThisDir)
-            for (name, location) in inThisDir {
+            try RecipeRegistry.scan(folder.path, depth: 0, into: &inThisDir)
+            for (name, var location) in inThisDir {
+                location.origin = folder.origin
                 if found[name] != nil { found[name]!.shadows.append(location.file) } else { found[name] = location }
             }
         }
@@ -85,11 +105,12 @@ public final class RecipeRegistry: Sendable {
         return recipe
     }
 
-    /// Every recipe, parsed (for tag searches and listings). The first bad file stops it with its error.
+    /// Every recipe, parsed (for tag searches and listings). The first bad file stops it with its error; other YAML
+    /// is left out.
     public func allRecipes() throws(RecipeError) -> [Recipe] {
-        var out: [Recipe] = []
-        for name in names { out.append(try recipe(named: name)) }
-        return out
+        let scan = self.scan()
+        if let first = scan.broken.first { throw first.error }
+        return scan.recipes
     }
 
     /// The one recipe a selection names: by name when there is one term naming a recipe, else by tags
@@ -98,22 +119,41 @@ public final class RecipeRegistry: Sendable {
         if selection.terms.isEmpty {
             throw .noMatch(selection: selection.description, at: at, candidates: [])
         }
-        if selection.terms.count == 1, locations[selection.terms[0]] != nil {
+        if selection.terms.count == 1, let location = locations[selection.terms[0]] {
+            for hidden in location.shadows {
+                guard let folder = folders.first(where: { hidden.hasPrefix($0.path + "/") }),
+                    case .pulled = folder.origin, folder.origin != location.origin
+                else { continue }
+                note(
+                    "'\(location.name)' from \(DisplayPath.of(location.file)) (\(location.origin.description)) hides "
+                        + "the one in \(folder.origin.description)")
+            }
             return try recipe(named: selection.terms[0], at: at)
         }
         return try select(tags: selection.terms, variations: selection.variations, text: selection.description, at: at)
     }
 
-    /// The one recipe carrying every tag.
+    /// The one recipe carrying every tag. A broken recipe stops the selection only when it could match it (its
+    /// tags, as far as they can be read, include every term); among several matches, those from the user's own
+    /// folders win over shipped and pulled ones, with a note.
     public func select(tags: [String], variations: [String], text: String, at: SourceLocation?) throws(RecipeError)
         -> Recipe
     {
-        let all = try allRecipes()
+        let scan = self.scan()
+        let all = scan.recipes
+        let blocking = scan.broken.filter { b in
+            b.tags.map { t in tags.allSatisfy { t.contains($0) || b.name == $0 } } ?? true
+        }
+        if !blocking.isEmpty {
+            let errors = blocking.map(\.error)
+            throw errors.count == 1 ? errors[0] : .several(errors)
+        }
         var matches = all.filter { r in tags.allSatisfy { r.tags.contains($0) || r.name == $0 } }
         if matches.count > 1, !variations.isEmpty {
             let narrowed = matches.filter { r in variations.allSatisfy { r.variation(named: $0) != nil } }
             if !narrowed.isEmpty { matches = narrowed }
         }
+        if matches.count > 1 { matches = preferOwn(matches, selection: text) }
         if matches.count == 1 { return matches[0] }
         if matches.isEmpty {
             let knownTags = Set(all.flatMap { $0.tags + [$0.name] })

@@ -5,6 +5,7 @@ import Workflow
 /// the end of a benchmark flow. Rows are maps; `columns` picks and orders their keys and gives headers.
 public struct TableAction: Action {
     public let name = "table"
+    public let outputs: [String]? = ["table", "text"]
     public let version = "1"
     public let summary = "print rows (maps) as an aligned table; writes table.txt"
     public let parameters = [

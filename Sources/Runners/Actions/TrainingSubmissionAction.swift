@@ -6,6 +6,7 @@ import Workflow
 /// `training-submission`: an MLPerf Training submission tree from `train` runs' logs, checked and tarred.
 public struct TrainingSubmissionAction: Action {
     public let name = "training-submission"
+    public let outputs: [String]? = ["tree", "problems", "problem_count", "tarball", "sha256"]
     public let version = "1"
     public let summary = "build and check an MLPerf Training submission tree from train logs (+ tarball, sha256)"
     public let parameters = [

@@ -8,6 +8,7 @@ import Workflow
 /// `write-file`: writes text (a config such as `user.conf`, made from inputs) to a file in the output folder.
 public struct WriteFileAction: Action {
     public let name = "write-file"
+    public let outputs: [String]? = ["path"]
     public let version = "1"
     public let summary = "write text to a file in the node's output folder"
     public let parameters = [

@@ -8,6 +8,7 @@ public struct RequestRecord: Sendable {
     public var requests: [PlanRequest]
     public var options: RunOptions
     public var recipeDirectories: [String]
+    public var recipeOrigins: [String: SearchFolder.Origin]
     public var cacheDirectory: String
     public var runsDirectory: String
     public var host: Value
@@ -28,6 +29,14 @@ public struct RequestRecord: Sendable {
                 "runner": .string(options.defaultRunner.rawValue),
             ]),
             "recipes": .list(recipeDirectories.map { .string($0) }), "cache": .string(cacheDirectory),
+            "recipe_origins": .map(
+                recipeOrigins.mapValues { o in
+                    switch o {
+                    case .own: "own"
+                    case .shipped: "shipped"
+                    case .pulled(let name): .string("pulled:" + name)
+                    }
+                }),
             "runs": .string(runsDirectory), "host": host,
         ])
     }
@@ -36,6 +45,7 @@ public struct RequestRecord: Sendable {
         self.requests = requests
         self.options = options
         self.recipeDirectories = workspace.recipeDirectories
+        self.recipeOrigins = workspace.recipeOrigins
         self.cacheDirectory = workspace.cacheDirectory
         self.runsDirectory = workspace.runsDirectory
         self.host = host
@@ -60,6 +70,11 @@ public struct RequestRecord: Sendable {
         o.defaultRunner = m?["runner"]?.stringValue.flatMap(RunnerKind.init(rawValue:)) ?? .local
         options = o
         recipeDirectories = json["recipes"]?.listValue?.compactMap(\.stringValue) ?? []
+        recipeOrigins = (json["recipe_origins"]?.mapValue ?? [:]).compactMapValues { v in
+            guard let s = v.stringValue else { return nil }
+            if s == "shipped" { return .shipped }
+            return s.hasPrefix("pulled:") ? .pulled(String(s.dropFirst(7))) : .own
+        }
         cacheDirectory = cache
         runsDirectory = runs
         host = json["host"] ?? .map([:])

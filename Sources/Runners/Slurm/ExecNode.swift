@@ -21,7 +21,8 @@ public enum ExecNode {
         }
         let nodeID = ids[index]
         let workspace = Workspace(
-            recipeDirectories: record.recipeDirectories, cacheDirectory: record.cacheDirectory,
+            recipeDirectories: record.recipeDirectories, recipeOrigins: record.recipeOrigins,
+            cacheDirectory: record.cacheDirectory,
             runsDirectory: record.runsDirectory, environment: environment)
         let session = RunSession(
             workspace: workspace, options: record.options, command: CommandLine.arguments,

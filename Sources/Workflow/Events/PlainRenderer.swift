@@ -45,7 +45,7 @@ public final class PlainRenderer: EventSink {
     static func line(for event: RunEvent, verbose: Bool, progressDue: ((String) -> Bool)?) -> String? {
         switch event {
         case .runStarted(let id, let nodes, _): return "repro: run \(id): \(nodes) node\(nodes == 1 ? "" : "s")"
-        case .warning(let text): return "warning: \(text)"
+        case .warning(let text): return text.hasPrefix("note: ") ? text : "warning: \(text)"
         case .hit(let node, let key): return "  cached   \(node)  \(key.prefix(12))"
         case .waitingForLock(let node, let holder):
             return "  waiting  \(node): another repro is building it (\(holder.isEmpty ? "lock held" : holder))"

@@ -12,6 +12,9 @@ public protocol ActionSpec: Sendable {
     var version: String { get }
     var summary: String { get }
     var parameters: [ActionParameter] { get }
+    /// Every output the action can return (some only in some modes), so a recipe that reads one it never returns
+    /// (`run.outputs.pth`) fails at plan time, not after the step ran; nil: not declared, not checked.
+    var outputs: [String]? { get }
     /// The cache policy these parameters call for (e.g. a fetch without a checksum is volatile), or nil to
     /// leave it to the recipe (default `reuse`). Called at plan time with key-form values.
     func defaultPolicy(with: [String: Value]) -> CachePolicy?
@@ -27,6 +30,7 @@ public protocol Action: ActionSpec {
 }
 
 extension ActionSpec {
+    public var outputs: [String]? { nil }
     public func defaultPolicy(with: [String: Value]) -> CachePolicy? { nil }
     public func warnings(with: [String: Value]) -> [String] { [] }
 }

@@ -152,6 +152,17 @@ struct NodeBuilder: Sendable {
             case .succeeded(let outputs, let execution):
                 var merged = OutputsFile.read(outputsFile)
                 for (k, v) in outputs { merged[k] = v }
+                // The declared outputs are what planning checks recipes against: one returned but not declared
+                // is a bug in repro's action, said where the tests see it.
+                if case .action(let spec, _) = work, let declared = spec.outputs {
+                    let extra = outputs.keys.filter { !declared.contains($0) }.sorted()
+                    if !extra.isEmpty {
+                        events.emit(
+                            .warning(
+                                "action '\(spec.name)' returned outputs it does not declare: "
+                                    + "\(extra.joined(separator: ", ")) (a bug in repro)"))
+                    }
+                }
                 return .success((merged, execution))
             case .failed(let failure):
                 last = failure

@@ -100,19 +100,9 @@ extension Planner {
                 fields["run"] = .null
             case .shell(let template, _)?:
                 fields["run"] = .map(["shell": try template.evaluate(in: runScope, late: .sourceText)])
-            case .action(let name, let with, let location)?:
-                guard let action = actions.spec(named: name) else {
-                    throw WorkflowError.unknownAction(name: name, at: location, known: actions.names)
-                }
-                let known = action.parameters.map(\.name)
-                for (param, value) in with where !known.contains(param) {
-                    throw WorkflowError.unknownActionParameter(
-                        action: name, name: param, at: value.location ?? location,
-                        known: known)
-                }
-                for p in action.parameters where p.required && with[p.name] == nil {
-                    throw WorkflowError.missingActionParameter(action: name, name: p.name, at: location)
-                }
+            case .action(let name, let with, _)?:
+                if let problem = RecipeCheck.actionProblems(recipe, actions: actions).first { throw problem }
+                guard let action = actions.spec(named: name) else { break }
                 var evaluated: [String: Value] = [:]
                 for (param, value) in with { evaluated[param] = try value.evaluate(in: runScope, late: .sourceText) }
                 fields["run"] = .map([

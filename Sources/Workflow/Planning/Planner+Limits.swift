@@ -18,6 +18,20 @@ extension Planner {
         return out
     }
 
+    /// Output references checked against what the recipes they name export, once per recipe of the plan, so a
+    /// misspelt output fails now and not after a long step ran.
+    func checkOutputReferences(_ drafts: [Draft]) throws(WorkflowError) {
+        var seen = Set<String>()
+        var problems: [RecipeError] = []
+        for d in drafts where seen.insert(d.instance.recipe.name).inserted {
+            problems += RecipeCheck.outputReferences(d.instance.recipe, actions: actions) { need in
+                (try? resolveTarget(need)).map { [$0] } ?? []
+            }
+        }
+        if problems.count == 1 { throw .recipe(problems[0]) }
+        if problems.count > 1 { throw .recipe(.several(problems)) }
+    }
+
     /// The error for a need chain past `depthLimit`: the chain from its root, its first and last links shown.
     func recursionError(_ drafts: [Draft], from last: Int, next: RecipeInstance, need: Need) -> WorkflowError {
         var chain = [next]

@@ -134,8 +134,11 @@ public final class Planner {
         for name in overrides.keys.sorted() where !used.contains(name) {
             throw .noSuchOverrideTarget(name, recipes: used.sorted())
         }
+        try checkOutputReferences(drafts)
         let order = try Planner.dependencyOrder(drafts)
-        return try finish(drafts: drafts, order: order, roots: roots)
+        var plan = try finish(drafts: drafts, order: order, roots: roots)
+        plan.warnings += registry.notes.map { "note: \($0)" }
+        return plan
     }
 
     /// What makes an instance distinct; equal identities are merged into one node.

@@ -39,7 +39,7 @@ struct PlanCommand: ParsableCommand {
             TextOutput.stdout(PlanCommand.json(plan, preview).prettyJSON())
             return
         }
-        for w in plan.warnings { Output.error("warning: \(w)") }
+        for w in plan.warnings { Output.error(w.hasPrefix("note: ") ? w : "warning: \(w)") }
         var counts: [PlanPreview.Status: Int] = [:]
         for s in preview.statuses { counts[s, default: 0] += 1 }
         let summary = PlanPreview.Status.allCases.compactMap { s in counts[s].map { "\($0) \(s.phrase)" } }

@@ -4,6 +4,7 @@ import Workflow
 /// `fetch`: a file over http(s) or from a file URL, verified by SHA-256 as it streams to disk.
 public struct FetchSpec: ActionSpec {
     public let name = "fetch"
+    public let outputs: [String]? = ["path", "sha256", "size", "url"]
     public let version = "1"
     public let summary = "download a file (http, https, file), verify its sha256, resume, retry, try mirrors"
     public let parameters = [
@@ -41,6 +42,7 @@ public struct FetchSpec: ActionSpec {
 /// `git`: the files of a repository at a revision, through a mirror kept in the cache.
 public struct GitSpec: ActionSpec {
     public let name = "git"
+    public let outputs: [String]? = ["commit", "path"]
     public let version = "1"
     public let summary = "check out a git repository at a commit, tag or branch (libgit2); output its commit id"
     public let parameters = [
@@ -63,6 +65,7 @@ public struct GitSpec: ActionSpec {
 /// `extract`: an archive unpacked with libarchive, refusing entries that would leave the destination.
 public struct ExtractSpec: ActionSpec {
     public let name = "extract"
+    public let outputs: [String]? = ["path", "entries", "bytes"]
     public let version = "1"
     public let summary = "unpack .tar(.gz|.xz|.bz2|.zst), .zip, or a lone .gz/.xz/.bz2 file (libarchive)"
     public let parameters = [
@@ -77,6 +80,7 @@ public struct ExtractSpec: ActionSpec {
 /// `detect`: a program or library on this machine, its version checked against a constraint.
 public struct DetectSpec: ActionSpec {
     public let name = "detect"
+    public let outputs: [String]? = ["path", "version"]
     public let version = "1"
     public let summary = "find a program (PATH or given folders) or a library (pkg-config) and check its version"
     public let parameters = [

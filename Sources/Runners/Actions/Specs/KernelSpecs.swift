@@ -4,6 +4,10 @@ import Workflow
 /// `preprocess`: the digits CSV as normalised NHWC tensors, split into training and validation sets.
 public struct PreprocessSpec: ActionSpec {
     public let name = "preprocess"
+    public let outputs: [String]? = [
+        "data", "train_images", "train_labels", "val_images", "val_labels", "summary", "train_count", "val_count",
+        "input_shape",
+    ]
     public let version = "1"
     public let summary = "digits CSV -> normalised NHWC tensor files (train/validation split from a seed)"
     public let parameters = [
@@ -19,6 +23,7 @@ public struct PreprocessSpec: ActionSpec {
 /// `model`: a network's initial weights from an architecture and a seed, deterministically.
 public struct ModelSpec: ActionSpec {
     public let name = "model"
+    public let outputs: [String]? = ["weights", "sha256", "architecture", "parameters", "flops", "input_shape"]
     public let version = "1"
     public let summary = "build an MLP or ResNet-8 with seeded initial weights (weights file + sha256)"
     public let parameters = [
@@ -32,6 +37,9 @@ public struct ModelSpec: ActionSpec {
 /// `train`: MLPerf Training-style runs to a target accuracy, with `:::MLLOG` logs.
 public struct TrainSpec: ActionSpec {
     public let name = "train"
+    public let outputs: [String]? = [
+        "runs", "score_rule", "score_s", "environment", "status", "accuracy", "weights", "logs", "architecture",
+    ]
     public let version = "2"  // 2: direct/Winograd kernels, kernel threads
     public let summary = "train to a target validation accuracy (MLPerf semantics, :::MLLOG logs, seeded runs, score)"
     public let parameters = [

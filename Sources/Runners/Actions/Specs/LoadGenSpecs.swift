@@ -4,6 +4,13 @@ import Workflow
 /// `loadgen`: an MLPerf Inference test under repro's LoadGen, with LoadGen's logs, the accuracy script and power.
 public struct LoadGenSpec: ActionSpec {
     public let name = "loadgen"
+    public let outputs: [String]? = [
+        "logs", "scenario", "mode", "model_name", "sut_name", "benchmark", "summary", "detail", "accuracy_log",
+        "environment", "result", "valid", "invalid_reason", "metric", "value", "samples_per_second",
+        "scheduled_samples_per_second", "latency_ms", "latency_ns", "query_count", "sample_count", "accuracy",
+        "accuracy_txt", "accuracy_log_sha256", "accuracy_samples", "accuracy_line", "power", "power_watts",
+        "samples_per_joule", "sut_exit_status",
+    ]
     public let version = "2"  // 2: direct/Winograd kernels, kernel threads
     public let summary =
         "run a SUT under LoadGen (scenario, mode, mlperf.conf + user.conf) -> MLPerf logs, accuracy, power"
@@ -50,6 +57,7 @@ public struct LoadGenSpec: ActionSpec {
 /// `accuracy`: the accuracy script on a LoadGen accuracy log.
 public struct AccuracySpec: ActionSpec {
     public let name = "accuracy"
+    public let outputs: [String]? = ["accuracy", "good", "total", "accuracy_txt", "accuracy_log_sha256"]
     public let version = "1"
     public let summary = "top-1 accuracy of a LoadGen accuracy log against int32 labels -> accuracy.txt"
     public let parameters = [
@@ -63,6 +71,7 @@ public struct AccuracySpec: ActionSpec {
 /// `power`: the machine's power while a command runs (or for a number of seconds).
 public struct PowerSpec: ActionSpec {
     public let name = "power"
+    public let outputs: [String]? = ["power", "average_watts", "energy_joules", "seconds", "samples", "csv"]
     public let version = "1"
     public let summary =
         "sample power (RAPL, hwmon, ipmitool, nvidia-smi or a command) while a command runs -> watts, joules"
