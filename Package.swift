@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "LoadGenTests", dependencies: ["LoadGen"], exclude: ["Fixtures"]),
         .testTarget(name: "RunnersTests", dependencies: ["Runners"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission"]),
-        .testTarget(name: "HistoryTests", dependencies: ["History"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Workflow"]),
         .testTarget(name: "ActionsTests", dependencies: ["Actions"]),
         .testTarget(name: "CLITests", dependencies: ["Workflow"]),
     ],

@@ -12,9 +12,8 @@ public enum HistoryRecorder {
 
     /// After a run: its metrics go into the history. A run without metrics leaves the database alone (and costs
     /// nothing). The caller decides what a failure means (for a run, a warning: its manifest keeps everything).
-    public static func record(_ manifest: Value, cacheDirectory: String) throws(HistoryStore.Failure) {
-        let hasMetrics = manifest["nodes"]?.listValue?.contains { !($0["metrics"]?.mapValue?.isEmpty ?? true) } ?? false
-        guard hasMetrics else { return }
+    public static func record(_ manifest: Manifest, cacheDirectory: String) throws(HistoryStore.Failure) {
+        guard manifest.hasMetrics else { return }
         try open(cacheDirectory: cacheDirectory).record(manifest: manifest)
     }
 
@@ -35,16 +34,12 @@ extension ReportPage {
         let runs = RunStore(directory: runsDirectory)
         var found: [Percentiles] = []
         for id in runs.ids.reversed() {
-            guard let manifest = try? runs.manifest(id), let nodes = manifest.mapValue?["nodes"]?.listValue else {
-                continue
-            }
-            for node in nodes {
-                guard let n = node.mapValue, let entry = n["entry"]?.stringValue, let stored = n["outputs"],
-                    let outputs = OutputPaths.materialize(stored, outDir: cache.entryPath(entry) + "/out").mapValue,
+            guard let manifest = try? runs.manifest(id) else { continue }
+            for n in manifest.nodes {
+                guard let entry = n.entry, let outputs = n.result?.outputs(outDir: cache.outPath(entry)),
                     outputs["mode"]?.stringValue == "PerformanceOnly",
                     let logs = outputs["logs"]?.stringValue, let scenario = outputs["scenario"]?.stringValue,
-                    let p = percentiles(
-                        summary: logs + "/mlperf_log_summary.txt", scenario: scenario, node: n["id"]?.stringValue ?? "")
+                    let p = percentiles(summary: logs + "/mlperf_log_summary.txt", scenario: scenario, node: n.id)
                 else { continue }
                 found.append(p)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Recipes
+import Workflow
 
 /// The history of metrics, in SQLite (`cache/history.sqlite`): one row per run, one per metric of a node in a run,
 /// with the recipe, the node's key, the host and the time. Every run's manifest is the source; the database can be
@@ -82,38 +83,31 @@ public final class HistoryStore {
     }
 
     /// Records a run from its manifest (a second record of the same run replaces the first).
-    public func record(manifest: Value) throws(Failure) {
-        guard case .map(let m) = manifest, let id = m["id"]?.stringValue else { return }
-        let host = m["host"] ?? .null
+    public func record(manifest m: Manifest) throws(Failure) {
+        let host = Value.map(m.host.fields)
         do {
             try queue.write { db in
-                try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [m.id])
                 try db.execute(
                     sql:
                         "INSERT INTO run (id, started, finished, status, command, hostname, cpu, host) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     arguments: [
-                        id, m["started"]?.stringValue ?? "", m["finished"]?.stringValue, m["status"]?.stringValue ?? "",
-                        (m["command"]?.listValue ?? []).map(\.interpolated).joined(separator: " "),
-                        host.mapValue?["hostname"]?.stringValue, host.mapValue?["cpu"]?.stringValue, host.canonicalJSON,
+                        m.id, m.started, m.finished, m.status.rawValue, m.command.joined(separator: " "),
+                        m.host.hostname, m.host.cpu, host.canonicalJSON,
                     ])
-                for node in m["nodes"]?.listValue ?? [] {
-                    guard let n = node.mapValue, let metrics = n["metrics"]?.mapValue, !metrics.isEmpty else {
-                        continue
-                    }
-                    let specs = n["metric_specs"]?.mapValue ?? [:]
-                    for (name, value) in metrics {
-                        let spec = specs[name]?.mapValue ?? [:]
+                for n in m.nodes {
+                    guard let result = n.result, !result.metrics.isEmpty else { continue }
+                    for (name, value) in result.metrics {
+                        let spec = result.metricSpecs[name]
                         try db.execute(
                             sql: """
                                 INSERT INTO metric (run_id, node, recipe, key, name, value, text, unit, better, tolerance, cached)
                                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                                 """,
                             arguments: [
-                                id, n["id"]?.stringValue ?? "", n["recipe"]?.stringValue ?? "", n["key"]?.stringValue,
-                                name,
+                                m.id, n.id, n.recipe, n.key, name,
                                 value.doubleValue, value.doubleValue == nil ? value.interpolated : nil,
-                                spec["unit"]?.stringValue, spec["better"]?.stringValue ?? "equal",
-                                spec["tolerance"]?.doubleValue ?? 0, n["status"]?.stringValue == "hit",
+                                spec?.unit, spec?.better.rawValue ?? "equal", spec?.tolerance ?? 0, n.status == .hit,
                             ])
                     }
                 }
@@ -200,10 +194,8 @@ public final class HistoryStore {
         let store = try HistoryStore(path: path)
         var count = 0
         for file in manifests {
-            guard let data = FileManager.default.contents(atPath: file),
-                let value = try? Value.parseJSON(bytes: Array(data))
-            else { continue }
-            try store.record(manifest: value)
+            guard let manifest = try? Manifest.read(file) else { continue }
+            try store.record(manifest: manifest)
             count += 1
         }
         return (store, count, aside)

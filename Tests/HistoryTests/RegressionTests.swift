@@ -2,27 +2,29 @@ import Foundation
 import History
 import Recipes
 import Testing
+import Workflow
 
 /// The history store on a real SQLite file, and regressions judged by each metric's direction.
 struct RegressionTests {
-    func manifest(_ id: String, _ started: String, _ metrics: [(String, Double, String)], cached: Bool = false) -> Value
+    func manifest(_ id: String, _ started: String, _ metrics: [(String, Double, String)], cached: Bool = false)
+        -> Manifest
     {
         var values: [String: Value] = [:]
-        var specs: [String: Value] = [:]
+        var specs: [String: Manifest.MetricRecord] = [:]
         for (name, v, better) in metrics {
             values[name] = .double(v)
-            specs[name] = .map(["better": .string(better), "tolerance": .double(0), "unit": .null])
+            specs[name] = Manifest.MetricRecord(
+                better: MetricSpec.Direction(rawValue: better)!, tolerance: 0, unit: nil)
         }
-        return .map([
-            "id": .string(id), "started": .string(started), "status": .string("succeeded"), "command": .list([]),
-            "host": .map(["hostname": .string("h"), "cpu": .string("c")]),
-            "nodes": .list([
-                .map([
-                    "id": .string("bench"), "recipe": .string("bench"), "status": .string(cached ? "hit" : "built"),
-                    "metrics": .map(values), "metric_specs": .map(specs),
-                ])
-            ]),
-        ])
+        let result = Manifest.Node.Result(
+            outputs: [:], metrics: values, metricSpecs: specs, outputsSHA256: "", files: [], built: started,
+            buildSeconds: 0, execution: [:])
+        return Manifest(
+            id: id, command: [], status: .succeeded, started: started, finished: started, seconds: 0,
+            repro: ReproBuild(version: "test"), host: .init(fields: ["hostname": "h", "cpu": "c"]), cache: "",
+            request: .init(requests: []), recipes: [:], roots: ["bench"],
+            nodes: [.init(id: "bench", recipe: "bench", status: cached ? .hit : .built, result: result)],
+            counts: [:], warnings: [])
     }
 
     @Test func directionDecidesWhatIsWorse() throws {

@@ -45,7 +45,7 @@ struct ExecutorTests {
         let executor = Executor(
             plan: plan, cache: cache, runners: ["local": runner], actions: ActionCatalog([]),
             options: options, events: NullSink(), folder: try RunFolder.create(in: s.root + "/runs"),
-            cancellation: Cancellation(), reproVersion: "test")
+            cancellation: Cancellation(), repro: ReproBuild(version: "test"))
         return (executor, executor.run())
     }
 

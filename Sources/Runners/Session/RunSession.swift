@@ -54,7 +54,7 @@ public struct RunSession {
         public var plan: Plan
         public var results: [Executor.NodeResult]
         public var folder: RunFolder
-        public var manifest: Value
+        public var manifest: Manifest
     }
 
     /// Runs a plan to the end and records it. Returns even when steps failed (see `summary.status`).
@@ -87,14 +87,14 @@ public struct RunSession {
         let executor = Executor(
             plan: plan, cache: cache, runners: runners, actions: actions, options: options,
             events: events, folder: folder, cancellation: cancellation,
-            reproVersion: ReproVersion.current, batch: batch, adoptable: adoptable)
+            repro: ReproVersion.build, batch: batch, adoptable: adoptable)
         let status = executor.run()
         let context = Manifest.Context(
             runID: folder.id, command: command, requests: requests, options: options,
-            reproVersion: ReproVersion.current, started: started, finished: Clock.now(), cacheRoot: cache.root)
-        let manifest = Manifest.build(plan: plan, results: executor.results, status: status, context: context)
+            repro: ReproVersion.build, started: started, finished: Clock.now(), cacheRoot: cache.root)
+        let manifest = Manifest(plan: plan, results: executor.results, status: status, context: context)
         do {
-            try FileOps.writeAtomically(manifest.prettyJSON(), to: folder.manifestPath)
+            try manifest.write(to: folder.manifestPath)
         } catch {
             events.emit(.warning("cannot write the manifest: \(error)"))
         }

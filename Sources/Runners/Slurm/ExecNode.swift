@@ -50,7 +50,7 @@ public enum ExecNode {
         let executor = Executor(
             plan: plan, cache: cache, runners: ["local": runner], actions: session.actions,
             options: record.options, events: PlainRenderer(), folder: folder,
-            cancellation: Cancellation(), reproVersion: ReproVersion.current)
+            cancellation: Cancellation(), repro: ReproVersion.build)
         let result = executor.runOne(node.index, recordAs: "slurm")
         BatchResultFile.write(result, node: nodeID, folder: folder, execution: execution)
         return result.status == .built || result.status == .hit ? 0 : 1

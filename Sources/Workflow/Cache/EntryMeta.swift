@@ -23,7 +23,8 @@ public struct EntryMeta: Sendable {
     public var duration: Double
     public var runner: String
     public var host: Value
-    public var reproVersion: String
+    /// The build of repro that made it.
+    public var repro: ReproBuild
     /// Runner details (Slurm job id, host it ran on).
     public var execution: [String: Value]
 
@@ -44,7 +45,9 @@ public struct EntryMeta: Sendable {
                 }),
             "outputs_sha256": .string(outputsDigest), "created": .string(Clock.iso8601(created)),
             "created_epoch": .double(created), "duration_s": .double(duration), "runner": .string(runner),
-            "host": host, "repro_version": .string(reproVersion), "execution": .map(execution),
+            "host": host, "repro_version": .string(repro.version), "execution": .map(execution),
+            "repro_commit": repro.commit.map { .string($0) } ?? .null,
+            "repro_dirty": repro.dirty.map { .bool($0) } ?? .null,
         ])
     }
 
@@ -80,7 +83,9 @@ public struct EntryMeta: Sendable {
         self.duration = m["duration_s"]?.doubleValue ?? 0
         self.runner = m["runner"]?.stringValue ?? "local"
         self.host = m["host"] ?? .null
-        self.reproVersion = m["repro_version"]?.stringValue ?? "?"
+        self.repro = ReproBuild(
+            version: m["repro_version"]?.stringValue ?? "?", commit: m["repro_commit"]?.stringValue,
+            dirty: m["repro_dirty"]?.boolValue)
         self.execution = m["execution"]?.mapValue ?? [:]
     }
 
@@ -88,7 +93,7 @@ public struct EntryMeta: Sendable {
         entryKey: String, nodeKey: String, recipe: String, nodeID: String, policy: CachePolicy,
         inputs: [String: Value], variations: [String], storedOutputs: [String: Value],
         metrics: [String: Value], files: [Digests.FileRecord], outputsDigest: String, created: Double,
-        duration: Double, runner: String, host: Value, reproVersion: String, execution: [String: Value]
+        duration: Double, runner: String, host: Value, repro: ReproBuild, execution: [String: Value]
     ) {
         self.entryKey = entryKey
         self.nodeKey = nodeKey
@@ -105,7 +110,7 @@ public struct EntryMeta: Sendable {
         self.duration = duration
         self.runner = runner
         self.host = host
-        self.reproVersion = reproVersion
+        self.repro = repro
         self.execution = execution
     }
 

@@ -11,7 +11,7 @@ extension Executor {
             needs: needsScope(node), cache: cache,
             runner: runners[runnerName], runnerName: runnerName, actions: actions,
             replace: options.noCache || options.isFresh(node), events: events, log: folder.log(for: node.id),
-            cancellation: cancellation, reproVersion: reproVersion)
+            cancellation: cancellation, repro: repro)
         let mailbox = self.mailbox
         let thread = Thread {
             mailbox.post(.done(index: index, result: builder.build()))
@@ -40,7 +40,7 @@ struct NodeBuilder: Sendable {
     let events: any EventSink
     let log: StepLog
     let cancellation: Cancellation
-    let reproVersion: String
+    let repro: ReproBuild
 
     func build() -> Executor.BuildResult {
         let started = Clock.now()

@@ -46,7 +46,7 @@ extension Executor {
             node: node, key: results[index].key!, dependencyKeys: results[index].dependencyKeys,
             needs: needsScope(node), cache: cache, runner: runners["local"], runnerName: runner, actions: actions,
             replace: options.noCache || options.isFresh(node), events: events, log: folder.log(for: node.id),
-            cancellation: cancellation, reproVersion: reproVersion)
+            cancellation: cancellation, repro: repro)
         running.insert(index)
         finish(index, builder.build())
         return results[index]

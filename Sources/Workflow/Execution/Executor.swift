@@ -55,7 +55,8 @@ public final class Executor {
     public let events: any EventSink
     public let folder: RunFolder
     public let cancellation: Cancellation
-    public let reproVersion: String
+    /// The build of repro, recorded in every entry.
+    public let repro: ReproBuild
 
     public internal(set) var results: [NodeResult]
     let dependants: [[Int]]
@@ -74,7 +75,7 @@ public final class Executor {
     public init(
         plan: Plan, cache: CacheStore, runners: [String: any StepRunner], actions: ActionCatalog,
         options: RunOptions, events: any EventSink, folder: RunFolder, cancellation: Cancellation,
-        reproVersion: String, batch: [String: any BatchScheduler] = [:],
+        repro: ReproBuild, batch: [String: any BatchScheduler] = [:],
         adoptable: [String: (job: String, folder: RunFolder)] = [:]
     ) {
         self.plan = plan
@@ -87,7 +88,7 @@ public final class Executor {
         self.events = events
         self.folder = folder
         self.cancellation = cancellation
-        self.reproVersion = reproVersion
+        self.repro = repro
         self.results = Array(repeating: NodeResult(), count: plan.nodes.count)
         var dependants = Array(repeating: [Int](), count: plan.nodes.count)
         var remaining = Array(repeating: 0, count: plan.nodes.count)

@@ -46,7 +46,7 @@ extension NodeBuilder {
             entryKey: entryKey, nodeKey: key, recipe: node.recipe.name, nodeID: node.id, policy: node.policy,
             inputs: node.instance.inputs, variations: node.instance.variations, storedOutputs: stored,
             metrics: metrics, files: files, outputsDigest: outputsDigest, created: started, duration: seconds,
-            runner: runnerName, host: HostInfo.description, reproVersion: reproVersion, execution: execution)
+            runner: runnerName, host: HostInfo.description, repro: repro, execution: execution)
         do {
             for path in [log.stdoutPath, log.stderrPath] where FileSystemPath.exists(path) {
                 try FileOps.copyFile(path, to: staging.logDir + "/" + FileSystemPath.lastComponent(path))

@@ -1,155 +1,279 @@
 import Recipes
 
 /// `runs/<id>/manifest.json`: the whole resolved DAG of one invocation, with keys, inputs, outputs and their
-/// digests, cache hits, timings, the exact recipe texts, tool version and a description of the machine.
-/// `repro show`, `repro why` and `repro reproduce` read it back.
-public enum Manifest {
+/// digests, cache hits, timings, the exact recipe texts, the build of repro that ran it and a description of the
+/// machine. `repro show`, `repro why`, `repro reproduce`, the history and the report read it back as this type.
+///
+/// The JSON is written and read by hand (`Manifest+JSON.swift`) over `Value`, the fast canonical writer keys
+/// already use, so a 1,000-node run pays no `JSONEncoder`; `Codable` goes through the same mapping, so any Swift
+/// reader gets the same fields.
+public struct Manifest: Sendable, Equatable {
+    /// Bump when a field changes meaning or disappears; added fields keep the format.
     public static let formatVersion = 1
 
-    public struct Context: Sendable {
-        public var runID: String
-        public var command: [String]
-        public var requests: [PlanRequest]
-        public var options: RunOptions
-        public var reproVersion: String
-        public var started: Double
-        public var finished: Double
-        public var cacheRoot: String
-        public var extra: [String: Value]
+    public var format: Int
+    /// The run id (`runs/<id>/`).
+    public var id: String
+    public var command: [String]
+    public var status: RunSummary.Status
+    /// ISO 8601 times, and the run's length in seconds.
+    public var started: String
+    public var finished: String
+    public var seconds: Double
+    /// The build of repro that ran it.
+    public var repro: ReproBuild
+    public var host: HostRecord
+    /// The cache folder, as the run saw it.
+    public var cache: String
+    public var request: Request
+    /// The recipes of the plan, by name: their exact text and digests.
+    public var recipes: [String: RecipeRecord]
+    /// The node ids the requests asked for.
+    public var roots: [String]
+    public var nodes: [Node]
+    /// Nodes per status (`hit`, `built`, `failed`, `not-run`, `skipped`).
+    public var counts: [String: Int]
+    public var warnings: [String]
+
+    public init(
+        format: Int = Manifest.formatVersion, id: String, command: [String], status: RunSummary.Status,
+        started: String, finished: String, seconds: Double, repro: ReproBuild, host: HostRecord, cache: String,
+        request: Request, recipes: [String: RecipeRecord], roots: [String], nodes: [Node], counts: [String: Int],
+        warnings: [String]
+    ) {
+        self.format = format
+        self.id = id
+        self.command = command
+        self.status = status
+        self.started = started
+        self.finished = finished
+        self.seconds = seconds
+        self.repro = repro
+        self.host = host
+        self.cache = cache
+        self.request = request
+        self.recipes = recipes
+        self.roots = roots
+        self.nodes = nodes
+        self.counts = counts
+        self.warnings = warnings
+    }
+
+    /// What was asked for: the requests as given, and the run's options.
+    public struct Request: Sendable, Equatable {
+        public struct Item: Sendable, Equatable {
+            /// A recipe name or tags and `_variations`, as typed.
+            public var selection: String
+            public var inputs: [String: Value]
+            /// `NODE.name=value`: inputs set on every node of a recipe, by recipe name.
+            public var overrides: [String: [String: Value]]
+
+            public init(selection: String, inputs: [String: Value], overrides: [String: [String: Value]] = [:]) {
+                self.selection = selection
+                self.inputs = inputs
+                self.overrides = overrides
+            }
+        }
+
+        public var requests: [Item]
+        public var noCache: Bool
+        public var fresh: [String]
+        public var reuseMeasured: Bool
+        public var cpus: Int
+        public var runner: RunnerKind
 
         public init(
-            runID: String, command: [String], requests: [PlanRequest], options: RunOptions,
-            reproVersion: String, started: Double, finished: Double, cacheRoot: String,
-            extra: [String: Value] = [:]
+            requests: [Item], noCache: Bool = false, fresh: [String] = [], reuseMeasured: Bool = false,
+            cpus: Int = 1, runner: RunnerKind = .local
         ) {
-            self.runID = runID
-            self.command = command
             self.requests = requests
-            self.options = options
-            self.reproVersion = reproVersion
+            self.noCache = noCache
+            self.fresh = fresh
+            self.reuseMeasured = reuseMeasured
+            self.cpus = cpus
+            self.runner = runner
+        }
+    }
+
+    /// One recipe as it was used.
+    public struct RecipeRecord: Sendable, Equatable {
+        public var sha256: String
+        /// The file as the run displayed it (relative to where repro ran, when inside it).
+        public var file: String
+        public var text: String
+        /// A folder recipe's other files, one digest over all of them.
+        public var assetsSHA256: String?
+
+        public init(sha256: String, file: String, text: String, assetsSHA256: String? = nil) {
+            self.sha256 = sha256
+            self.file = file
+            self.text = text
+            self.assetsSHA256 = assetsSHA256
+        }
+    }
+
+    /// One node of the DAG and what became of it.
+    public struct Node: Sendable, Equatable {
+        public var id: String
+        public var recipe: String
+        public var identity: String
+        public var policy: CachePolicy
+        public var status: Executor.Status
+        public var variations: [String]
+        public var inputs: [String: Value]
+        /// Per need, the ids of the nodes it names.
+        public var needs: [String: [String]]
+        public var runner: RunnerKind
+        /// The node key (absent when the node never got one: a dependency failed first).
+        public var key: String?
+        /// The cache entry that holds its result (the key for `reuse` nodes).
+        public var entry: String?
+        /// The result, when there is one; paths inside the entry in the relocatable `{"$out": ...}` form.
+        public var result: Result?
+        public var started: String?
+        public var seconds: Double?
+        public var failure: Failure?
+        public var note: String?
+        /// The batch job that ran it (Slurm).
+        public var job: String?
+
+        public init(
+            id: String, recipe: String, identity: String = "", policy: CachePolicy = .reuse,
+            status: Executor.Status, variations: [String] = [], inputs: [String: Value] = [:],
+            needs: [String: [String]] = [:], runner: RunnerKind = .local, key: String? = nil, entry: String? = nil,
+            result: Result? = nil, started: String? = nil, seconds: Double? = nil, failure: Failure? = nil,
+            note: String? = nil, job: String? = nil
+        ) {
+            self.id = id
+            self.recipe = recipe
+            self.identity = identity
+            self.policy = policy
+            self.status = status
+            self.variations = variations
+            self.inputs = inputs
+            self.needs = needs
+            self.runner = runner
+            self.key = key
+            self.entry = entry
+            self.result = result
             self.started = started
-            self.finished = finished
-            self.cacheRoot = cacheRoot
-            self.extra = extra
+            self.seconds = seconds
+            self.failure = failure
+            self.note = note
+            self.job = job
+        }
+
+        /// The outputs of an entry and how it was made.
+        public struct Result: Sendable, Equatable {
+            public var outputs: [String: Value]
+            public var metrics: [String: Value]
+            /// How each metric is judged over time and on reproduction.
+            public var metricSpecs: [String: MetricRecord]
+            /// One digest over the outputs and every file.
+            public var outputsSHA256: String
+            public var files: [Digests.FileRecord]
+            /// When the entry was built (it may be older than the run: a cache hit) and how long it took.
+            public var built: String
+            public var buildSeconds: Double
+            /// Runner details (Slurm job, the host it ran on).
+            public var execution: [String: Value]
+
+            public init(
+                outputs: [String: Value], metrics: [String: Value], metricSpecs: [String: MetricRecord],
+                outputsSHA256: String, files: [Digests.FileRecord], built: String, buildSeconds: Double,
+                execution: [String: Value]
+            ) {
+                self.outputs = outputs
+                self.metrics = metrics
+                self.metricSpecs = metricSpecs
+                self.outputsSHA256 = outputsSHA256
+                self.files = files
+                self.built = built
+                self.buildSeconds = buildSeconds
+                self.execution = execution
+            }
+
+            /// The outputs with their paths inside an entry whose `out/` is at `outDir`.
+            public func outputs(outDir: String) -> [String: Value] {
+                outputs.mapValues { OutputPaths.materialize($0, outDir: outDir) }
+            }
+        }
+
+        /// Why a step failed.
+        public struct Failure: Sendable, Equatable {
+            public var reason: String
+            public var stderrTail: [String]
+            public var exitCode: Int?
+            public var signal: Int?
+            public var timedOut: Bool
+            public var execution: [String: Value]
+
+            public init(
+                reason: String, stderrTail: [String] = [], exitCode: Int? = nil, signal: Int? = nil,
+                timedOut: Bool = false, execution: [String: Value] = [:]
+            ) {
+                self.reason = reason
+                self.stderrTail = stderrTail
+                self.exitCode = exitCode
+                self.signal = signal
+                self.timedOut = timedOut
+                self.execution = execution
+            }
+        }
+
+        public var outputs: [String: Value] { result?.outputs ?? [:] }
+        public var metrics: [String: Value] { result?.metrics ?? [:] }
+    }
+
+    /// A metric's direction, unit and tolerance as the recipe stated them.
+    public struct MetricRecord: Sendable, Equatable {
+        public var better: MetricSpec.Direction
+        /// Relative (0.1 = ±10 %); 0 for exact.
+        public var tolerance: Double
+        public var unit: String?
+
+        public init(better: MetricSpec.Direction, tolerance: Double, unit: String?) {
+            self.better = better
+            self.tolerance = tolerance
+            self.unit = unit
         }
     }
 
-    public static func build(
-        plan: Plan, results: [Executor.NodeResult], status: RunSummary.Status,
-        context: Context
-    ) -> Value {
-        var recipes: [String: Value] = [:]
-        for r in plan.recipes {
-            var entry: [String: Value] = [
-                "sha256": .string(r.source.digest), "file": .string(r.source.displayFile),
-                "text": .string(r.source.text),
-            ]
-            if let assets = plan.nodes.first(where: { $0.recipe.name == r.name })?.keyMaterial.fields["assets_sha256"] {
-                entry["assets_sha256"] = assets
-            }
-            recipes[r.name] = .map(entry)
-        }
-        var nodes: [Value] = []
-        nodes.reserveCapacity(plan.nodes.count)
-        for node in plan.nodes {
-            let result = results[node.index]
-            var m: [String: Value] = [
-                "id": .string(node.id), "recipe": .string(node.recipe.name), "identity": .string(node.identity),
-                "policy": .string(node.policy.rawValue), "status": .string(result.status.rawValue),
-                "variations": .list(node.instance.variations.map { .string($0) }), "inputs": .map(node.instance.inputs),
-                "needs": .map(
-                    Dictionary(
-                        node.needs.map { edge in
-                            (edge.name, Value.list(edge.nodes.map { .string(plan.nodes[$0].id) }))
-                        }, uniquingKeysWith: { a, _ in a })),
-                "runner": .string((node.runner ?? context.options.defaultRunner).rawValue),
-            ]
-            if let key = result.key { m["key"] = .string(key) }
-            if let meta = result.meta {
-                m["entry"] = .string(meta.entryKey)
-                m["outputs"] = .map(meta.storedOutputs)
-                m["metrics"] = .map(meta.metrics)
-                // How each metric is judged over time (direction, unit, tolerance), for history and reproduction.
-                var specs: [String: Value] = [:]
-                for spec in node.recipe.metrics {
-                    specs[spec.name] = .map([
-                        "better": .string(spec.better.rawValue), "tolerance": .double(spec.tolerance),
-                        "unit": spec.unit.map { .string($0) } ?? .null,
-                    ])
-                }
-                if !specs.isEmpty { m["metric_specs"] = .map(specs) }
-                m["outputs_sha256"] = .string(meta.outputsDigest)
-                m["files"] = .list(
-                    meta.files.map {
-                        .map([
-                            "path": .string($0.path), "sha256": .string($0.sha256),
-                            "size": .int($0.size),
-                        ])
-                    })
-                m["built"] = .string(Clock.iso8601(meta.created))
-                m["build_seconds"] = .double(meta.duration)
-                if !meta.execution.isEmpty { m["execution"] = .map(meta.execution) }
-            }
-            if let started = result.started {
-                m["started"] = .string(Clock.iso8601(started))
-                m["seconds"] = .double((result.seconds * 1000).rounded() / 1000)
-            }
-            if let f = result.failure {
-                var fm: [String: Value] = [
-                    "reason": .string(f.reason), "stderr_tail": .list(f.stderrTail.map { .string($0) }),
-                ]
-                if let c = f.exitCode { fm["exit_code"] = .int(Int(c)) }
-                if let s = f.signal { fm["signal"] = .int(Int(s)) }
-                if f.timedOut { fm["timed_out"] = .bool(true) }
-                if !f.execution.isEmpty { fm["execution"] = .map(f.execution) }
-                m["failure"] = .map(fm)
-            }
-            if let note = result.note { m["note"] = .string(note) }
-            if let job = result.jobID { m["job"] = .string(job) }
-            nodes.append(.map(m))
-        }
-        var counts: [String: Value] = [:]
-        for r in results { counts[r.status.rawValue] = .int((counts[r.status.rawValue]?.intValue ?? 0) + 1) }
-        var manifest: [String: Value] = [
-            "format": .int(formatVersion), "repro_version": .string(context.reproVersion), "id": .string(context.runID),
-            "command": .list(context.command.map { .string($0) }), "status": .string(status.rawValue),
-            "started": .string(Clock.iso8601(context.started)), "finished": .string(Clock.iso8601(context.finished)),
-            "seconds": .double(((context.finished - context.started) * 1000).rounded() / 1000),
-            "host": HostInfo.description, "cache": .string(context.cacheRoot),
-            "request": .map([
-                "requests": .list(
-                    context.requests.map { r in
-                        .map([
-                            "selection": .string(r.selection.description), "inputs": .map(r.inputs.mapValues(\.value)),
-                            "overrides": .map(r.overrides.mapValues { .map($0.mapValues(\.value)) }),
-                        ])
-                    }),
-                "no_cache": .bool(context.options.noCache), "fresh": .list(context.options.fresh.map { .string($0) }),
-                "reuse_measured": .bool(context.options.reuseMeasured), "cpus": .int(context.options.cpus),
-                "runner": .string(context.options.defaultRunner.rawValue),
-            ]),
-            "recipes": .map(recipes), "roots": .list(plan.roots.map { .string(plan.nodes[$0].id) }),
-            "nodes": .list(nodes), "counts": .map(counts), "warnings": .list(plan.warnings.map { .string($0) }),
-        ]
-        for (k, v) in context.extra { manifest[k] = v }
-        return .map(manifest)
+    /// The machine, as `HostInfo.description` reads it. Kept as the map it was written as, so a manifest from
+    /// another repro keeps every field it had (the machine comparison lists them all).
+    public struct HostRecord: Sendable, Equatable {
+        public var fields: [String: Value]
+
+        public init(fields: [String: Value]) { self.fields = fields }
+
+        public var hostname: String? { fields["hostname"]?.stringValue }
+        public var cpu: String? { fields["cpu"]?.stringValue }
+        public var cpus: Int? { fields["cpus"]?.intValue }
     }
 
-    /// Reads a manifest; a newer format than this repro knows is an error that says so.
-    public static func read(_ path: String) throws(WorkflowError) -> Value {
-        let bytes: [UInt8]
-        do { bytes = try FileSystemPath.readBytes(path) } catch { throw .manifest(path: path, problem: error.reason) }
-        let value: Value
-        do { value = try Value.parseJSON(bytes: bytes) } catch { throw .manifest(path: path, problem: "\(error)") }
-        guard let format = value["format"]?.intValue else {
-            throw .manifest(path: path, problem: "not a repro manifest (no 'format')")
-        }
-        guard format <= formatVersion else {
-            throw .manifest(
-                path: path,
-                problem: "written by a newer repro (\(value["repro_version"]?.stringValue ?? "?"), "
-                    + "manifest format \(format)); this repro reads format \(formatVersion) — update repro")
-        }
-        return value
+    /// The node with this id.
+    public func node(_ id: String) -> Node? { nodes.first { $0.id == id } }
+
+    /// True when some node recorded a metric.
+    public var hasMetrics: Bool { nodes.contains { !$0.metrics.isEmpty } }
+}
+
+/// The build of repro that made a manifest or an entry: its version, the git commit its sources were built from,
+/// and whether that tree had uncommitted changes (nil when not known: a build outside a git checkout).
+public struct ReproBuild: Sendable, Equatable {
+    public var version: String
+    public var commit: String?
+    public var dirty: Bool?
+
+    public init(version: String, commit: String? = nil, dirty: Bool? = nil) {
+        self.version = version
+        self.commit = commit
+        self.dirty = dirty
+    }
+
+    /// `0.1.0 (commit 1a2b3c4d5e6f, uncommitted changes)`.
+    public var description: String {
+        guard let commit else { return version + " (commit unknown)" }
+        return version + " (commit \(commit.prefix(12))\(dirty == true ? ", uncommitted changes" : ""))"
     }
 }

@@ -25,7 +25,7 @@ public struct RunStore: Sendable {
 
     public func manifestPath(_ id: String) -> String { directory + "/" + id + "/manifest.json" }
 
-    public func manifest(_ id: String) throws(WorkflowError) -> Value {
+    public func manifest(_ id: String) throws(WorkflowError) -> Manifest {
         try Manifest.read(manifestPath(id))
     }
 }

@@ -81,7 +81,7 @@ struct CacheShow: ParsableCommand {
         Output.line("entry    \(full)")
         Output.line("node     \(meta.nodeID) (recipe \(meta.recipe), \(meta.policy.rawValue))")
         Output.line(
-            "made     \(Clock.iso8601(meta.created)) in \(TextOutput.duration(meta.duration)) on \(meta.host["hostname"]?.interpolated ?? "?") by repro \(meta.reproVersion)"
+            "made     \(Clock.iso8601(meta.created)) in \(TextOutput.duration(meta.duration)) on \(meta.host["hostname"]?.interpolated ?? "?") by repro \(meta.repro.description)"
         )
         Output.line("folder   \(DisplayPath.of(cache.entryPath(full)))")
         if !meta.inputs.isEmpty {

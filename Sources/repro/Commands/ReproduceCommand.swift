@@ -37,9 +37,10 @@ struct ReproduceCommand: ParsableCommand {
             throw fail("error: \(source) does not exist (expected a manifest.json or a folder with one)")
         }
         if isDirectory.boolValue { path += "/manifest.json" }
-        let published: Value
+        let published: Manifest
         do { published = try Manifest.read(path) } catch { throw fail(error) }
-        guard let requestList = published["request"]?["requests"]?.listValue, !requestList.isEmpty else {
+        let requestList = published.request.requests
+        guard !requestList.isEmpty else {
             throw fail("error: \(path) has no requests to run again")
         }
         var workspace = location.workspace
@@ -50,10 +51,9 @@ struct ReproduceCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: override, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: override) }
         let registry = try? workspace.registry()
-        for (name, entry) in published["recipes"]?.mapValue ?? [:] {
-            guard let text = entry["text"]?.stringValue, let digest = entry["sha256"]?.stringValue else { continue }
-            if let local = try? registry?.recipe(named: name), local.source.digest == digest { continue }
-            try text.write(toFile: "\(override)/\(name).yaml", atomically: true, encoding: .utf8)
+        for (name, entry) in published.recipes {
+            if let local = try? registry?.recipe(named: name), local.source.digest == entry.sha256 { continue }
+            try entry.text.write(toFile: "\(override)/\(name).yaml", atomically: true, encoding: .utf8)
             Output.error(
                 "repro reproduce: \(name): the local recipe differs from the published one (or is missing); using the published text"
             )
@@ -61,12 +61,12 @@ struct ReproduceCommand: ParsableCommand {
         workspace.recipeDirectories.insert(override, at: 0)
         let requests = requestList.map { r in
             PlanRequest(
-                selection: Selection(parsing: r["selection"]?.stringValue ?? ""),
-                inputs: (r["inputs"]?.mapValue ?? [:]).mapValues {
+                selection: Selection(parsing: r.selection),
+                inputs: r.inputs.mapValues {
                     ProvidedInput(value: $0, location: nil, baseDirectory: FileSystemPath.currentDirectory)
                 },
-                overrides: (r["overrides"]?.mapValue ?? [:]).mapValues { inputs in
-                    (inputs.mapValue ?? [:]).mapValues {
+                overrides: r.overrides.mapValues { inputs in
+                    inputs.mapValues {
                         ProvidedInput(value: $0, location: nil, baseDirectory: FileSystemPath.currentDirectory)
                     }
                 })
@@ -111,33 +111,27 @@ enum Reproduction {
         let note: String
     }
 
-    static func nodes(_ manifest: Value) -> [String: [String: Value]] {
-        var out: [String: [String: Value]] = [:]
-        for n in manifest["nodes"]?.listValue ?? [] {
-            if let m = n.mapValue, let id = m["id"]?.stringValue { out[id] = m }
-        }
-        return out
+    static func nodes(_ manifest: Manifest) -> [String: Manifest.Node] {
+        Dictionary(manifest.nodes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    static func compare(published: Value, reproduced: Value) -> [Verdict] {
+    static func compare(published: Manifest, reproduced: Manifest) -> [Verdict] {
         let now = nodes(reproduced)
         var out: [Verdict] = []
         for (id, node) in nodes(published).sorted(by: { $0.key < $1.key }) {
-            let metrics = node["metrics"]?.mapValue ?? [:]
-            let specs = node["metric_specs"]?.mapValue ?? [:]
             let again = now[id]
-            for (name, value) in metrics.sorted(by: { $0.key < $1.key }) {
-                let spec = specs[name]?.mapValue ?? [:]
-                let better = spec["better"]?.stringValue ?? "equal"
-                let stated = spec["tolerance"]?.doubleValue ?? 0
+            for (name, value) in node.metrics.sorted(by: { $0.key < $1.key }) {
+                let spec = node.result?.metricSpecs[name]
+                let better = spec?.better.rawValue ?? "equal"
+                let stated = spec?.tolerance ?? 0
                 let tolerance = stated > 0 ? stated : (better == "equal" ? 0 : 0.10)
-                let r = again?["metrics"]?[name]
+                let r = again?.metrics[name]
                 if value == .null && (r == nil || r == .null) { continue }  // not measured in this mode, then or now
                 out.append(judge(id, name, value, r, better: better, tolerance: tolerance))
             }
             // LoadGen's verdict must agree.
-            if let p = node["outputs"]?["result"]?.stringValue {
-                let r = again?["outputs"]?["result"]?.stringValue ?? "missing"
+            if let p = node.outputs["result"]?.stringValue {
+                let r = again?.outputs["result"]?.stringValue ?? "missing"
                 out.append(
                     Verdict(
                         node: id, name: "result", published: p, reproduced: r, difference: p == r ? "" : "differs",
@@ -191,18 +185,18 @@ enum Reproduction {
     }
 
     /// What differs between the machines: the host, and the thread counts and OpenBLAS builds the steps report.
-    static func machineDifferences(published: Value, reproduced: Value) -> [String] {
+    static func machineDifferences(published: Manifest, reproduced: Manifest) -> [String] {
         var out: [String] = []
         for key in ["cpu", "cpus", "arch", "os"] {
-            let a = published["host"]?[key]?.interpolated ?? "?"
-            let b = reproduced["host"]?[key]?.interpolated ?? "?"
+            let a = published.host.fields[key]?.interpolated ?? "?"
+            let b = reproduced.host.fields[key]?.interpolated ?? "?"
             if a != b { out.append("\(key) \(a) → \(b)") }
         }
         let now = nodes(reproduced)
         var seen = Set<String>()
         for (id, node) in nodes(published) {
-            guard let env = node["outputs"]?["environment"]?.mapValue,
-                let env2 = now[id]?["outputs"]?["environment"]?.mapValue
+            guard let env = node.outputs["environment"]?.mapValue,
+                let env2 = now[id]?.outputs["environment"]?.mapValue
             else { continue }
             for key in ["threads", "blas_threads", "blas_core", "blas_config", "convolution", "workers"] {
                 guard let a = env[key]?.interpolated, let b = env2[key]?.interpolated, a != b, seen.insert(key).inserted

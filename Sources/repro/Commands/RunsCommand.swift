@@ -18,21 +18,16 @@ struct RunsCommand: ParsableCommand {
         var list: [Value] = []
         for id in store.ids.suffix(max(1, last)) {
             guard let m = try? store.manifest(id) else { continue }
-            let counts = m["counts"]?.mapValue ?? [:]
-            let selection =
-                m["request"]?["requests"]?.listValue?.compactMap { $0["selection"]?.stringValue }.joined(separator: " ")
-                ?? ""
-            let nodes = m["nodes"]?.listValue?.count ?? 0
+            let selection = m.request.requests.map(\.selection).joined(separator: " ")
             rows.append([
-                id, m["status"]?.stringValue ?? "?", selection, String(nodes),
-                String(counts["hit"]?.intValue ?? 0), String(counts["built"]?.intValue ?? 0),
-                String(counts["failed"]?.intValue ?? 0), TextOutput.duration(m["seconds"]?.doubleValue ?? 0),
+                id, m.status.rawValue, selection, String(m.nodes.count), String(m.counts["hit"] ?? 0),
+                String(m.counts["built"] ?? 0), String(m.counts["failed"] ?? 0), TextOutput.duration(m.seconds),
             ])
             list.append(
                 .map([
-                    "id": .string(id), "status": m["status"] ?? .null, "selection": .string(selection),
-                    "nodes": .int(nodes), "counts": .map(counts), "seconds": m["seconds"] ?? .null,
-                    "started": m["started"] ?? .null,
+                    "id": .string(id), "status": .string(m.status.rawValue), "selection": .string(selection),
+                    "nodes": .int(m.nodes.count), "counts": .map(m.counts.mapValues { .int($0) }),
+                    "seconds": .double(m.seconds), "started": .string(m.started),
                 ]))
         }
         if json {
@@ -59,38 +54,34 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let store = RunStore(directory: location.workspace.runsDirectory)
-        let manifest: Value
+        let manifest: Manifest
         let id: String
         do {
             id = try store.resolve(runName)
             manifest = try store.manifest(id)
         } catch { throw fail(error) }
         if json {
-            TextOutput.stdout(manifest.prettyJSON())
+            TextOutput.stdout(manifest.json.prettyJSON())
             return
         }
+        Output.line("run      \(id) \(manifest.status.rawValue) in \(TextOutput.duration(manifest.seconds))")
+        Output.line("command  \(manifest.command.joined(separator: " "))")
         Output.line(
-            "run      \(id) \(manifest["status"]?.stringValue ?? "?") in \(TextOutput.duration(manifest["seconds"]?.doubleValue ?? 0))"
-        )
-        Output.line("command  \(manifest["command"]?.listValue?.map(\.interpolated).joined(separator: " ") ?? "")")
-        Output.line(
-            "host     \(manifest["host"]?["hostname"]?.interpolated ?? "?"), \(manifest["host"]?["cpu"]?.interpolated ?? "?"), repro \(manifest["repro_version"]?.interpolated ?? "?")"
+            "host     \(manifest.host.hostname ?? "?"), \(manifest.host.cpu ?? "?"), repro \(manifest.repro.description)"
         )
         var rows: [[String]] = [["STATUS", "KEY", "TIME", "NODE"]]
         var failures: [String] = []
-        for node in manifest["nodes"]?.listValue ?? [] {
-            let nodeID = node["id"]?.stringValue ?? "?"
-            let status = node["status"]?.stringValue ?? "?"
+        for node in manifest.nodes {
             rows.append([
-                status, String((node["entry"] ?? node["key"])?.stringValue?.prefix(12) ?? "?"),
-                node["seconds"].map { TextOutput.duration($0.doubleValue ?? 0) } ?? "", nodeID,
+                node.status.rawValue, String((node.entry ?? node.key)?.prefix(12) ?? "?"),
+                node.seconds.map { TextOutput.duration($0) } ?? "", node.id,
             ])
-            if let f = node["failure"] {
-                var text = "\(nodeID): \(f["reason"]?.interpolated ?? "")"
-                for line in f["stderr_tail"]?.listValue ?? [] { text += "\n  | \(line.interpolated)" }
+            if let f = node.failure {
+                var text = "\(node.id): \(f.reason)"
+                for line in f.stderrTail { text += "\n  | \(line)" }
                 failures.append(text)
-            } else if let note = node["note"]?.stringValue, status == "not-run" {
-                failures.append("\(nodeID): not run: \(note)")
+            } else if let note = node.note, node.status == .notRun {
+                failures.append("\(node.id): not run: \(note)")
             }
         }
         Output.line(Output.table(rows, indent: "  "))

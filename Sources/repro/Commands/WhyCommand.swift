@@ -22,49 +22,41 @@ struct WhyCommand: ParsableCommand {
     func run() throws {
         let workspace = location.workspace
         let store = RunStore(directory: workspace.runsDirectory)
-        let manifest: Value
+        let manifest: Manifest
         do { manifest = try store.manifest(try store.resolve(runName)) } catch { throw fail(error) }
-        let nodes = manifest["nodes"]?.listValue ?? []
+        let nodes = manifest.nodes
         let matches =
-            nodes.filter { $0["id"]?.stringValue == node }
-            + (nodes.contains { $0["id"]?.stringValue == node }
-                ? [] : nodes.filter { $0["recipe"]?.stringValue == node })
+            nodes.contains { $0.id == node } ? nodes.filter { $0.id == node } : nodes.filter { $0.recipe == node }
         guard matches.count == 1, let entry = matches.first else {
             if matches.count > 1 {
                 throw fail(
                     "error: recipe '\(node)' has \(matches.count) nodes in this run; name one: "
-                        + matches.prefix(5).compactMap { $0["id"]?.stringValue }.joined(separator: ", "))
+                        + matches.prefix(5).map(\.id).joined(separator: ", "))
             }
-            throw fail(WorkflowError.noSuchNode(node, candidates: nodes.compactMap { $0["id"]?.stringValue }))
+            throw fail(WorkflowError.noSuchNode(node, candidates: nodes.map(\.id)))
         }
-        let id = entry["id"]?.stringValue ?? node
-        let status = entry["status"]?.stringValue ?? "?"
-        let policy = entry["policy"]?.stringValue ?? "reuse"
+        let id = entry.id
         let cache = workspace.cache
-        guard let entryKey = entry["entry"]?.stringValue ?? entry["key"]?.stringValue else {
-            Output.line("\(id) has no key in this run (status \(status)): \(entry["note"]?.interpolated ?? "")")
+        guard let entryKey = entry.entry ?? entry.key else {
+            Output.line("\(id) has no key in this run (status \(entry.status.rawValue)): \(entry.note ?? "")")
             return
         }
-        switch status {
-        case "hit": Output.line("\(id) was reused from the cache (entry \(entryKey.prefix(12))).")
-        case "built":
-            let request = manifest["request"]
-            if policy == "volatile" {
+        switch entry.status {
+        case .hit: Output.line("\(id) was reused from the cache (entry \(entryKey.prefix(12))).")
+        case .built:
+            if entry.policy == .volatile {
                 Output.line("\(id) is volatile: it runs every time.")
-            } else if policy == "measured" {
+            } else if entry.policy == .measured {
                 Output.line("\(id) is a measurement: it runs every time unless --reuse-measured.")
-            } else if request?["no_cache"]?.boolValue == true {
+            } else if manifest.request.noCache {
                 Output.line("\(id) was built because the run used --no-cache.")
-            } else if (request?["fresh"]?.listValue ?? []).contains(where: {
-                [id, entry["recipe"]?.stringValue].contains($0.stringValue)
-            }) {
+            } else if manifest.request.fresh.contains(where: { $0 == id || $0 == entry.recipe }) {
                 Output.line("\(id) was built because the run asked for it with --fresh.")
             } else {
                 Output.line("\(id) was built: the cache had no entry with its key \(entryKey.prefix(12)).")
             }
         default:
-            Output.line(
-                "\(id): \(status) \(entry["note"]?.interpolated ?? entry["failure"]?["reason"]?.interpolated ?? "")")
+            Output.line("\(id): \(entry.status.rawValue) \(entry.note ?? entry.failure?.reason ?? "")")
         }
         guard let current = keyComponents(cache, entryKey) else {
             Output.line("(its key.json is not in the cache any more)")
@@ -72,10 +64,10 @@ struct WhyCommand: ParsableCommand {
         }
         let previous = cache.entryKeys().compactMap { k -> (String, EntryMeta)? in
             guard k != entryKey, let m = cache.meta(k),
-                m.nodeID == id || (m.recipe == entry["recipe"]?.stringValue && nodes.count == 1)
+                m.nodeID == id || (m.recipe == entry.recipe && nodes.count == 1)
             else { return nil }
             return (k, m)
-        }.filter { $0.1.recipe == entry["recipe"]?.stringValue }.max { $0.1.created < $1.1.created }
+        }.filter { $0.1.recipe == entry.recipe }.max { $0.1.created < $1.1.created }
         guard let (oldKey, oldMeta) = previous, let old = keyComponents(cache, oldKey) else {
             Output.line("No other entry of \(id) is in the cache, so there is nothing to compare with.")
             return
