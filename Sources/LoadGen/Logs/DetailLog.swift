@@ -5,7 +5,9 @@ import Foundation
 #endif
 
 /// `mlperf_log_detail.txt`: one `:::MLLOG {json}` line per entry from the first line, with LoadGen's key order
-/// (key, value, time_ms, namespace, event_type, metadata) and its metadata fields.
+/// (key, value, time_ms, namespace, event_type, metadata) and its metadata fields. The metadata say where each entry
+/// really came from: the file and line of repro's own source that logged it (`LoadGen/Reports.swift`), and the id
+/// of the thread that logged it.
 final class DetailLog {
     enum Value {
         case string(String)
@@ -24,8 +26,8 @@ final class DetailLog {
     private(set) var warnings = 0
 
     func log(
-        _ key: String, _ value: Value, file: String = "loadgen.cc", line: Int = 0, error: Bool = false,
-        warning: Bool = false, event: String = "POINT_IN_TIME"
+        _ key: String, _ value: Value, error: Bool = false, warning: Bool = false, event: String = "POINT_IN_TIME",
+        file: String = #fileID, line: Int = #line
     ) {
         if error { errors += 1 }
         if warning { warnings += 1 }
@@ -34,7 +36,8 @@ final class DetailLog {
         lines.append(
             ":::MLLOG {\"key\": \(DetailLog.quote(key)), \"value\": \(DetailLog.render(value)), \"time_ms\": \(ms), "
                 + "\"namespace\": \"mlperf::logging\", \"event_type\": \"\(event)\", \"metadata\": {\"is_error\": \(error), "
-                + "\"is_warning\": \(warning), \"file\": \"\(file)\", \"line_no\": \(line), \"pid\": \(pid), \"tid\": \(pid)}}"
+                + "\"is_warning\": \(warning), \"file\": \"\(file)\", \"line_no\": \(line), \"pid\": \(pid), "
+                + "\"tid\": \(ThreadID.current())}}"
         )
     }
 
@@ -67,6 +70,21 @@ final class DetailLog {
 
     func write(to path: String) throws(LoadGenError) {
         try LoadGen.write(lines.joined(separator: "\n") + "\n", to: path)
+    }
+}
+
+/// The kernel's id of the calling thread (`gettid`, looked up at run time: the Swift Glibc module does not import it).
+enum ThreadID {
+    typealias GetTID = @convention(c) () -> Int32
+    static let gettid: GetTID? = dlopen(nil, RTLD_NOW).flatMap { dlsym($0, "gettid") }.map {
+        unsafeBitCast($0, to: GetTID.self)
+    }
+
+    static func current() -> Int32 {
+        if let gettid { return gettid() }
+        // Older C libraries: /proc/thread-self is a link to <pid>/task/<tid>.
+        let link = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")) ?? ""
+        return Int32(link.split(separator: "/").last ?? "") ?? getpid()
     }
 }
 

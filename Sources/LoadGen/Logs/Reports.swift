@@ -2,137 +2,131 @@
 /// LoadGen's order.
 enum Reports {
     static func logRequested(_ d: DetailLog, _ s: TestSettings) {
-        let f = "test_settings_internal.cc"
-        d.log("requested_scenario", .string(s.scenario.rawValue), file: f, line: 278)
-        d.log("requested_test_mode", .string(s.mode.rawValue), file: f, line: 279)
+        d.log("requested_scenario", .string(s.scenario.rawValue))
+        d.log("requested_test_mode", .string(s.mode.rawValue))
         switch s.scenario {
         case .singleStream:
-            d.log("requested_single_stream_expected_latency_ns", .double(s.singleStreamExpectedLatencyNs), file: f)
+            d.log("requested_single_stream_expected_latency_ns", .double(s.singleStreamExpectedLatencyNs))
             d.log(
-                "requested_single_stream_target_latency_percentile", .double(s.singleStreamTargetLatencyPercentile),
-                file: f)
+                "requested_single_stream_target_latency_percentile", .double(s.singleStreamTargetLatencyPercentile))
         case .multiStream:
-            d.log("requested_multi_stream_expected_latency_ns", .double(s.multiStreamExpectedLatencyNs), file: f)
+            d.log("requested_multi_stream_expected_latency_ns", .double(s.multiStreamExpectedLatencyNs))
             d.log(
-                "requested_multi_stream_target_latency_percentile", .double(s.multiStreamTargetLatencyPercentile),
-                file: f)
-            d.log("requested_multi_stream_samples_per_query", .uint(s.multiStreamSamplesPerQuery), file: f)
+                "requested_multi_stream_target_latency_percentile", .double(s.multiStreamTargetLatencyPercentile))
+            d.log("requested_multi_stream_samples_per_query", .uint(s.multiStreamSamplesPerQuery))
         case .server:
-            d.log("requested_server_target_qps", .double(s.serverTargetQPS), file: f)
-            d.log("requested_server_target_latency_ns", .uint(s.serverTargetLatencyNs), file: f)
-            d.log("requested_server_target_latency_percentile", .double(s.serverTargetLatencyPercentile), file: f)
-            d.log("requested_server_coalesce_queries", .bool(s.serverCoalesceQueries), file: f)
-            d.log("requested_server_find_peak_qps_decimals_of_precision", .int(1), file: f)
-            d.log("requested_server_find_peak_qps_boundary_step_size", .double(1), file: f)
-            d.log("requested_server_max_async_queries", .uint(s.serverMaxAsyncQueries), file: f)
-            d.log("requested_server_num_issue_query_threads", .int(0), file: f)
+            d.log("requested_server_target_qps", .double(s.serverTargetQPS))
+            d.log("requested_server_target_latency_ns", .uint(s.serverTargetLatencyNs))
+            d.log("requested_server_target_latency_percentile", .double(s.serverTargetLatencyPercentile))
+            d.log("requested_server_coalesce_queries", .bool(s.serverCoalesceQueries))
+            d.log("requested_server_find_peak_qps_decimals_of_precision", .int(1))
+            d.log("requested_server_find_peak_qps_boundary_step_size", .double(1))
+            d.log("requested_server_max_async_queries", .uint(s.serverMaxAsyncQueries))
+            d.log("requested_server_num_issue_query_threads", .int(0))
         case .offline:
-            d.log("requested_offline_expected_qps", .double(s.offlineExpectedQPS), file: f)
+            d.log("requested_offline_expected_qps", .double(s.offlineExpectedQPS))
         }
-        d.log("requested_min_duration_ms", .uint(s.minDurationMs), file: f)
-        d.log("requested_max_duration_ms", .uint(s.maxDurationMs), file: f)
-        d.log("requested_min_query_count", .uint(s.minQueryCount), file: f)
-        d.log("requested_max_query_count", .uint(s.maxQueryCount), file: f)
-        d.log("requested_qsl_rng_seed", .uint(s.qslRNGSeed), file: f)
-        d.log("requested_sample_index_rng_seed", .uint(s.sampleIndexRNGSeed), file: f)
-        d.log("requested_schedule_rng_seed", .uint(s.scheduleRNGSeed), file: f)
-        d.log("requested_accuracy_log_rng_seed", .uint(s.accuracyLogRNGSeed), file: f)
-        d.log("requested_accuracy_log_probability", .double(s.accuracyLogProbability), file: f)
-        d.log("requested_accuracy_log_sampling_target", .uint(s.accuracyLogSamplingTarget), file: f)
-        d.log("requested_print_timestamps", .bool(s.printTimestamps), file: f)
-        d.log("requested_performance_issue_unique", .bool(s.performanceIssueUnique), file: f)
-        d.log("requested_performance_issue_same", .bool(s.performanceIssueSame), file: f)
-        d.log("requested_performance_issue_same_index", .uint(s.performanceIssueSameIndex), file: f)
-        d.log("requested_performance_sample_count_override", .uint(s.performanceSampleCountOverride), file: f)
-        d.log("requested_accuracy_sample_count_override", .uint(s.accuracySampleCountOverride), file: f)
-        d.log("requested_sample_concatenate_permutation", .bool(s.sampleConcatenatePermutation), file: f)
+        d.log("requested_min_duration_ms", .uint(s.minDurationMs))
+        d.log("requested_max_duration_ms", .uint(s.maxDurationMs))
+        d.log("requested_min_query_count", .uint(s.minQueryCount))
+        d.log("requested_max_query_count", .uint(s.maxQueryCount))
+        d.log("requested_qsl_rng_seed", .uint(s.qslRNGSeed))
+        d.log("requested_sample_index_rng_seed", .uint(s.sampleIndexRNGSeed))
+        d.log("requested_schedule_rng_seed", .uint(s.scheduleRNGSeed))
+        d.log("requested_accuracy_log_rng_seed", .uint(s.accuracyLogRNGSeed))
+        d.log("requested_accuracy_log_probability", .double(s.accuracyLogProbability))
+        d.log("requested_accuracy_log_sampling_target", .uint(s.accuracyLogSamplingTarget))
+        d.log("requested_print_timestamps", .bool(s.printTimestamps))
+        d.log("requested_performance_issue_unique", .bool(s.performanceIssueUnique))
+        d.log("requested_performance_issue_same", .bool(s.performanceIssueSame))
+        d.log("requested_performance_issue_same_index", .uint(s.performanceIssueSameIndex))
+        d.log("requested_performance_sample_count_override", .uint(s.performanceSampleCountOverride))
+        d.log("requested_accuracy_sample_count_override", .uint(s.accuracySampleCountOverride))
+        d.log("requested_sample_concatenate_permutation", .bool(s.sampleConcatenatePermutation))
     }
 
     static func logEffective(_ d: DetailLog, _ s: EffectiveSettings) {
-        let f = "test_settings_internal.cc"
-        d.log("effective_scenario", .string(s.scenario.rawValue), file: f, line: 428)
-        d.log("effective_test_mode", .string(s.mode.rawValue), file: f, line: 429)
-        d.log("effective_samples_per_query", .uint(s.samplesPerQuery), file: f)
-        d.log("effective_target_qps", .double(s.targetQPS), file: f)
-        d.log("effective_target_latency_ns", .uint(s.targetLatencyNs), file: f)
-        d.log("effective_target_latency_percentile", .double(s.targetLatencyPercentile), file: f)
-        d.log("effective_max_async_queries", .uint(s.maxAsyncQueries), file: f)
-        d.log("effective_target_duration_ms", .uint(s.targetDurationMs), file: f)
-        d.log("effective_min_duration_ms", .uint(s.minDurationMs), file: f)
-        d.log("effective_max_duration_ms", .uint(s.maxDurationMs), file: f)
-        d.log("effective_min_query_count", .uint(s.minQueryCount), file: f)
-        d.log("effective_max_query_count", .uint(s.maxQueryCount), file: f)
-        d.log("effective_min_sample_count", .uint(s.minSampleCount), file: f)
-        d.log("effective_qsl_rng_seed", .uint(s.requested.qslRNGSeed), file: f)
-        d.log("effective_sample_index_rng_seed", .uint(s.requested.sampleIndexRNGSeed), file: f)
-        d.log("effective_schedule_rng_seed", .uint(s.requested.scheduleRNGSeed), file: f)
-        d.log("effective_accuracy_log_rng_seed", .uint(s.requested.accuracyLogRNGSeed), file: f)
-        d.log("effective_accuracy_log_probability", .double(s.requested.accuracyLogProbability), file: f)
-        d.log("effective_accuracy_log_sampling_target", .uint(s.requested.accuracyLogSamplingTarget), file: f)
-        d.log("effective_print_timestamps", .bool(s.requested.printTimestamps), file: f)
-        d.log("effective_performance_issue_unique", .bool(s.requested.performanceIssueUnique), file: f)
-        d.log("effective_performance_issue_same", .bool(s.requested.performanceIssueSame), file: f)
-        d.log("effective_performance_issue_same_index", .uint(s.requested.performanceIssueSameIndex), file: f)
-        d.log("effective_performance_sample_count", .uint(s.performanceSampleCount), file: f)
-        d.log("effective_accuracy_sample_count", .uint(s.accuracySampleCount), file: f)
-        d.log("effective_sample_concatenate_permutation", .bool(s.requested.sampleConcatenatePermutation), file: f)
+        d.log("effective_scenario", .string(s.scenario.rawValue))
+        d.log("effective_test_mode", .string(s.mode.rawValue))
+        d.log("effective_samples_per_query", .uint(s.samplesPerQuery))
+        d.log("effective_target_qps", .double(s.targetQPS))
+        d.log("effective_target_latency_ns", .uint(s.targetLatencyNs))
+        d.log("effective_target_latency_percentile", .double(s.targetLatencyPercentile))
+        d.log("effective_max_async_queries", .uint(s.maxAsyncQueries))
+        d.log("effective_target_duration_ms", .uint(s.targetDurationMs))
+        d.log("effective_min_duration_ms", .uint(s.minDurationMs))
+        d.log("effective_max_duration_ms", .uint(s.maxDurationMs))
+        d.log("effective_min_query_count", .uint(s.minQueryCount))
+        d.log("effective_max_query_count", .uint(s.maxQueryCount))
+        d.log("effective_min_sample_count", .uint(s.minSampleCount))
+        d.log("effective_qsl_rng_seed", .uint(s.requested.qslRNGSeed))
+        d.log("effective_sample_index_rng_seed", .uint(s.requested.sampleIndexRNGSeed))
+        d.log("effective_schedule_rng_seed", .uint(s.requested.scheduleRNGSeed))
+        d.log("effective_accuracy_log_rng_seed", .uint(s.requested.accuracyLogRNGSeed))
+        d.log("effective_accuracy_log_probability", .double(s.requested.accuracyLogProbability))
+        d.log("effective_accuracy_log_sampling_target", .uint(s.requested.accuracyLogSamplingTarget))
+        d.log("effective_print_timestamps", .bool(s.requested.printTimestamps))
+        d.log("effective_performance_issue_unique", .bool(s.requested.performanceIssueUnique))
+        d.log("effective_performance_issue_same", .bool(s.requested.performanceIssueSame))
+        d.log("effective_performance_issue_same_index", .uint(s.requested.performanceIssueSameIndex))
+        d.log("effective_performance_sample_count", .uint(s.performanceSampleCount))
+        d.log("effective_accuracy_sample_count", .uint(s.accuracySampleCount))
+        d.log("effective_sample_concatenate_permutation", .bool(s.requested.sampleConcatenatePermutation))
     }
 
     static func logResults(_ d: DetailLog, _ p: PerformanceSummary) {
-        let f = "results.cc"
-        d.log("result_validity", .string(p.isValid ? "VALID" : "INVALID"), file: f, line: 674)
-        if p.settings.scenario == .server { d.log("result_perf_constraints_met", .bool(p.perfConstraintsMet), file: f) }
-        d.log("result_min_duration_met", .bool(p.minDurationMet), file: f, line: 679)
-        d.log("result_min_queries_met", .bool(p.minQueriesMet), file: f, line: 680)
-        d.log("early_stopping_met", .bool(p.earlyStoppingMet), file: f, line: 681)
+        d.log("result_validity", .string(p.isValid ? "VALID" : "INVALID"))
+        if p.settings.scenario == .server { d.log("result_perf_constraints_met", .bool(p.perfConstraintsMet)) }
+        d.log("result_min_duration_met", .bool(p.minDurationMet))
+        d.log("result_min_queries_met", .bool(p.minQueriesMet))
+        d.log("early_stopping_met", .bool(p.earlyStoppingMet))
         if !p.isValid {
             var reason = ""
             if !p.perfConstraintsMet { reason += p.perfConstraintsRecommendation + " " }
             if !p.minDurationMet { reason += p.minDurationRecommendation + " " }
             if !p.minQueriesMet { reason += "The test exited early, before enough queries were issued." }
             for extra in p.extraProblems { reason += (reason.isEmpty ? "" : " ") + extra }
-            d.log("result_invalid_reason", .string(reason), file: f)
+            d.log("result_invalid_reason", .string(reason))
         }
         d.log(
-            "early_stopping_result", .string(p.earlyStoppingRecommendation.replacingAll("\n", " ")), file: f, line: 700)
-        d.log("result_query_count", .int(Int64(p.queryCount)), file: f, line: 712)
+            "early_stopping_result", .string(p.earlyStoppingRecommendation.replacingAll("\n", " ")))
+        d.log("result_query_count", .int(Int64(p.queryCount)))
         if p.settings.scenario == .server {
-            d.log("result_overlatency_query_count", .int(Int64(p.overlatencyQueryCount)), file: f)
+            d.log("result_overlatency_query_count", .int(Int64(p.overlatencyQueryCount)))
         }
         let n = Double(p.sampleCount)
         switch p.settings.scenario {
         case .singleStream:
             d.log(
                 "result_qps_with_loadgen_overhead",
-                .double(p.finalQueryIssuedTime > 0 ? (n - 1) / p.finalQueryIssuedTime : 0), file: f)
+                .double(p.finalQueryIssuedTime > 0 ? (n - 1) / p.finalQueryIssuedTime : 0))
             d.log(
                 "result_qps_without_loadgen_overhead",
-                .double(p.sampleLatencyMean > 0 ? 1e9 / Double(p.sampleLatencyMean) : 0), file: f)
-            d.log("early_stopping_latency_ss", .uint(p.earlyStoppingLatencySS), file: f)
-            d.log("early_stopping_latency_ms", .uint(p.earlyStoppingLatencyMS), file: f)
+                .double(p.sampleLatencyMean > 0 ? 1e9 / Double(p.sampleLatencyMean) : 0))
+            d.log("early_stopping_latency_ss", .uint(p.earlyStoppingLatencySS))
+            d.log("early_stopping_latency_ms", .uint(p.earlyStoppingLatencyMS))
         case .multiStream:
-            d.log("result_min_query_latency_ns", .uint(p.queryLatencyMin), file: f)
-            d.log("result_max_query_latency_ns", .uint(p.queryLatencyMax), file: f)
-            d.log("result_mean_query_latency_ns", .uint(p.queryLatencyMean), file: f)
+            d.log("result_min_query_latency_ns", .uint(p.queryLatencyMin))
+            d.log("result_max_query_latency_ns", .uint(p.queryLatencyMax))
+            d.log("result_mean_query_latency_ns", .uint(p.queryLatencyMean))
             for lp in p.percentiles {
                 d.log(
                     "result_\(LoadGenFormat.fixed(lp.percentile * 100))_percentile_per_query_latency_ns",
-                    .uint(lp.queryLatency), file: f)
+                    .uint(lp.queryLatency))
             }
-            d.log("early_stopping_latency_ms", .uint(p.earlyStoppingLatencyMS), file: f)
+            d.log("early_stopping_latency_ms", .uint(p.earlyStoppingLatencyMS))
         case .server:
-            d.log("result_scheduled_samples_per_sec", .double(p.scheduledSamplesPerSecond), file: f)
-            d.log("result_completed_samples_per_sec", .double(p.metric.value), file: f)
+            d.log("result_scheduled_samples_per_sec", .double(p.scheduledSamplesPerSecond))
+            d.log("result_completed_samples_per_sec", .double(p.metric.value))
         case .offline:
-            d.log("result_samples_per_second", .double(p.metric.value), file: f, line: 768)
+            d.log("result_samples_per_second", .double(p.metric.value))
         }
-        d.log("result_min_latency_ns", .uint(p.sampleLatencyMin), file: f, line: 774)
-        d.log("result_max_latency_ns", .uint(p.sampleLatencyMax), file: f, line: 775)
-        d.log("result_mean_latency_ns", .uint(p.sampleLatencyMean), file: f, line: 776)
+        d.log("result_min_latency_ns", .uint(p.sampleLatencyMin))
+        d.log("result_max_latency_ns", .uint(p.sampleLatencyMax))
+        d.log("result_mean_latency_ns", .uint(p.sampleLatencyMean))
         for lp in p.percentiles {
             d.log(
-                "result_\(LoadGenFormat.fixed(lp.percentile * 100))_percentile_latency_ns", .uint(lp.sampleLatency),
-                file: f)
+                "result_\(LoadGenFormat.fixed(lp.percentile * 100))_percentile_latency_ns", .uint(lp.sampleLatency))
         }
     }
 

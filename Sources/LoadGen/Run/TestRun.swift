@@ -25,8 +25,8 @@ public struct TestOutcome: Sendable {
 public enum LoadGen {
     /// The MLCommons LoadGen release whose behaviour and log format this module follows.
     public static let referenceVersion = "6.0.17"
-    /// What the detail log's `loadgen_version` says: the format it follows, and that repro wrote it.
-    public static let versionString = "\(referenceVersion) @ repro"
+    /// What the detail log's `loadgen_version` says: that repro's LoadGen wrote it, and whose rules it follows.
+    public static let versionString = "repro LoadGen (MLCommons LoadGen \(referenceVersion) rules)"
 
     public static func run(
         settings requested: TestSettings, sut: any SystemUnderTest, qsl: any QuerySampleLibrary,
@@ -64,7 +64,7 @@ public enum LoadGen {
             errors += problems
         }
         if let performance { Reports.logResults(detail, performance) }
-        detail.log("num_errors", .int(Int64(detail.errors)), file: "results.cc", line: 852)
+        detail.log("num_errors", .int(Int64(detail.errors)))
 
         let summaryText =
             performance.map { Reports.summary($0, warnings: detail.warnings, errors: detail.errors) }
@@ -81,39 +81,39 @@ public enum LoadGen {
     static func logHeader(
         _ d: DetailLog, settings: EffectiveSettings, sut: any SystemUnderTest, qsl: any QuerySampleLibrary
     ) {
-        d.log("loadgen_version", .string(versionString), file: "version.cc", line: 53)
-        d.log("test_datetime", .string(LoadGenFormat.isoTime(Date().timeIntervalSince1970)), line: 1211)
+        d.log("loadgen_version", .string(versionString))
+        d.log("test_datetime", .string(LoadGenFormat.isoTime(Date().timeIntervalSince1970)))
         let t0 = monotonicNanoseconds()
         let name = sut.name
         let took = monotonicNanoseconds() - t0
-        d.log("sut_name", .string(name), line: 1212)
-        d.log("get_sut_name_duration_ns", .uint(took), line: 1213)
-        d.log("qsl_name", .string(qsl.name), line: 1214)
-        d.log("qsl_reported_total_count", .int(Int64(qsl.totalSampleCount)), line: 1215)
-        d.log("qsl_reported_performance_count", .int(Int64(qsl.performanceSampleCount)), line: 1216)
+        d.log("sut_name", .string(name))
+        d.log("get_sut_name_duration_ns", .uint(took))
+        d.log("qsl_name", .string(qsl.name))
+        d.log("qsl_reported_total_count", .int(Int64(qsl.totalSampleCount)))
+        d.log("qsl_reported_performance_count", .int(Int64(qsl.performanceSampleCount)))
     }
 
     static func logGenerated(_ d: DetailLog, _ set: LoadableSet, _ queries: GeneratedQueries) {
-        d.log("loaded_qsl_set", .list(set.samples), line: 608)
+        d.log("loaded_qsl_set", .list(set.samples))
         let perQuery = queries.count == 0 ? 0 : queries.queryStart[1]
-        d.log("generated_query_count", .int(Int64(queries.count)), line: 427)
-        d.log("generated_samples_per_query", .int(Int64(perQuery)), line: 428)
-        d.log("generated_query_duration", .uint(queries.duration), line: 429)
+        d.log("generated_query_count", .int(Int64(queries.count)))
+        d.log("generated_samples_per_query", .int(Int64(perQuery)))
+        d.log("generated_query_duration", .uint(queries.duration))
     }
 
     static func logPower(_ d: DetailLog, _ r: IssueResult) -> ClosedRange<Double> {
         let begin = r.wallStart
         let end = r.wallStart + Double(r.activeDuration) / 1e9
-        d.log("power_begin", .string(LoadGenFormat.powerTime(begin)), line: 562, event: "INTERVAL_START")
-        d.log("power_end", .string(LoadGenFormat.powerTime(end)), line: 564, event: "INTERVAL_END")
+        d.log("power_begin", .string(LoadGenFormat.powerTime(begin)), event: "INTERVAL_START")
+        d.log("power_end", .string(LoadGenFormat.powerTime(end)), event: "INTERVAL_END")
         return begin...max(begin, end)
     }
 
     static func logIssueErrors(_ d: DetailLog, _ r: IssueResult) {
         if !r.endMessage.isEmpty {
-            d.log("generic_message", .string(r.endMessage), file: "issue_query_controller.cc", line: 482)
+            d.log("generic_message", .string(r.endMessage))
         }
-        for e in r.errors { d.log("error_runtime", .string(e), file: "issue_query_controller.cc", error: true) }
+        for e in r.errors { d.log("error_runtime", .string(e), error: true) }
     }
 
     static func load(_ qsl: any QuerySampleLibrary, _ set: LoadableSet) throws(LoadGenError) {
@@ -129,7 +129,7 @@ public enum LoadGen {
     ) throws(LoadGenError)
         -> (PerformanceSummary, ClosedRange<Double>, [String])
     {
-        d.log("generic_message", .string("Starting performance mode"), line: 848)
+        d.log("generic_message", .string("Starting performance mode"))
         let sets = QueryGenerator.loadableSets(
             settings: s, count: Int(s.performanceSampleCount), qslTotal: qsl.totalSampleCount)
         guard let set = sets.first else { throw .settings("the query sample library has no samples") }
@@ -141,7 +141,6 @@ public enum LoadGen {
             .run(sut: sut, firstID: seq, keepResponses: false)
         seq += UInt64(queries.sampleIndices.count)
         logIssueErrors(d, result)
-        d.log("logger_swap_request_slots_retry_count", .int(0), file: "logging.cc", line: 902)
         let window = logPower(d, result)
         trace.record(queries: queries, result: result)
         let problems = result.timedOut ? result.errors : []
@@ -156,7 +155,7 @@ public enum LoadGen {
     ) throws(LoadGenError)
         -> [String]
     {
-        d.log("generic_message", .string("Starting accuracy mode"), line: 1101)
+        d.log("generic_message", .string("Starting accuracy mode"))
         var errors: [String] = []
         let sets = QueryGenerator.loadableSets(
             settings: s, count: Int(s.accuracySampleCount), qslTotal: qsl.totalSampleCount)
