@@ -27,6 +27,9 @@ public enum InferenceChecker {
         "resnet": Benchmark(
             model: "resnet50", datasetSize: 50_000, performanceSampleCount: 1024, accuracyTarget: 76.46 * 0.99)
     ]
+    /// Whether `benchmark` is an MLPerf benchmark this checker knows.
+    public static func knows(_ benchmark: String) -> Bool { benchmarks[benchmark] != nil }
+
     static let edgeScenarios = ["SingleStream", "MultiStream", "Offline"]
     static let seeds: [(String, UInt64)] = [
         ("qsl_rng_seed", 2_085_463_073_848_966_840), ("sample_index_rng_seed", 2_747_215_439_041_700_203),

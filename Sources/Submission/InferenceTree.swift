@@ -40,12 +40,15 @@ public struct InferenceSubmission: Sendable {
     public var implementationReadme: String
     public var layout: SubmissionLayout
     public var results: [InferenceResult]
+    /// `README.md` at the root of the tree (beside the division folders), when the tree needs one to say what it is.
+    public var treeReadme: String?
 
     public init(
         division: String, submitter: String, system: String, systemDescription: [String: String],
         implementation: String = "repro", implementationReadme: String, layout: SubmissionLayout = .current,
-        results: [InferenceResult]
+        results: [InferenceResult], treeReadme: String? = nil
     ) {
+        self.treeReadme = treeReadme
         self.division = division
         self.submitter = submitter
         self.system = system
@@ -72,6 +75,9 @@ public enum InferenceTree {
         let fm = FileManager.default
         let base = "\(root)/\(s.division)/\(s.submitter)"
         try fm.createDirectory(atPath: base + "/systems", withIntermediateDirectories: true)
+        if let readme = s.treeReadme {
+            try readme.write(toFile: root + "/README.md", atomically: true, encoding: .utf8)
+        }
         try SystemDescription.json(s.systemDescription).write(
             toFile: "\(base)/systems/\(s.system).json", atomically: true, encoding: .utf8)
         let code = s.layout == .current ? "src" : "code"
@@ -108,13 +114,10 @@ public enum InferenceTree {
         return base
     }
 
-    static func measurementsJSON(_ m: [String: String]) -> String {
-        var fields = [
-            "input_data_types": "fp32", "retraining": "No", "starting_weights_filename": "N/A",
-            "weight_data_types": "fp32", "weight_transformations": "none",
-        ]
-        for (k, v) in m { fields[k] = v }
-        return "{\n"
+    /// The fields the recipe gives, and only those: what the submitter declares about the model (retraining, weight
+    /// transformations) is never filled in on their behalf; a missing field is a problem the checker lists.
+    static func measurementsJSON(_ fields: [String: String]) -> String {
+        "{\n"
             + fields.keys.sorted().map { "  \(SystemDescription.quote($0)): \(SystemDescription.quote(fields[$0]!))" }
             .joined(separator: ",\n") + "\n}\n"
     }

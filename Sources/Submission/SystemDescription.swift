@@ -4,9 +4,11 @@ import Foundation
     @preconcurrency import Glibc
 #endif
 
-/// `systems/<system>.json`: every field the MLCommons system-description schema requires, filled from this machine
-/// (processor, cores, memory, storage, operating system), with `"0"` accelerators when there are none. Fields the
-/// machine cannot tell (interconnects, cooling) are "N/A"; `overrides` replace anything.
+/// `systems/<system>.json`: every field the MLCommons system-description schema requires. What only the submitter can
+/// declare (division, submitter, availability status, system type) comes from the `Declarations` the recipe gives,
+/// never from a default. What repro reads from this machine (processor, cores, memory, storage, operating system)
+/// is filled in; accelerators are `"0"` and their fields "N/A" when there are none; the fields the machine cannot
+/// tell (interconnects, cooling, memory configuration) say so (`Self.unknown`). `overrides` replace anything.
 public enum SystemDescription {
     /// The fields of the official checker's SYSTEM_DESC_REQUIRED_FIELDS, in its order.
     public static let requiredFields = [
@@ -31,6 +33,23 @@ public enum SystemDescription {
         "framework", "operating_system", "other_software_stack",
     ]
 
+    /// The text of a field repro cannot read from the machine.
+    public static let unknown = "unknown (repro cannot read this from the machine)"
+
+    /// The statements only a submitter can make; a submission recipe gives each of them explicitly.
+    public struct Declarations: Sendable {
+        public var division: String
+        public var submitter: String
+        /// `available`, `preview` or `rdi`.
+        public var status: String
+        /// `edge`, `datacenter` or both (`datacenter,edge`).
+        public var systemType: String
+
+        public init(division: String, submitter: String, status: String, systemType: String) {
+            (self.division, self.submitter, self.status, self.systemType) = (division, submitter, status, systemType)
+        }
+    }
+
     /// What the run already knows of the machine (repro's host description).
     public struct Host: Sendable {
         public var cpu: String, cpus: Int, memoryGiB: Double, os: String, kernel: String
@@ -40,31 +59,30 @@ public enum SystemDescription {
     }
 
     public static func fromMachine(
-        _ host: Host, division: String, submitter: String, systemName: String, framework: String,
+        _ host: Host, declarations: Declarations, systemName: String, framework: String,
         overrides: [String: String] = [:]
     ) -> [String: String] {
         var d: [String: String] = [:]
-        d["division"] = division
-        d["submitter"] = submitter
-        d["status"] = "available"
+        d["division"] = declarations.division
+        d["submitter"] = declarations.submitter
+        d["status"] = declarations.status
         d["system_name"] = systemName
-        d["system_type"] = "edge"
-        d["system_type_detail"] = "N/A"
+        d["system_type"] = declarations.systemType
+        d["system_type_detail"] = unknown
         d["number_of_nodes"] = "1"
         let cpu = cpuInfo()
         d["host_processor_model_name"] = host.cpu
         d["host_processors_per_node"] = "\(cpu.sockets)"
         d["host_processor_core_count"] = "\(host.cpus)"
-        d["host_processor_frequency"] = cpu.mhz.map { String(format: "%.0f MHz", $0) } ?? "N/A"
-        d["host_processor_caches"] = cpu.cache ?? "N/A"
-        d["host_processor_interconnect"] = "N/A"
+        d["host_processor_frequency"] = cpu.mhz.map { String(format: "%.0f MHz", $0) } ?? unknown
+        d["host_processor_caches"] = cpu.cache ?? unknown
+        for k in [
+            "host_processor_interconnect", "host_memory_configuration", "host_storage_type", "host_networking",
+            "host_networking_topology", "host_network_card_count", "cooling",
+        ] { d[k] = unknown }
         d["host_memory_capacity"] = String(format: "%.0f GB", host.memoryGiB)
-        d["host_memory_configuration"] = "N/A"
         d["host_storage_capacity"] = storage()
-        d["host_storage_type"] = "N/A"
-        d["host_networking"] = "N/A"
-        d["host_networking_topology"] = "N/A"
-        d["host_network_card_count"] = "N/A"
+        // No accelerators: their fields do not apply.
         d["accelerators_per_node"] = "0"
         for k in [
             "accelerator_model_name", "accelerator_memory_capacity", "accelerator_host_interconnect",
@@ -76,7 +94,6 @@ public enum SystemDescription {
         ] {
             d[k] = ""
         }
-        d["cooling"] = "N/A"
         d["framework"] = framework
         d["operating_system"] = host.os
         d["other_software_stack"] = "Linux \(host.kernel)"
@@ -138,7 +155,7 @@ public enum SystemDescription {
 
     static func storage() -> String {
         var s = statvfs()
-        guard statvfs("/", &s) == 0 else { return "N/A" }
+        guard statvfs("/", &s) == 0 else { return unknown }
         return String(format: "%.0f GB", Double(s.f_blocks) * Double(s.f_frsize) / 1e9)
     }
 }

@@ -7,11 +7,12 @@ public enum TrainingTree {
     public static func write(
         logs: [String], benchmark: String, division: String, submitter: String, system: String,
         systemDescription: [String: String], implementation: String = "repro", readme: String,
-        to root: String
+        treeReadme: String? = nil, to root: String
     ) throws -> String {
         let fm = FileManager.default
         let base = "\(root)/\(division)/\(submitter)"
         try fm.createDirectory(atPath: base + "/systems", withIntermediateDirectories: true)
+        if let treeReadme { try treeReadme.write(toFile: root + "/README.md", atomically: true, encoding: .utf8) }
         try SystemDescription.json(systemDescription).write(
             toFile: "\(base)/systems/\(system).json", atomically: true, encoding: .utf8)
         let impl = "\(base)/benchmarks/\(benchmark)/implementations/\(implementation)"
@@ -24,7 +25,12 @@ public enum TrainingTree {
     }
 
     /// Structure and completeness: enough result files, each a finished run whose submission_* keys match the tree.
-    public static func check(base: String, benchmark: String, system: String, required: Int = 5) -> [String] {
+    /// `logBenchmark` is the logs' `submission_benchmark` (whose mlperf-logging rules they follow), the folder's name
+    /// unless a practice tree says otherwise.
+    public static func check(
+        base: String, benchmark: String, logBenchmark: String? = nil, system: String, required: Int = 5
+    ) -> [String] {
+        let logBenchmark = logBenchmark ?? benchmark
         var problems: [String] = []
         let results = "\(base)/results/\(system)/\(benchmark)"
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: results)) ?? []).filter {
@@ -59,8 +65,8 @@ public enum TrainingTree {
             if let org, org != submitter {
                 problems.append("\(results)/\(f) has submission_org \(org), directory has \(submitter)")
             }
-            if let bench, bench != benchmark {
-                problems.append("\(results)/\(f) has submission_benchmark \(bench), directory has \(benchmark)")
+            if let bench, bench != logBenchmark {
+                problems.append("\(results)/\(f) has submission_benchmark \(bench), expected \(logBenchmark)")
             }
         }
         return problems

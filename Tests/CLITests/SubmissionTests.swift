@@ -51,14 +51,19 @@ struct SubmissionTests {
         #expect(r.status == 0, "\(r.stderr)")
         let tree = try #require(r.stdout.split(separator: "\n").first { $0.hasPrefix("  tree = ") }).dropFirst(9)
         let system = "\(ProcessInfo.processInfo.activeProcessorCount)xCPU_repro_kernels"
-        let results = "\(tree)/open/repro/results/\(system)/resnet"
+        // The digits model is filed under its own name; the logs follow mlperf-logging's resnet rules.
+        #expect(!FileManager.default.fileExists(atPath: "\(tree)/open/repro/results/\(system)/resnet"))
+        let results = "\(tree)/open/repro/results/\(system)/digits-mlp"
         let files = try FileManager.default.contentsOfDirectory(atPath: results).sorted()
         #expect(files == ["result_0.txt", "result_1.txt", "result_2.txt"])
         #expect(
             FileManager.default.fileExists(
-                atPath: "\(tree)/open/repro/benchmarks/resnet/implementations/repro/README.md"))
+                atPath: "\(tree)/open/repro/benchmarks/digits-mlp/implementations/repro/README.md"))
+        let readme = try String(contentsOfFile: "\(tree)/README.md", encoding: .utf8)
+        #expect(readme.hasPrefix("# A practice tree, not an MLPerf result\n"), "\(readme)")
+        #expect(readme.contains("    repro submit mlperf-training-submission-digits,_mlp "), "\(readme)")
         let problems = try String(contentsOfFile: "\(tree)/../problems.txt", encoding: .utf8)
-        #expect(problems == "open/repro/results/\(system)/resnet has 3 result files, resnet needs 5\n")
+        #expect(problems == "open/repro/results/\(system)/digits-mlp has 3 result files, digits-mlp needs 5\n")
         for f in files {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -109,9 +114,24 @@ struct SubmissionTests {
         for i in [1, 2] {
             let results = cli.root + "/out/\(i)/submission/open/repro/results"
             let system = try #require(try FileManager.default.contentsOfDirectory(atPath: results).first)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: "\(results)/\(system)/resnet") == ["Offline"])
+            let model = i == 1 ? "digits-mlp" : "digits-resnet8"
+            #expect(try FileManager.default.contentsOfDirectory(atPath: "\(results)/\(system)") == [model])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: "\(results)/\(system)/\(model)") == ["Offline"])
+            let tree = cli.root + "/out/\(i)/submission"
+            let readme = try String(contentsOfFile: tree + "/README.md", encoding: .utf8)
+            #expect(readme.contains("are not MLPerf benchmarks") && readme.contains("(\(model))"), "\(readme)")
+            // The measurements README carries the exact command; the user.conf names the model's own name.
+            let command =
+                "repro submit mlperf-submission-digits,_\(i == 1 ? "mlp" : "resnet8") availability=available "
+                + "division=open min_duration_ms=300 scenarios=Offline seed=1 submitter=repro system_type=edge"
+            let result = try String(
+                contentsOfFile: "\(results)/\(system)/\(model)/Offline/README.md", encoding: .utf8)
+            #expect(result.contains("\n    \(command)\n"), "\(result)")
+            let userConf = try String(
+                contentsOfFile: "\(results)/\(system)/\(model)/Offline/user.conf", encoding: .utf8)
+            #expect(!userConf.contains("resnet50") && userConf.contains("\(model).Offline.min_duration"), "\(userConf)")
             #expect(FileManager.default.fileExists(atPath: cli.root + "/out/\(i)/submission.tar.gz.sha256"))
         }
-        #expect(r.stdout.contains("built-in checker: 2 problems:"), "\(r.stdout)")
+        #expect(r.stdout.contains("digits-mlp is not a benchmark of v6.1 this checker knows"), "\(r.stdout)")
     }
 }

@@ -38,7 +38,14 @@ struct TreeTests {
         }
     }
 
-    func submission(_ root: String, layout: SubmissionLayout) throws -> InferenceSubmission {
+    static let measurements = [
+        "input_data_types": "fp32", "retraining": "No", "starting_weights_filename": "weights.bin",
+        "weight_data_types": "fp32", "weight_transformations": "none",
+    ]
+
+    func submission(_ root: String, layout: SubmissionLayout, measurements: [String: String] = TreeTests.measurements)
+        throws -> InferenceSubmission
+    {
         try run(root + "/runs/perf", accuracy: false)
         try run(root + "/runs/acc", accuracy: true)
         let host = SystemDescription.Host(
@@ -46,13 +53,15 @@ struct TreeTests {
         return InferenceSubmission(
             division: "open", submitter: "Team", system: "box",
             systemDescription: SystemDescription.fromMachine(
-                host, division: "open", submitter: "Team", systemName: "box", framework: "repro"),
+                host,
+                declarations: .init(division: "open", submitter: "Team", status: "available", systemType: "edge"),
+                systemName: "box", framework: "repro"),
             implementationReadme: "how\n", layout: layout,
             results: [
                 InferenceResult(
                     benchmark: "resnet", scenario: "Offline", performance: root + "/runs/perf",
                     accuracy: root + "/runs/acc",
-                    readme: "# Offline\n", measurements: [:])
+                    readme: "# Offline\n", measurements: measurements)
             ])
     }
 
@@ -80,8 +89,12 @@ struct TreeTests {
         #expect(system.contains("\"host_processor_core_count\": 2"))
 
         // Break three things: all three are listed, with the official checker's words.
-        try system.replacingOccurrences(of: "\"cooling\": \"N/A\"", with: "\"cooling\": \"\"")
-            .write(toFile: base + "/systems/box.json", atomically: true, encoding: .utf8)
+        #expect(system.contains("\"status\": \"available\"") && system.contains("\"system_type\": \"edge\""))
+        #expect(system.contains("\"cooling\": \"\(SystemDescription.unknown)\""))
+        try system.replacingOccurrences(
+            of: "\"cooling\": \"\(SystemDescription.unknown)\"", with: "\"cooling\": \"\""
+        )
+        .write(toFile: base + "/systems/box.json", atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(atPath: result + "/user.conf")
         try FileManager.default.removeItem(atPath: result + "/accuracy/accuracy.txt")
         #expect(
@@ -105,5 +118,20 @@ struct TreeTests {
             FileManager.default.fileExists(
                 atPath: base + "/results/box/resnet/Offline/performance/run_1/mlperf_log_summary.txt"))
         #expect(InferenceChecker.check(root: dir + "/tree") == [])
+    }
+
+    /// What a submitter declares about the model is never filled in for them: fields the recipe did not give are
+    /// missing, and the checker says so.
+    @Test func measurementsHoldOnlyWhatTheRecipeGave() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try InferenceTree.write(
+            try submission(dir, layout: .current, measurements: ["input_data_types": "fp32"]), to: dir + "/tree")
+        let path = "open/Team/results/box/resnet/Offline/measurements.json"
+        #expect(
+            InferenceChecker.check(root: dir + "/tree")
+                == [
+                    "retraining", "starting_weights_filename", "weight_data_types", "weight_transformations",
+                ].map { "\(path), field \($0) is missing" })
     }
 }

@@ -69,8 +69,9 @@ public struct RecipeInstance: Sendable {
             if let given = provided[spec.name] {
                 (real, key, location, base) = (given.value, given.keyValue, given.location ?? at, given.baseDirectory)
             } else if let template = overlay[spec.name] ?? spec.defaultValue {
-                let realScope = scope(recipe, inputs: values, host: host, keyMode: false)
-                let keyScope = scope(recipe, inputs: keyValues, host: host, keyMode: true)
+                let applied = chosen.map(\.name).sorted()
+                let realScope = scope(recipe, inputs: values, host: host, keyMode: false, variations: applied)
+                let keyScope = scope(recipe, inputs: keyValues, host: host, keyMode: true, variations: applied)
                 let field = "the default of input '\(spec.name)'"
                 real = try template.evaluate(in: realScope, late: .error(field: field))
                 key = try template.evaluate(in: keyScope, late: .sourceText)
@@ -112,13 +113,16 @@ public struct RecipeInstance: Sendable {
         return chosen
     }
 
-    /// The scope of a recipe's static fields: inputs, `recipe`, `host` (and `env` once evaluated).
-    /// In key mode `recipe.dir` is late, so templates that read it enter keys as their text.
+    /// The scope of a recipe's static fields: inputs, `recipe` (its `name`, the `variations` that apply, `dir`),
+    /// `host` (and `env` once evaluated). In key mode `recipe.dir` is late, so templates that read it enter keys as
+    /// their text.
     public static func scope(
         _ recipe: Recipe, inputs: [String: Value], host: Value, keyMode: Bool,
-        env: [String: Value]? = nil
+        env: [String: Value]? = nil, variations: [String] = []
     ) -> Scope {
-        var recipeInfo: [String: Value] = ["name": .string(recipe.name)]
+        var recipeInfo: [String: Value] = [
+            "name": .string(recipe.name), "variations": .list(variations.map { .string($0) }),
+        ]
         var late: [[String]] = [["needs"], ["run"], ["node"], ["matrix"]]
         if keyMode { late.append(["recipe", "dir"]) } else { recipeInfo["dir"] = .string(recipe.source.directory) }
         var roots: [String: Value] = ["inputs": .map(inputs), "recipe": .map(recipeInfo), "host": host]
@@ -128,6 +132,8 @@ public struct RecipeInstance: Sendable {
 
     /// The static scope of this instance (see `scope(_:inputs:host:keyMode:env:)`).
     public func scope(keyMode: Bool, env: [String: Value]? = nil) -> Scope {
-        RecipeInstance.scope(recipe, inputs: keyMode ? keyInputs : inputs, host: host, keyMode: keyMode, env: env)
+        RecipeInstance.scope(
+            recipe, inputs: keyMode ? keyInputs : inputs, host: host, keyMode: keyMode, env: env,
+            variations: variations)
     }
 }

@@ -10,29 +10,67 @@ public struct SubmissionAction: Action {
     public let outputs: [String]? = ["tree", "problems", "problem_count", "tarball", "sha256", "results"]
     public let version = "1"
     public let summary = "build and check an MLPerf Inference submission tree from loadgen runs (+ tarball, sha256)"
-    public let parameters = [
-        ActionParameter("performance", .list, required: true, doc: "loadgen output folders of performance runs"),
-        ActionParameter(
-            "accuracy", .list, required: true,
-            doc: "loadgen output folders of accuracy runs (paired by benchmark and scenario)"),
-        ActionParameter("division", .string, doc: "open (default) or closed"),
-        ActionParameter("submitter", .string, doc: "the organisation (default repro)"),
-        ActionParameter("system", .string, doc: "the system's folder name (default: <cpus>xCPU)"),
-        ActionParameter(
-            "system-fields", .map, doc: "fields of systems/<system>.json to set (the rest come from the machine)"),
-        ActionParameter(
-            "framework", .string, doc: "the system description's framework (default: repro and its LoadGen)"),
-        ActionParameter(
-            "measurements", .map, doc: "fields of measurements.json (input_data_types, starting_weights_filename …)"),
-        ActionParameter("implementation", .string, doc: "src/<benchmark>/README.md: how the results were made"),
-        ActionParameter("layout", .string, doc: "v6.1 (default) or v5.0 (code/ and measurements/)"),
-    ]
+    public let parameters =
+        [
+            ActionParameter("performance", .list, required: true, doc: "loadgen output folders of performance runs"),
+            ActionParameter(
+                "accuracy", .list, required: true,
+                doc: "loadgen output folders of accuracy runs (paired by benchmark and scenario)"),
+        ] + declarationParameters + [
+            ActionParameter("system", .string, doc: "the system's folder name (default: <cpus>xCPU)"),
+            ActionParameter(
+                "system-fields", .map, doc: "fields of systems/<system>.json to set (the rest come from the machine)"),
+            ActionParameter(
+                "framework", .string, doc: "the system description's framework (default: repro and its LoadGen)"),
+            ActionParameter(
+                "measurements", .map,
+                doc: "every field of measurements.json (input_data_types, retraining, starting_weights_filename …)"),
+            ActionParameter("implementation", .string, doc: "src/<benchmark>/README.md: how the results were made"),
+            ActionParameter(
+                "reproduce", .map,
+                doc: "{recipe, variations, inputs} of the submission recipe: the command written into every README"),
+            ActionParameter("layout", .string, doc: "v6.1 (default) or v5.0 (code/ and measurements/)"),
+        ]
 
     public init() {}
 
+    static let divisions = ["open", "closed"]
+    static let availabilities = ["available", "preview", "rdi"]
+    static let systemTypes = ["edge", "datacenter", "datacenter,edge", "edge,datacenter"]
+
+    /// A declaration the recipe must make, checked against the values MLPerf allows.
+    static func declaration(_ context: ActionContext, _ name: String, allowed: [String]) throws -> String {
+        let value = try context.string(name)
+        guard allowed.contains(value) else {
+            throw ActionError.badParameter(
+                name: name, problem: "expected \(allowed.joined(separator: " or ")), found '\(value)'")
+        }
+        return value
+    }
+
+    /// The parameters that carry the submitter's declarations (shared with `training-submission`).
+    static let declarationParameters = [
+        ActionParameter("division", .string, required: true, doc: "the submitter's declaration: open or closed"),
+        ActionParameter("submitter", .string, required: true, doc: "the submitter's declaration: the organisation"),
+        ActionParameter(
+            "availability", .string, required: true,
+            doc: "the submitter's declaration of the system's status: available, preview or rdi"),
+        ActionParameter(
+            "system-type", .string, required: true,
+            doc: "the submitter's declaration of the system's category: edge, datacenter or datacenter,edge"),
+    ]
+
+    /// The declarations a submission recipe made, each checked against the values MLPerf allows.
+    static func declarations(_ context: ActionContext) throws -> SystemDescription.Declarations {
+        SystemDescription.Declarations(
+            division: try declaration(context, "division", allowed: divisions),
+            submitter: try context.string("submitter"),
+            status: try declaration(context, "availability", allowed: availabilities),
+            systemType: try declaration(context, "system-type", allowed: systemTypes))
+    }
+
     public func run(_ context: ActionContext) throws -> [String: Value] {
-        let division = try context.optionalString("division") ?? "open"
-        let submitter = try context.optionalString("submitter") ?? "repro"
+        let declarations = try SubmissionAction.declarations(context)
         let system = try context.optionalString("system") ?? "\(HostInfo.cpus)xCPU"
         guard let layout = SubmissionLayout(rawValue: try context.optionalString("layout") ?? "v6.1") else {
             throw ActionError.badParameter(name: "layout", problem: "expected v6.1 or v5.0")
@@ -44,6 +82,7 @@ public struct SubmissionAction: Action {
         for (k, v) in context.with["system-fields"]?.mapValue ?? [:] { fields[k] = v.interpolated }
         var measurements: [String: String] = [:]
         for (k, v) in context.with["measurements"]?.mapValue ?? [:] { measurements[k] = v.interpolated }
+        let command = context.with["reproduce"]?.mapValue.flatMap(SubmitCommandLine.render)
 
         let accuracyRuns = try context.strings("accuracy").map { try SubmissionAction.runInfo($0) }
         var results: [InferenceResult] = []
@@ -54,23 +93,22 @@ public struct SubmissionAction: Action {
             else {
                 throw ActionError.failed("no accuracy run for \(perf.benchmark) \(perf.scenario) among 'accuracy'")
             }
-            let readme =
-                "# \(perf.benchmark) \(perf.scenario)\n\nMade by repro \(ReproVersion.current): a `loadgen` step, scenario "
-                + "\(perf.scenario), SUT \(perf.sut). Reproduce with `repro reproduce` on the run's manifest.\n"
             results.append(
                 InferenceResult(
                     benchmark: perf.benchmark, scenario: perf.scenario, performance: dir, accuracy: acc.dir,
-                    readme: readme, measurements: measurements))
+                    readme: SubmissionAction.resultReadme(perf, command: command), measurements: measurements))
         }
         let description = SystemDescription.fromMachine(
-            .current, division: division, submitter: submitter, systemName: system,
-            framework: framework, overrides: fields)
+            .current, declarations: declarations, systemName: system, framework: framework, overrides: fields)
         let implementation =
             try context.optionalString("implementation")
             ?? "repro's LoadGen driving the system under test; see the README of each result for the command.\n"
+        let foreign = Set(results.map(\.benchmark)).filter { !InferenceChecker.knows($0) }.sorted()
         let submission = InferenceSubmission(
-            division: division, submitter: submitter, system: system, systemDescription: description,
-            implementationReadme: implementation, layout: layout, results: results)
+            division: declarations.division, submitter: declarations.submitter, system: system,
+            systemDescription: description, implementationReadme: implementation, layout: layout, results: results,
+            treeReadme: foreign.isEmpty
+                ? nil : SubmissionAction.practiceReadme(foreign, command: command, kind: "Inference"))
         let root = context.outDir + "/submission"
         try InferenceTree.write(submission, to: root)
         let problems = InferenceChecker.check(root: root)
@@ -85,6 +123,41 @@ public struct SubmissionAction: Action {
             "problem_count": .int(problems.count),
             "tarball": .string(tarball), "sha256": .string(sha), "results": .int(results.count),
         ]
+    }
+
+    /// The README of one result: what made it, and the command that makes the tree again.
+    static func resultReadme(_ run: RunInfo, command: String?) -> String {
+        var text = """
+            # \(run.benchmark) \(run.scenario)
+
+            Made by repro \(ReproVersion.current): a `loadgen` step (repro's LoadGen, following the rules of MLCommons \
+            LoadGen 6.0.17), scenario \(run.scenario), system under test \(run.sut).
+
+
+            """
+        if let command {
+            text += "To make this tree again:\n\n    \(command)\n\n"
+            text += "`repro reproduce` on the run's manifest (`runs/<id>/manifest.json`) compares a new run with it, "
+            text += "value by value.\n"
+        } else {
+            text += "The submission step was not told the command that made it (its `reproduce` parameter).\n"
+        }
+        return text
+    }
+
+    /// The README at the root of a tree whose benchmarks are not MLPerf's.
+    static func practiceReadme(_ benchmarks: [String], command: String?, kind: String) -> String {
+        var text = """
+            # A practice tree, not an MLPerf result
+
+            This tree has the layout of an MLPerf \(kind) submission, but its benchmarks \
+            (\(benchmarks.joined(separator: ", "))) are not MLPerf benchmarks: the models and the data set are repro's \
+            own practice material. It is not an MLPerf result and cannot be submitted as one; use it to learn the \
+            layout, and to try the checkers.
+
+            """
+        if let command { text += "\nMade by repro \(ReproVersion.current) with:\n\n    \(command)\n" }
+        return text
     }
 
     struct RunInfo {
