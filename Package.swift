@@ -28,21 +28,27 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
+        // The helpers that modules which may not know each other all need (its README says why it exists).
+        .target(name: "Basics", exclude: ["README.md"]),
         .target(
             name: "Recipes",
-            dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Basics", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             exclude: ["README.md"]),
         .target(
-            name: "Workflow", dependencies: ["Recipes", .product(name: "Crypto", package: "swift-crypto")],
+            name: "Workflow", dependencies: ["Basics", "Recipes", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"]),
         .target(
             name: "Fetch",
-            dependencies: ["CCurl", "CGit2", "CArchive", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Basics", "CCurl", "CGit2", "CArchive", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             exclude: ["README.md"]),
         // Our own C: the AVX-512 direct convolution (chosen at run time; see Sources/CKernels/direct_conv.c).
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(
-            name: "Kernels", dependencies: ["COpenBLAS", "CKernels"],
+            name: "Kernels", dependencies: ["Basics", "COpenBLAS", "CKernels"],
             // Optimised even in debug builds: the tests train real models, and unoptimised loops are ~50x slower.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // ONNX files read into the Kernels' inference graph (the message code is generated once and committed).
@@ -56,31 +62,34 @@ let package = Package(
             name: "Imaging", dependencies: ["CTurboJPEG"], exclude: ["README.md"],
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(
-            name: "LoadGen",
+            name: "LoadGen", dependencies: ["Basics"],
             // Optimised in debug builds too: its issuing loop and statistics are timing-sensitive.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "History", dependencies: ["Workflow", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Submission", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Runners", dependencies: ["Workflow", "Submission"], exclude: ["README.md"]),
-        .target(name: "Actions", dependencies: ["Runners", "Fetch", "Kernels", "LoadGen"], exclude: ["README.md"]),
+        .target(name: "Submission", dependencies: ["Basics", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Runners", dependencies: ["Basics", "Workflow", "Submission"], exclude: ["README.md"]),
+        .target(
+            name: "Actions", dependencies: ["Basics", "Runners", "Fetch", "Kernels", "LoadGen"], exclude: ["README.md"]),
         .executableTarget(
             name: "repro",
             dependencies: [
-                "Runners", "Submission", "History", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Basics", "Runners", "Submission", "History",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "repro-step", dependencies: ["Actions"]),
         // Benchmarks (make bench), not tests.
         .executableTarget(
-            name: "repro-bench", dependencies: ["Fetch", "Workflow", "Kernels", "LoadGen"],
+            name: "repro-bench", dependencies: ["Basics", "Fetch", "Workflow", "Kernels", "LoadGen"],
             path: "Benchmarks/Sources/repro-bench"),
 
+        .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
         .testTarget(name: "RecipesTests", dependencies: ["Recipes"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX"], exclude: ["Fixtures"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
-        .testTarget(name: "LoadGenTests", dependencies: ["LoadGen"], exclude: ["Fixtures"]),
+        .testTarget(name: "LoadGenTests", dependencies: ["Basics", "LoadGen"], exclude: ["Fixtures"]),
         .testTarget(name: "RunnersTests", dependencies: ["Runners"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Workflow"]),

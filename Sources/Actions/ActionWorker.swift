@@ -51,7 +51,7 @@ public enum ActionWorker {
             return finish(["error": .string("this repro-step has no action '\(request.action)'")], 1)
         }
         let cancellation = Cancellation()
-        trapTermination(cancellation)
+        SignalTrap.install(cancellation, exitOnSecond: false)
         let progressOpen = fcntl(ActionWorkerProtocol.progressDescriptor, F_GETFD) != -1
         let context = ActionContext(
             with: request.with, outDir: request.outDir, workDir: request.workDir, nodeID: request.nodeID,
@@ -81,19 +81,6 @@ public enum ActionWorker {
         } catch {
             TextOutput.stderr("\(error)\n")
             return 1
-        }
-    }
-
-    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
-
-    /// SIGTERM and SIGINT ask the action to stop (it checks its cancellation); the runner kills it if it does not.
-    static func trapTermination(_ cancellation: Cancellation) {
-        for sig in [SIGTERM, SIGINT] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { cancellation.cancel() }
-            source.resume()
-            sources.append(source)
         }
     }
 }

@@ -158,8 +158,7 @@ public final class HistoryStore {
                     Point(
                         run: r[0], started: r[1], node: r[2], recipe: r[3], name: r[4], value: r[5], text: r[6],
                         unit: r[7],
-                        better: MetricSpec.Direction(rawValue: r[8]) ?? .equal, tolerance: r[9], cached: r[10],
-                        cpu: r[11])
+                        better: MetricSpec.Direction(recorded: r[8]), tolerance: r[9], cached: r[10], cpu: r[11])
                 }
             }
         } catch {

@@ -18,24 +18,17 @@ public struct MetricChange: Sendable {
         return (c - b) / abs(b)
     }
 
-    /// Worse than the threshold in the metric's bad direction; an `equal` metric (a seeded value) regressed when it
-    /// moved more than its own tolerance, whatever the threshold.
-    public func regressed(threshold: Double) -> Bool {
-        guard let b = baseline, let c = current else { return false }
-        switch better {
-        case .higher: return (change ?? 0) < -threshold
-        case .lower: return (change ?? 0) > threshold
-        case .equal: return b == 0 ? c != 0 : abs(c - b) / abs(b) > tolerance
-        }
+    /// The judgement with `threshold` as the tolerance of `higher` and `lower` metrics; an `equal` metric (a seeded
+    /// value) is judged by its own tolerance, whatever the threshold. Nil without both values.
+    public func judgement(threshold: Double) -> MetricJudgement? {
+        guard let b = baseline, let c = current else { return nil }
+        return better.judge(baseline: b, current: c, tolerance: better == .equal ? tolerance : threshold)
     }
 
-    public func improved(threshold: Double) -> Bool {
-        switch better {
-        case .higher: return (change ?? 0) > threshold
-        case .lower: return (change ?? 0) < -threshold
-        case .equal: return false
-        }
-    }
+    /// Worse than the threshold in the metric's bad direction.
+    public func regressed(threshold: Double) -> Bool { judgement(threshold: threshold) == .worse }
+
+    public func improved(threshold: Double) -> Bool { judgement(threshold: threshold) == .better }
 }
 
 public enum Baseline: Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Foundation
+import Recipes
 
 /// `repro report`: one self-contained HTML page (inline CSS and SVG, no script, no network) with the latest value of
 /// every metric and its change, regressions in red, the latency percentiles of each LoadGen scenario of the latest
@@ -60,7 +61,7 @@ public enum ReportPage {
                 "<tr class=\"\(bad ? "regression" : good ? "improvement" : "")\"><td>\(SVGChart.escape(c.node))</td><td>\(SVGChart.escape(c.name))</td>"
                 + "<td class=\"num\">\(c.current.map(SVGChart.label) ?? "-")</td><td>\(SVGChart.escape(c.unit ?? ""))</td>"
                 + "<td class=\"num\">\(c.baseline.map(SVGChart.label) ?? "-")</td>"
-                + "<td class=\"num\">\(c.change.map { String(format: "%+.1f%%", $0 * 100) } ?? "-")</td><td>\(SVGChart.escape(c.better.rawValue))</td></tr>"
+                + "<td class=\"num\">\(c.change.map { String(format: "%+.1f%%", $0 * 100) } ?? "-")</td><td>\(c.better.rawValue)</td></tr>"
         }
         body += "</table>"
 
@@ -87,8 +88,7 @@ public enum ReportPage {
                     let v = p.value!
                     var bad = false
                     if let prev = previous, prev != 0 {
-                        let change = (v - prev) / abs(prev)
-                        bad = p.better == .higher ? change < -threshold : change > threshold
+                        bad = p.better.judge(baseline: prev, current: v, tolerance: threshold) == .worse
                     }
                     previous = v
                     return (String(p.started.prefix(16)), v, bad)

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// The values of a LoadGen `mlperf_log_detail.txt`, as the official checker reads them: the last value of each key,
@@ -11,17 +12,9 @@ struct DetailLogReader {
             throw SubmissionError("\(path) cannot be read")
         }
         for (i, line) in text.split(separator: "\n").enumerated() {
-            guard line.hasPrefix(":::MLLOG "),
-                let object = try? JSONSerialization.jsonObject(
-                    with: Data(line.dropFirst(9).utf8), options: [.fragmentsAllowed]),
-                let entry = object as? [String: Any], let key = entry["key"] as? String
-            else {
-                throw SubmissionError("\(path):\(i + 1): not a :::MLLOG line")
-            }
-            values[key] = entry["value"] ?? NSNull()
-            if let meta = entry["metadata"] as? [String: Any], meta["is_error"] as? Bool == true {
-                errors.append("\(entry["value"] ?? "")")
-            }
+            guard let entry = MLLogLine(line) else { throw SubmissionError("\(path):\(i + 1): not a :::MLLOG line") }
+            values[entry.key] = entry.value
+            if entry.isError { errors.append("\(entry.value)") }
         }
     }
 

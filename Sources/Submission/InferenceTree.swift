@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// One benchmark × scenario of an inference submission: the folders of its performance and accuracy runs (each a
@@ -118,7 +119,7 @@ public enum InferenceTree {
     /// transformations) is never filled in on their behalf; a missing field is a problem the checker lists.
     static func measurementsJSON(_ fields: [String: String]) -> String {
         "{\n"
-            + fields.keys.sorted().map { "  \(SystemDescription.quote($0)): \(SystemDescription.quote(fields[$0]!))" }
+            + fields.keys.sorted().map { "  \(JSONString.quoted($0)): \(JSONString.quoted(fields[$0]!))" }
             .joined(separator: ",\n") + "\n}\n"
     }
 

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 #if canImport(Glibc)
@@ -70,7 +71,7 @@ public enum SystemDescription {
         d["system_type"] = declarations.systemType
         d["system_type_detail"] = unknown
         d["number_of_nodes"] = "1"
-        let cpu = cpuInfo()
+        let cpu = CPUInfo.current
         d["host_processor_model_name"] = host.cpu
         d["host_processors_per_node"] = "\(cpu.sockets)"
         d["host_processor_core_count"] = "\(host.cpus)"
@@ -108,49 +109,10 @@ public enum SystemDescription {
         keys += d.keys.filter { !requiredFields.contains($0) }.sorted()
         let lines = keys.map { k -> String in
             let v = d[k]!
-            let value = numeric.contains(k) && Int(v) != nil ? v : quote(v)
-            return "  \(quote(k)): \(value)"
+            let value = numeric.contains(k) && Int(v) != nil ? v : JSONString.quoted(v)
+            return "  \(JSONString.quoted(k)): \(value)"
         }
         return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default:
-                if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
-            }
-        }
-        return out + "\""
-    }
-
-    /// What the host description leaves out: sockets, clock and cache.
-    struct CPU {
-        var sockets = 1
-        var mhz: Double?
-        var cache: String?
-    }
-
-    static func cpuInfo() -> CPU {
-        var cpu = CPU()
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return cpu }
-        var sockets = Set<String>()
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2 else { continue }
-            switch parts[0] {
-            case "physical id": sockets.insert(parts[1])
-            case "cpu MHz": cpu.mhz = Double(parts[1])
-            case "cache size": cpu.cache = parts[1]
-            default: break
-            }
-        }
-        cpu.sockets = max(1, sockets.count)
-        return cpu
     }
 
     static func storage() -> String {

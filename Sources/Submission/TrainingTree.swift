@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// An MLPerf Training submission tree: `<division>/<submitter>/systems/<system>.json`,
@@ -48,14 +49,10 @@ public enum TrainingTree {
             var status: String?
             var org: String?
             var bench: String?
-            for line in text.split(separator: "\n") where line.hasPrefix(":::MLLOG ") {
-                guard
-                    let json = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(9).utf8)) as? [String: Any],
-                    let key = json["key"] as? String
-                else { continue }
-                if key == "run_stop" { status = (json["metadata"] as? [String: Any])?["status"] as? String }
-                if key == "submission_org" { org = json["value"] as? String }
-                if key == "submission_benchmark" { bench = json["value"] as? String }
+            for entry in text.split(separator: "\n").compactMap(MLLogLine.init) {
+                if entry.key == "run_stop" { status = entry.metadata["status"] as? String }
+                if entry.key == "submission_org" { org = entry.value as? String }
+                if entry.key == "submission_benchmark" { bench = entry.value as? String }
             }
             if status == nil {
                 problems.append("\(results)/\(f) has no run_stop")

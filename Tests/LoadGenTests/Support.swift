@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import LoadGen
 
@@ -94,16 +95,12 @@ struct DetailEntries {
     init(path: String) throws {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         for line in text.split(separator: "\n") {
-            guard line.hasPrefix(":::MLLOG ") else {
-                throw FixtureError("\(path): a line without :::MLLOG: \(line.prefix(80))")
+            guard let entry = MLLogLine(line) else {
+                throw FixtureError("\(path): not a :::MLLOG line: \(line.prefix(80))")
             }
-            let json =
-                try JSONSerialization.jsonObject(with: Data(line.dropFirst(9).utf8), options: [.fragmentsAllowed])
-                as! [String: Any]
-            let key = json["key"] as! String
-            keys.append(key)
-            values[key, default: []].append(json["value"] ?? NSNull())
-            if let meta = json["metadata"] as? [String: Any], meta["is_error"] as? Bool == true { errors += 1 }
+            keys.append(entry.key)
+            values[entry.key, default: []].append(entry.value)
+            if entry.isError { errors += 1 }
         }
     }
 

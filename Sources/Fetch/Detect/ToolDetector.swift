@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// A program or library found on this machine.
@@ -42,9 +43,9 @@ public enum ToolDetector {
         throws(FetchError) -> DetectedTool
     {
         let parsed = try constraint.map { c throws(FetchError) in try VersionConstraint(c) }
-        let (status, output) = runWithStatus(["pkg-config", "--modversion", name], environment: environment)
-        let version = output.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard status == 0, !version.isEmpty else {
+        let probe = Command.run(["pkg-config", "--modversion", name], environment: environment)
+        let version = probe.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard probe.succeeded, !version.isEmpty else {
             throw .notFound(
                 what: "library '\(name)' (pkg-config knows no package of that name)",
                 searched: ["pkg-config"])
@@ -82,21 +83,6 @@ public enum ToolDetector {
 
     /// Output and error of a short command, together (some tools print their version on stderr).
     static func run(_ argv: [String], environment: [String: String]) -> String {
-        runWithStatus(argv, environment: environment).output
-    }
-
-    static func runWithStatus(_ argv: [String], environment: [String: String]) -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: argv[0].hasPrefix("/") ? argv[0] : "/usr/bin/env")
-        p.arguments = argv[0].hasPrefix("/") ? Array(argv.dropFirst()) : argv
-        p.environment = environment
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch { return (127, "") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        Command.run(argv, environment: environment).output
     }
 }

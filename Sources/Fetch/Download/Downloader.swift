@@ -1,3 +1,4 @@
+import Basics
 internal import CCurl
 import Crypto
 
@@ -102,10 +103,10 @@ public final class Downloader {
                     if case .cancelled = error { throw error }
                     if error.isTransient && attempt <= request.retries {
                         let delay = request.backoff * Double(1 << (attempt - 1))
-                        let until = FileTools.now() + delay
-                        while FileTools.now() < until {
+                        let until = Clock.monotonic() + delay
+                        while Clock.monotonic() < until {
                             if isCancelled() { throw .cancelled }
-                            FileTools.sleep(0.02)
+                            Clock.sleep(0.02)
                         }
                         continue
                     }

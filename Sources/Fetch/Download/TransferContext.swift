@@ -1,3 +1,4 @@
+import Basics
 internal import CCurl
 import Crypto
 
@@ -22,7 +23,7 @@ final class TransferContext {
     var failure: FetchError?
     var curl: UnsafeMutableRawPointer?
     var checkedStatus = false
-    let started = FileTools.now()
+    let started = Clock.monotonic()
     var lastReport = 0.0
     let progress: ((DownloadProgress) -> Void)?
     let isCancelled: () -> Bool
@@ -98,7 +99,7 @@ final class TransferContext {
     /// Progress from libcurl; returns false to abort (cancelled).
     func report(total: Int64, now: Int64) -> Bool {
         if isCancelled() { return false }
-        let t = FileTools.now()
+        let t = Clock.monotonic()
         // Nothing to say before the first byte arrives (a report then would read "0 B, 0 B/s").
         if let progress, received > 0, t - lastReport >= 0.1 {
             lastReport = t

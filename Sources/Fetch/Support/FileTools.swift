@@ -6,18 +6,6 @@
 enum FileTools {
     static func errnoText() -> String { String(cString: strerror(errno)) }
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-
-    static func sleep(_ seconds: Double) {
-        var t = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
-        var rem = timespec()
-        while nanosleep(&t, &rem) != 0 && errno == EINTR { t = rem }
-    }
-
     static func makeParent(of path: String) throws(FetchError) {
         guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
         try makeDirectories(String(path[..<slash]))

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// Writes `:::MLLOG {json}` lines in the format of the mlperf-logging library (key order: namespace, time_ms,
@@ -14,7 +15,7 @@ public final class MLLog {
     /// A clock that can be replaced in tests; milliseconds since the epoch.
     let now: () -> Int
 
-    public init(path: String, now: @escaping () -> Int = { Int(Date().timeIntervalSince1970 * 1000) })
+    public init(path: String, now: @escaping () -> Int = { Int(Clock.now() * 1000) })
         throws(KernelsError)
     {
         self.path = path
@@ -34,11 +35,11 @@ public final class MLLog {
         line: Int = #line
     ) {
         var meta = "{\"file\": \"repro/Kernels/Trainer.swift\", \"lineno\": \(line)"
-        for (k, v) in metadata { meta += ", \"\(k)\": \(MLLog.json(v))" }
+        for (k, v) in metadata { meta += ", \(JSONString.quoted(k)): \(MLLog.json(v))" }
         meta += "}"
         let text =
             ":::MLLOG {\"namespace\": \"\", \"time_ms\": \(now()), \"event_type\": \"\(type.rawValue)\", "
-            + "\"key\": \"\(key)\", \"value\": \(MLLog.json(value)), \"metadata\": \(meta)}\n"
+            + "\"key\": \(JSONString.quoted(key)), \"value\": \(MLLog.json(value)), \"metadata\": \(meta)}\n"
         handle.write(Data(text.utf8))
     }
 
@@ -50,10 +51,8 @@ public final class MLLog {
         case let u as UInt64: return String(u)
         case let d as Double: return d.isFinite ? "\(d)" : "null"
         case let f as Float: return Double(f).isFinite ? "\(Double(f))" : "null"
-        case let s as String:
-            let escaped = s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            return "\"\(escaped)\""
-        default: return "\"\(v!)\""
+        case let s as String: return JSONString.quoted(s)
+        default: return JSONString.quoted("\(v!)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// The `submission_*` fields of an MLPerf Training log.
@@ -175,7 +176,7 @@ public enum Trainer {
         log.log(.end, "init_stop")
 
         log.log(.start, "run_start")
-        let start = Date()
+        let start = Clock.monotonic()
         var rng = SeededRandom(seed: seed &* 0x9E37_79B9 &+ 17)
         let sample = inputShape.reduce(1, *)
         let batch = Tensor([config.batchSize] + inputShape)
@@ -223,7 +224,7 @@ public enum Trainer {
                 break
             }
         }
-        let seconds = Date().timeIntervalSince(start)
+        let seconds = Clock.monotonic() - start
         log.log(.end, "run_stop", metadata: [("status", status)])
         let weights = config.outputDirectory + "/weights-run-\(index + 1).rpw"
         try ModelFile.save(network, seed: seed, to: weights)

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 #if canImport(Glibc)
@@ -20,7 +21,7 @@ final class DetailLog {
     }
 
     private var lines: [String] = []
-    let origin = monotonicNanoseconds()
+    let origin = Clock.monotonicNanoseconds()
     let pid = getpid()
     private(set) var errors = 0
     private(set) var warnings = 0
@@ -31,10 +32,10 @@ final class DetailLog {
     ) {
         if error { errors += 1 }
         if warning { warnings += 1 }
-        let t = monotonicNanoseconds() - origin
+        let t = Clock.monotonicNanoseconds() - origin
         let ms = "\(t / 1_000_000)." + String(format: "%06llu", t % 1_000_000)
         lines.append(
-            ":::MLLOG {\"key\": \(DetailLog.quote(key)), \"value\": \(DetailLog.render(value)), \"time_ms\": \(ms), "
+            ":::MLLOG {\"key\": \(JSONString.quoted(key)), \"value\": \(DetailLog.render(value)), \"time_ms\": \(ms), "
                 + "\"namespace\": \"mlperf::logging\", \"event_type\": \"\(event)\", \"metadata\": {\"is_error\": \(error), "
                 + "\"is_warning\": \(warning), \"file\": \"\(file)\", \"line_no\": \(line), \"pid\": \(pid), "
                 + "\"tid\": \(ThreadID.current())}}"
@@ -43,7 +44,7 @@ final class DetailLog {
 
     static func render(_ v: Value) -> String {
         switch v {
-        case .string(let s): return quote(s)
+        case .string(let s): return JSONString.quoted(s)
         case .int(let i): return String(i)
         case .uint(let u): return String(u)
         case .double(let d): return LoadGenFormat.number(d)
@@ -51,21 +52,6 @@ final class DetailLog {
         case .list(let l): return "[" + l.map(String.init).joined(separator: ",") + "]"
         case .raw(let r): return r
         }
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if c.value < 0x20 { out += String(format: "\\u%04x", c.value) } else { out.unicodeScalars.append(c) }
-            }
-        }
-        return out + "\""
     }
 
     func write(to path: String) throws(LoadGenError) {

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// Where power readings come from. `auto` tries, in order: RAPL energy counters (`/sys/class/powercap`), hwmon power
@@ -48,12 +49,12 @@ struct RAPLReader: PowerReader {
             return nil
         }
         self.zones = zones
-        lastTime = PowerFiles.now()
+        lastTime = Clock.monotonic()
         description = "RAPL package energy (\(zones.map(\.path).joined(separator: ", ")))"
     }
 
     mutating func read() -> Double? {
-        let t = PowerFiles.now()
+        let t = Clock.monotonic()
         var joules = 0.0
         for i in zones.indices {
             guard let e = PowerFiles.number(zones[i].path) else { return nil }
@@ -114,25 +115,21 @@ struct CommandReader: PowerReader {
         self.command = command
         self.description = description
         self.parse = parse
-        var probe = self
-        guard probe.read() != nil else {
-            why.append("\(description): `\(command.joined(separator: " "))` gave no reading")
+        let probe = Command.run(command, timeout: 10)
+        guard probe.succeeded else {
+            let report = ProgramReport(probe, tailLines: 1)
+            why.append("\(description): \(report.ending)" + (report.tail.first.map { " (\($0))" } ?? ""))
+            return nil
+        }
+        guard parse(probe.stdout) != nil else {
+            why.append("\(description): `\(Command.display(command))` gave no reading")
             return nil
         }
     }
 
     mutating func read() -> Double? {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = command
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { return nil }
-        return parse(String(decoding: data, as: UTF8.self))
+        let r = Command.run(command, timeout: 10)
+        return r.succeeded ? parse(r.stdout) : nil
     }
 
     /// `Instantaneous power reading:   212 Watts`.
@@ -157,8 +154,6 @@ enum PowerFiles {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         return Double(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
-
-    static func now() -> Double { Double(monotonicNanoseconds()) / 1e9 }
 
     static func onPath(_ program: String) -> Bool {
         (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").contains {

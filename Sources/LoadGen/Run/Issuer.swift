@@ -1,3 +1,5 @@
+import Basics
+
 #if canImport(Glibc)
     @preconcurrency import Glibc
 #endif
@@ -39,7 +41,7 @@ struct Issuer {
     /// Runs the queries; `firstID` numbers the samples (sequence ids continue across sets in accuracy mode).
     func run(sut: any SystemUnderTest, firstID: UInt64, keepResponses: Bool) -> (IssueResult, ResponseSink) {
         let s = settings
-        let origin = monotonicNanoseconds()
+        let origin = Clock.monotonicNanoseconds()
         var wall = timespec()
         clock_gettime(CLOCK_REALTIME, &wall)
         let wallStart = Double(wall.tv_sec) + Double(wall.tv_nsec) / 1e9
@@ -59,7 +61,7 @@ struct Issuer {
 
         for q in 0..<queries.count {
             // Wait as the scenario says: for the previous query (single/multi stream), or for the scheduled time.
-            var now = monotonicNanoseconds() - origin
+            var now = Clock.monotonicNanoseconds() - origin
             switch s.scenario {
             case .singleStream, .multiStream:
                 if q > 0 && !sink.waitForQuery(deadline: timeout == 0 ? 0 : now + timeout) {
@@ -71,7 +73,7 @@ struct Issuer {
                     ranOut = false
                     break
                 }
-                now = monotonicNanoseconds() - origin
+                now = Clock.monotonicNanoseconds() - origin
                 scheduled[q] = now
             case .server:
                 let at = queries.scheduledDelta[q]
@@ -79,8 +81,8 @@ struct Issuer {
                 if now < at {
                     // Sleep most of the way, then spin for precision.
                     if at - now > 200_000 { usleep(UInt32((at - now - 100_000) / 1000)) }
-                    while monotonicNanoseconds() - origin < at {}
-                    now = monotonicNanoseconds() - origin
+                    while Clock.monotonicNanoseconds() - origin < at {}
+                    now = Clock.monotonicNanoseconds() - origin
                 }
             case .offline:
                 scheduled[q] = 0

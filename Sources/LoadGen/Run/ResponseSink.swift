@@ -1,17 +1,10 @@
+import Basics
 import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
     @preconcurrency import Glibc
 #endif
-
-/// Nanoseconds on the monotonic clock.
-@inline(__always)
-func monotonicNanoseconds() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
 
 /// Where the SUT reports completed samples, from any thread. It records each sample's completion time and,
 /// when asked, its response data for the accuracy log; it wakes LoadGen's issuing thread when the query it waits
@@ -45,7 +38,7 @@ public final class ResponseSink: @unchecked Sendable {
 
     /// Reports one sample done, with its result bytes (the accuracy log's `data`).
     public func complete(id: UInt64, data bytes: UnsafeRawBufferPointer? = nil) {
-        let now = monotonicNanoseconds()
+        let now = Clock.monotonicNanoseconds()
         let slot = Int(truncatingIfNeeded: id &- base)
         guard id >= base, slot < count, completions[slot] == 0 else {
             invalid.add(1, ordering: .relaxed)
@@ -86,7 +79,7 @@ public final class ResponseSink: @unchecked Sendable {
             if deadline == 0 {
                 wake.wait()
             } else {
-                let now = monotonicNanoseconds() - origin
+                let now = Clock.monotonicNanoseconds() - origin
                 guard now < deadline else { return false }
                 _ = wake.wait(timeout: .now() + .nanoseconds(Int(min(deadline - now, 50_000_000))))
             }
@@ -98,11 +91,11 @@ public final class ResponseSink: @unchecked Sendable {
     func waitForAll(_ total: Int, stall: UInt64, progress: ((Int) -> Void)? = nil) -> Bool {
         var pause: UInt32 = 10
         var last = completed.load(ordering: .acquiring)
-        var progressAt = monotonicNanoseconds()
+        var progressAt = Clock.monotonicNanoseconds()
         var reportAt = progressAt + 500_000_000
         while last < total {
             if failed.load(ordering: .acquiring) { return false }
-            let now = monotonicNanoseconds()
+            let now = Clock.monotonicNanoseconds()
             if stall != 0 && now - progressAt >= stall { return false }
             usleep(pause)
             pause = min(pause * 2, 5_000)
@@ -113,7 +106,7 @@ public final class ResponseSink: @unchecked Sendable {
             }
             if done != last {
                 last = done
-                progressAt = monotonicNanoseconds()
+                progressAt = Clock.monotonicNanoseconds()
                 pause = 10
             }
         }

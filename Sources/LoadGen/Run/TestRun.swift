@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 #if canImport(Glibc)
@@ -83,9 +84,9 @@ public enum LoadGen {
     ) {
         d.log("loadgen_version", .string(versionString))
         d.log("test_datetime", .string(LoadGenFormat.isoTime(Date().timeIntervalSince1970)))
-        let t0 = monotonicNanoseconds()
+        let t0 = Clock.monotonicNanoseconds()
         let name = sut.name
-        let took = monotonicNanoseconds() - t0
+        let took = Clock.monotonicNanoseconds() - t0
         d.log("sut_name", .string(name))
         d.log("get_sut_name_duration_ns", .uint(took))
         d.log("qsl_name", .string(qsl.name))

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Synchronization
 
@@ -49,7 +50,7 @@ public final class PacedNullSUT: SystemUnderTest, QuerySampleLibrary, @unchecked
     }
 
     func work() {
-        var next = monotonicNanoseconds()
+        var next = Clock.monotonicNanoseconds()
         var batch: [(QuerySample, ResponseSink)] = []
         var cursor = 0
         while !stop.load(ordering: .acquiring) {
@@ -62,17 +63,17 @@ public final class PacedNullSUT: SystemUnderTest, QuerySampleLibrary, @unchecked
                 cursor = 0
                 if batch.isEmpty {
                     _ = wake.wait(timeout: .now() + .milliseconds(50))
-                    next = monotonicNanoseconds()
+                    next = Clock.monotonicNanoseconds()
                     continue
                 }
             }
             // A sample starts when the device is free and the sample is there, and takes one period.
-            next = max(next, monotonicNanoseconds()) + period
-            let now = monotonicNanoseconds()
+            next = max(next, Clock.monotonicNanoseconds()) + period
+            let now = Clock.monotonicNanoseconds()
             if next > now {
                 let wait = next - now
                 if wait > 200_000 { usleep(UInt32((wait - 100_000) / 1000)) }
-                while monotonicNanoseconds() < next {}
+                while Clock.monotonicNanoseconds() < next {}
             }
             let (sample, sink) = batch[cursor]
             cursor += 1

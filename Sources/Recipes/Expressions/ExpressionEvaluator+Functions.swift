@@ -1,3 +1,5 @@
+import Basics
+
 /// The built-in functions of the expression language.
 extension ExpressionEvaluator {
     /// The longest list `range()` may make: a guard against a typo that would plan millions of nodes.
@@ -71,19 +73,6 @@ extension ExpressionEvaluator {
         case .dirname:
             return .string(FileSystemPath.parent(args[0].interpolated))
         }
-    }
-}
-
-/// POSIX shell quoting, for values spliced into `shell:` text.
-public enum ShellQuoting {
-    /// `'text'`, with embedded single quotes closed, escaped and reopened.
-    public static func quote(_ text: String) -> String {
-        if !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || "-_./=:,+@%".contains($0) }),
-            text.allSatisfy(\.isASCII)
-        {
-            return text
-        }
-        return "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 }
 

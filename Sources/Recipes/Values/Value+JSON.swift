@@ -1,3 +1,5 @@
+import Basics
+
 /// JSON for values: a canonical writer (sorted keys, no spaces) that keys are hashed over, an indented writer
 /// for files people read, and a parser.
 ///
@@ -81,29 +83,7 @@ struct JSONBytes {
     }
 
     /// A JSON string literal with the escapes JSON requires.
-    mutating func appendString(_ s: String) {
-        var s = s
-        s.withUTF8 { utf8 in
-            bytes.append(UInt8(ascii: "\""))
-            var start = 0
-            for (i, u) in utf8.enumerated() where u < 0x20 || u == 0x22 || u == 0x5C {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
-                start = i + 1
-                switch u {
-                case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
-                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(u >> 4)], hex[Int(u & 15)]])
-                }
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
-            bytes.append(UInt8(ascii: "\""))
-        }
-    }
+    mutating func appendString(_ s: String) { JSONString.append(s, to: &bytes) }
 }
 
 /// A JSON text that could not be read, with where it went wrong.

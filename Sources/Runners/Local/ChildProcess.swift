@@ -118,15 +118,3 @@ final class ChildProcess: Sendable {
         ProcessGroups.terminate(pid, grace: grace)
     }
 }
-
-/// Names of signals, for messages.
-enum SignalName {
-    static func of(_ s: Int32) -> String {
-        let names: [Int32: String] = [
-            SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL",
-            SIGABRT: "SIGABRT", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV",
-            SIGPIPE: "SIGPIPE", SIGALRM: "SIGALRM", SIGTERM: "SIGTERM", SIGBUS: "SIGBUS",
-        ]
-        return names[s] ?? "signal \(s)"
-    }
-}

@@ -1,3 +1,4 @@
+import Basics
 import Recipes
 
 /// The exact `repro submit` command that makes a tree again, from what its recipe knows of itself

@@ -1,3 +1,4 @@
+import Basics
 import Recipes
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import Basics
 import Recipes
 
 /// What `meta.json` records about an entry: where it came from, its outputs and the digest of every file.

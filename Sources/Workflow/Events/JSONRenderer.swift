@@ -1,3 +1,4 @@
+import Basics
 import Recipes
 
 /// One JSON object per line on stdout, for machines: `{"event": "...", ...}`.

@@ -1,3 +1,4 @@
+import Basics
 import Recipes
 
 /// Nodes on a batch runner (Slurm): submitted as soon as their dependencies are settled or submitted

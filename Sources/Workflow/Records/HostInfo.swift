@@ -1,3 +1,4 @@
+import Basics
 import Recipes
 
 #if canImport(Glibc)
@@ -40,15 +41,7 @@ public enum HostInfo {
 
     /// CPU model, cores, memory and OS, read from /proc and /etc (cheap: read once per process).
     public static let description: Value = {
-        var cpuModel = "unknown"
-        if let text = try? FileSystemPath.readText("/proc/cpuinfo") {
-            for line in text.split(separator: "\n") where line.hasPrefix("model name") {
-                if let colon = line.firstIndex(of: ":") {
-                    cpuModel = String(line[line.index(after: colon)...]).trimmingCharacters(in: " \t")
-                }
-                break
-            }
-        }
+        let cpuModel = CPUInfo.current.model ?? "unknown"
         var memoryKiB = 0
         if let text = try? FileSystemPath.readText("/proc/meminfo") {
             for line in text.split(separator: "\n") where line.hasPrefix("MemTotal:") {

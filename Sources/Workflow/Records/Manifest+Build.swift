@@ -1,3 +1,4 @@
+import Basics
 import Recipes
 
 /// Making a manifest from a finished run, and reading and writing `manifest.json`.

@@ -1,3 +1,4 @@
+import Basics
 import Recipes
 
 /// `runs/<id>/manifest.json`: the whole resolved DAG of one invocation, with keys, inputs, outputs and their

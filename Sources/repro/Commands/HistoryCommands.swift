@@ -136,9 +136,7 @@ struct CompareCommand: ParsableCommand {
         let t = threshold.value
         var rows = [["NODE", "METRIC", a, b, "CHANGE", "VERDICT"]]
         for c in changes {
-            let verdict =
-                c.baseline == nil
-                ? "new" : c.regressed(threshold: t) ? "worse" : c.improved(threshold: t) ? "better" : "same"
+            let verdict = c.baseline == nil ? "new" : c.judgement(threshold: t)?.rawValue ?? "same"
             rows.append([
                 c.node, c.name, HistoryText.number(c.baseline), HistoryText.number(c.current),
                 HistoryText.percent(c.change), verdict,

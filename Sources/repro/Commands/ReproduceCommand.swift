@@ -122,9 +122,9 @@ enum Reproduction {
             let again = now[id]
             for (name, value) in node.metrics.sorted(by: { $0.key < $1.key }) {
                 let spec = node.result?.metricSpecs[name]
-                let better = spec?.better.rawValue ?? "equal"
+                let better = spec?.better ?? .equal
                 let stated = spec?.tolerance ?? 0
-                let tolerance = stated > 0 ? stated : (better == "equal" ? 0 : 0.10)
+                let tolerance = stated > 0 ? stated : (better == .equal ? 0 : 0.10)
                 let r = again?.metrics[name]
                 if value == .null && (r == nil || r == .null) { continue }  // not measured in this mode, then or now
                 out.append(judge(id, name, value, r, better: better, tolerance: tolerance))
@@ -141,7 +141,9 @@ enum Reproduction {
         return out
     }
 
-    static func judge(_ id: String, _ name: String, _ p: Value, _ r: Value?, better: String, tolerance: Double)
+    static func judge(
+        _ id: String, _ name: String, _ p: Value, _ r: Value?, better: MetricSpec.Direction, tolerance: Double
+    )
         -> Verdict
     {
         let tol = tolerance == 0 ? "exact" : String(format: "±%.0f%%", tolerance * 100)
@@ -156,18 +158,10 @@ enum Reproduction {
                 difference: p == r ? "" : "differs",
                 tolerance: tol, ok: p == r, note: "")
         }
-        let change = a == 0 ? (b == 0 ? 0 : Double.infinity) : (b - a) / abs(a)
-        var ok: Bool
-        var note = ""
-        switch better {
-        case "higher":
-            ok = change >= -tolerance
-            if change > tolerance { note = "better" }
-        case "lower":
-            ok = change <= tolerance
-            if change < -tolerance { note = "better" }
-        default: ok = tolerance == 0 ? a == b : abs(change) <= tolerance
-        }
+        let change = MetricSpec.Direction.relativeChange(from: a, to: b)
+        let judgement = better.judge(baseline: a, current: b, tolerance: tolerance)
+        let ok = judgement != .worse
+        let note = judgement == .better ? "better" : ""
         return Verdict(
             node: id, name: name, published: HistoryText.number(a), reproduced: HistoryText.number(b),
             difference: HistoryText.percent(change.isFinite ? change : nil), tolerance: tol, ok: ok, note: note)

@@ -2,7 +2,8 @@
     @preconcurrency import Glibc
 #endif
 
-/// Wall-clock and monotonic time without Foundation.
+/// Wall-clock and monotonic time without Foundation: the one clock of every module (durations, deadlines and
+/// timestamps), so that no module keeps its own `clock_gettime` wrapper.
 public enum Clock {
     /// Seconds since the epoch.
     public static func now() -> Double {
@@ -12,10 +13,19 @@ public enum Clock {
     }
 
     /// Monotonic seconds, for durations.
+    @inlinable
     public static func monotonic() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// Monotonic nanoseconds, for loops that time single queries (inlined: LoadGen reads it per sample).
+    @inlinable
+    public static func monotonicNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
     /// `2026-11-23T03:20:45.123Z`.
