@@ -27,7 +27,8 @@ struct PowerTests {
         }
         let summary = try sampler.stop(window: nil, csvPath: root + "/power.csv")
         #expect(summary.samples >= 8)
-        #expect(abs(summary.averageWatts - 40) < 8, "\(summary.averageWatts) W")
+        let watts = try #require(summary.averageWatts)
+        #expect(abs(watts - 40) < 8, "\(watts) W")
         #expect(try String(contentsOfFile: root + "/power.csv", encoding: .utf8).hasPrefix("time_unix_s,watts\n"))
     }
 
@@ -78,5 +79,31 @@ extension PowerTests {
         Thread.sleep(forTimeInterval: 0.3)
         let summary = try sampler.stop(window: nil, csvPath: root + "/power.csv")
         #expect(summary.averageWatts == 20)
+    }
+
+    @Test func noReadingInsideTheWindowIsUnavailableNotZero() throws {
+        let root = try Fixture.temporaryDirectory()
+        let sampler = try PowerSampler(kind: .command, interval: 0.05, command: ["sh", "-c", "echo 42.5"])
+        sampler.start()
+        Thread.sleep(forTimeInterval: 0.2)
+        // A window long before any reading.
+        let summary = try sampler.stop(window: 1_000...1_001, csvPath: root + "/power.csv")
+        #expect(summary.samples == 0)
+        #expect(summary.averageWatts == nil)
+        #expect(summary.energyJoules == nil)
+        #expect(
+            summary.unavailable == "power: unavailable (`sh -c 'echo 42.5'` gave no reading inside the 1.00 s window)")
+    }
+
+    @Test func stoppingJoinsTheSamplingThreadAtOnce() throws {
+        let root = try Fixture.temporaryDirectory()
+        let sampler = try PowerSampler(kind: .command, interval: 5, command: ["sh", "-c", "echo 7"])
+        sampler.start()
+        Thread.sleep(forTimeInterval: 0.1)
+        let start = Date()
+        let summary = try sampler.stop(window: nil, csvPath: root + "/power.csv")
+        #expect(Date().timeIntervalSince(start) < 1, "stop() waited for the sampling interval")
+        #expect(summary.samples == 0)
+        #expect(summary.averageWatts == nil)
     }
 }

@@ -103,19 +103,23 @@ struct LoadGenAction: Implementation {
         if let sampler = sampler.sampler {
             let summary = try sampler.stop(window: outcome.powerWindow, csvPath: out + "/power_samples.csv")
             outputs["power"] = .map([
-                "source": .string(summary.source), "average_watts": .double(summary.averageWatts),
-                "energy_joules": .double(summary.energyJoules), "seconds": .double(summary.seconds),
+                "source": .string(summary.source), "average_watts": summary.averageWatts.map(Value.double) ?? .null,
+                "energy_joules": summary.energyJoules.map(Value.double) ?? .null, "seconds": .double(summary.seconds),
                 "samples": .int(summary.samples), "csv": .string(out + "/power_samples.csv"),
             ])
-            outputs["power_watts"] = .double(summary.averageWatts)
-            if let p = outcome.performance, summary.energyJoules > 0 {
-                outputs["samples_per_joule"] = .double(Double(p.sampleCount) / summary.energyJoules)
+            if let watts = summary.averageWatts, let joules = summary.energyJoules {
+                outputs["power_watts"] = .double(watts)
+                if let p = outcome.performance, joules > 0 {
+                    outputs["samples_per_joule"] = .double(Double(p.sampleCount) / joules)
+                }
+                log.out(
+                    String(
+                        format: "power: %.1f W average over %.1f s (%d readings, %@)", watts, summary.seconds,
+                        summary.samples, summary.source))
+            } else {
+                outputs["power_watts"] = .string("unavailable")
+                log.out(summary.unavailable ?? "power: unavailable")
             }
-            log.out(
-                String(
-                    format: "power: %.1f W average over %.1f s (%d readings, %@)", summary.averageWatts,
-                    summary.seconds,
-                    summary.samples, summary.source))
         } else if let reason = sampler.unavailable {
             outputs["power"] = .string(reason)
             outputs["power_watts"] = .string("unavailable")

@@ -30,18 +30,25 @@ struct PowerAction: Implementation {
             if let during { try PowerAction.shell(during, context) }
             return ["power": .string("\(error)"), "average_watts": .null, "energy_joules": .null, "seconds": .null]
         }
-        let begin = Date().timeIntervalSince1970
+        let begin = Clock.now()
         sampler.start()
-        if let during { try PowerAction.shell(during, context) } else { Thread.sleep(forTimeInterval: seconds ?? 0) }
-        let end = Date().timeIntervalSince1970
+        if let during { try PowerAction.shell(during, context) } else { Clock.sleep(seconds ?? 0) }
+        let end = Clock.now()
         let s = try sampler.stop(window: begin...end, csvPath: context.outDir + "/power_samples.csv")
+        guard let watts = s.averageWatts, let joules = s.energyJoules else {
+            let reason = s.unavailable ?? "power: unavailable"
+            context.log.out(reason)
+            return [
+                "power": .string(reason), "average_watts": .null, "energy_joules": .null, "seconds": .double(s.seconds),
+                "samples": .int(s.samples), "csv": .string(context.outDir + "/power_samples.csv"),
+            ]
+        }
         context.log.out(
             String(
-                format: "power: %.1f W average, %.1f J over %.2f s (%d readings, %@)", s.averageWatts, s.energyJoules,
-                s.seconds, s.samples, s.source))
+                format: "power: %.1f W average, %.1f J over %.2f s (%d readings, %@)", watts, joules, s.seconds,
+                s.samples, s.source))
         return [
-            "power": .string(s.source), "average_watts": .double(s.averageWatts),
-            "energy_joules": .double(s.energyJoules),
+            "power": .string(s.source), "average_watts": .double(watts), "energy_joules": .double(joules),
             "seconds": .double(s.seconds), "samples": .int(s.samples),
             "csv": .string(context.outDir + "/power_samples.csv"),
         ]
@@ -52,7 +59,7 @@ struct PowerAction: Implementation {
     static func shell(_ command: String, _ context: ActionContext) throws {
         let r = Command.run(
             ["/bin/sh", "-c", command], environment: context.environment, directory: context.outDir,
-            mergeOutput: true, timeout: 365 * 86_400)
+            mergeOutput: true, timeout: nil)
         let log = context.outDir + "/during.log"
         try FileOps.write(r.stdout, to: log)
         if !r.stdout.isEmpty { context.log.out(r.stdout.hasSuffix("\n") ? String(r.stdout.dropLast()) : r.stdout) }

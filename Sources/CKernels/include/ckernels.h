@@ -12,7 +12,8 @@
 typedef void (*ck_part_fn)(void *context, int part, int parts);
 
 /// Runs fn(context, p, parts) for p in 0..<parts, part 0 on the calling thread and part p on worker p of the
-/// kernels' pool (parallel.c), and returns when all are done. A call made while another runs does its parts inline.
+/// calling thread's own pool (parallel.c), and returns when all are done. Callers on different threads each have a
+/// pool; a call made from inside a part runs its parts inline.
 void ck_parallel(int parts, ck_part_fn fn, void *context);
 
 /// How many parts to split `units` of `work` into over `threads`: at most one per unit, and none smaller than

@@ -6,8 +6,8 @@ internal import CKernels
 public final class CompiledGraph: @unchecked Sendable {
     public let graph: InferenceGraph
 
-    /// How a convolution runs on this CPU.
-    enum ConvKernel: Sendable {
+    /// How a convolution runs on this CPU. Sendable by hand: the Winograd weights are made in `init` and only read.
+    enum ConvKernel: @unchecked Sendable {
         /// Winograd F(2×2, 3×3) with the transformed weights.
         case winograd(Tensor)
         /// A 1×1 stride-1 convolution as one product over the batch's pixels (the direct kernel, rows per thread).

@@ -86,7 +86,10 @@ public struct InferenceGraph: Sendable {
 }
 
 /// A convolution with its batch-norm folded in: weights HWIO `[k·k·in, out]`, a bias per output channel.
-public struct ConvLayer: Sendable {
+///
+/// Sendable by hand (tensors are not): a graph's weights are written while it is built and only read after, when
+/// threads share it.
+public struct ConvLayer: @unchecked Sendable {
     public var geometry: ConvGeometry
     public var weight: Tensor
     public var bias: Tensor
@@ -101,8 +104,8 @@ public struct ConvLayer: Sendable {
     }
 }
 
-/// A fully connected layer: weight `[inputs, outputs]`, bias `[outputs]`.
-public struct LinearLayer: Sendable {
+/// A fully connected layer: weight `[inputs, outputs]`, bias `[outputs]`. Sendable by hand, as `ConvLayer` is.
+public struct LinearLayer: @unchecked Sendable {
     public var inputs: Int
     public var outputs: Int
     public var weight: Tensor

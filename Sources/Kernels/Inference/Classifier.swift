@@ -3,6 +3,9 @@
 ///
 /// The weights are read-only and shared; each thread that classifies needs its own `Workspace` (buffers kept
 /// between calls, so classifying allocates nothing once warm).
+///
+/// Sendable by hand: its tensors (not Sendable themselves) are copies made in `init` that nothing writes afterwards,
+/// so threads may share them.
 public final class Classifier: @unchecked Sendable {
     public let architecture: Architecture
     public let inputShape: [Int]
@@ -18,8 +21,8 @@ public final class Classifier: @unchecked Sendable {
         case linear(inputs: Int, outputs: Int, weight: Tensor, bias: Tensor, relu: Bool)
     }
 
-    /// Buffers of one thread.
-    public final class Workspace: @unchecked Sendable {
+    /// Buffers of one thread: not Sendable, so a workspace cannot be handed to another thread by mistake.
+    public final class Workspace {
         var buffers: [Tensor?] = []
         public init() {}
 

@@ -1,28 +1,33 @@
 internal import CKernels
 internal import COpenBLAS
+import Synchronization
 
 /// Single-precision matrix products through OpenBLAS, row-major, and the kernels' thread setting.
 ///
-/// Threads: the kernels run their own pool of `threads` workers (`ck_parallel`): the direct and Winograd
+/// Threads: each thread that calls the kernels gets its own pool of `threads` - 1 workers (`ck_parallel`), so
+/// several callers at once (the SUT's workers) each run on the threads they asked for: the direct and Winograd
 /// convolutions split their output rows over it, and a large product is split by rows of C into products that
 /// OpenBLAS computes single-threaded, one per worker. OpenBLAS's own threads stay off (one thread): its workers
 /// spin between calls, and two pools spinning on a 2-core machine slowed training down several times.
 ///
 /// The corresponding C function is `cblas_sgemm`.
 public enum BLAS {
-    /// The kernels' thread count (`setThreads`); the first use also turns OpenBLAS's own threads off.
-    nonisolated(unsafe) static var threadCount: Int = {
-        openblas_set_num_threads(1)
-        return 1
-    }()
+    /// The kernels' thread count (`setThreads`): an atomic, since a step sets it on one thread and the kernels
+    /// read it on others.
+    static let threadCount = Atomic<Int>(1)
+
+    /// Turns OpenBLAS's own threads off, once, before its first use (Swift runs a static's initialiser once, under
+    /// a lock).
+    static let openBLASSingleThreaded: Void = openblas_set_num_threads(1)
 
     /// C[M×N] = alpha · op(A) · op(B) + beta · C, all row-major with the given leading dimensions; split by rows
     /// of C over up to `threads` kernel threads.
     static func gemm(
         transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
-        c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int = threadCount
+        c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int = BLAS.threads
     ) {
+        _ = openBLASSingleThreaded
         // Parts of at least 16 rows and ~512k multiply-adds.
         let parts = Int(ck_parts(Int32(threads), m / 16, Double(m * n * k), Double(1 << 19)))
         if parts < 2 {
@@ -74,7 +79,7 @@ public enum BLAS {
         n: Int, k: Int, x: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, y: UnsafeMutablePointer<Float>
     ) {
-        _ = threadCount  // OpenBLAS's own threads off before its first use
+        _ = openBLASSingleThreaded
         // Row-major B[k×n] seen as column-major is Bᵀ[n×k]: y = Bᵀ·x.
         cblas_sgemv(CblasColMajor, CblasNoTrans, Int32(n), Int32(k), 1, b, Int32(ldb), x, 1, beta, y, 1)
     }
@@ -89,11 +94,11 @@ public enum BLAS {
 
     /// Sets the kernels' thread count (recorded in every result); OpenBLAS itself runs single-threaded.
     public static func setThreads(_ n: Int) {
-        openblas_set_num_threads(1)
-        threadCount = max(1, n)
+        _ = openBLASSingleThreaded
+        threadCount.store(max(1, n), ordering: .relaxed)
     }
 
-    public static var threads: Int { threadCount }
+    public static var threads: Int { threadCount.load(ordering: .relaxed) }
 
     /// The kernel OpenBLAS chose for this CPU at run time (e.g. `Cooperlake`).
     public static var coreName: String { String(cString: openblas_get_corename()) }

@@ -4,7 +4,10 @@
 /// one contiguous run, a convolution's output comes out of the GEMM already in NHWC, a 1×1 convolution is a
 /// plain GEMM over the pixels, and batch-norm and ReLU run over contiguous channel vectors. (ONNX's NCHW is
 /// produced only when a model is exported.)
-public final class Tensor: @unchecked Sendable {
+///
+/// Not Sendable: `reshape`, `fill` and the subscript change it in place. A type that shares tensors between threads
+/// (the `Classifier`'s weights) says why that is safe.
+public final class Tensor {
     public private(set) var shape: [Int]
     public private(set) var count: Int
     public let data: UnsafeMutablePointer<Float>
@@ -67,7 +70,7 @@ public final class Tensor: @unchecked Sendable {
 }
 
 /// A trainable tensor and its gradient.
-public final class Parameter: @unchecked Sendable {
+public final class Parameter {
     public let name: String
     public let value: Tensor
     public let grad: Tensor

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Synchronization
 
@@ -6,10 +7,18 @@ import Synchronization
 public final class PowerSampler: @unchecked Sendable {
     public struct Summary: Sendable {
         public let source: String
+        /// Readings inside the window.
         public let samples: Int
-        public let averageWatts: Double
-        public let energyJoules: Double
+        /// Nil when no reading fell inside the window: unavailable, never 0 W.
+        public let averageWatts: Double?
+        public let energyJoules: Double?
         public let seconds: Double
+        /// Why there is no average (`averageWatts` is nil), in words for the result.
+        public var unavailable: String? {
+            averageWatts == nil
+                ? "power: unavailable (\(source) gave no reading inside the \(String(format: "%.2f", seconds)) s window)"
+                : nil
+        }
     }
 
     /// Why no source could be used, one reason per source tried.
@@ -23,6 +32,8 @@ public final class PowerSampler: @unchecked Sendable {
     var reader: any PowerReader
     let readings = Mutex<[(time: Double, watts: Double)]>([])
     let running = Atomic<Bool>(false)
+    let wake = DispatchSemaphore(value: 0)
+    let finished = DispatchSemaphore(value: 0)
     private var thread: Thread?
 
     /// Finds a source. `root` prefixes the sysfs paths (tests point it at a prepared folder); `command` is the
@@ -58,7 +69,7 @@ public final class PowerSampler: @unchecked Sendable {
                     why.append("command: no power command given")
                 } else {
                     found = CommandReader(
-                        command: command, description: "`\(command.joined(separator: " "))`",
+                        command: command, description: "`\(Command.display(command))`",
                         parse: CommandReader.sumOfNumbers, why: &why)
                 }
             case .none: why.append("power measurement was not asked for")
@@ -76,22 +87,29 @@ public final class PowerSampler: @unchecked Sendable {
         _ = reader.read()  // an energy counter's first read sets its baseline
         let t = Thread {  // strong: the loop ends once stopped
             while self.running.load(ordering: .acquiring) {
-                Thread.sleep(forTimeInterval: self.interval)
+                // Wakes early when stopped, so stop() never waits a whole interval.
+                if self.wake.wait(timeout: .now() + self.interval) == .success { continue }
                 if let w = self.reader.read() {
-                    let now = Date().timeIntervalSince1970
+                    let now = Clock.now()
                     self.readings.withLock { $0.append((now, w)) }
                 }
             }
+            self.finished.signal()
         }
         t.name = "repro-power"
         thread = t
         t.start()
     }
 
-    /// Stops sampling, writes the readings to `csvPath`, and summarises those inside `window` (Unix seconds).
+    /// Stops sampling (and waits for the sampling thread to end), writes the readings to `csvPath`, and summarises
+    /// those inside `window` (Unix seconds). With no reading inside the window the average is unavailable (nil).
     public func stop(window: ClosedRange<Double>?, csvPath: String) throws -> Summary {
-        running.store(false, ordering: .releasing)
-        Thread.sleep(forTimeInterval: interval * 1.5)
+        if thread != nil {
+            running.store(false, ordering: .releasing)
+            wake.signal()
+            finished.wait()
+            thread = nil
+        }
         let all = readings.withLock { $0 }
         var csv = "time_unix_s,watts\n"
         for r in all { csv += String(format: "%.3f,%.3f\n", r.time, r.watts) }
@@ -99,10 +117,10 @@ public final class PowerSampler: @unchecked Sendable {
         // A reading covers the interval before it, so keep those that end inside the window.
         let inside =
             window.map { w in all.filter { $0.time >= w.lowerBound && $0.time <= w.upperBound + interval } } ?? all
-        let average = inside.isEmpty ? 0 : inside.reduce(0) { $0 + $1.watts } / Double(inside.count)
+        let average = inside.isEmpty ? nil : inside.reduce(0) { $0 + $1.watts } / Double(inside.count)
         let seconds = window.map { $0.upperBound - $0.lowerBound } ?? Double(all.count) * interval
         return Summary(
-            source: source, samples: inside.count, averageWatts: average, energyJoules: average * seconds,
+            source: source, samples: inside.count, averageWatts: average, energyJoules: average.map { $0 * seconds },
             seconds: seconds)
     }
 }

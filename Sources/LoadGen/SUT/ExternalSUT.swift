@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Synchronization
 
@@ -20,7 +21,8 @@ import Synchronization
 /// A SUT that exits, closes its output or says something else ends the run with an error that quotes the exit
 /// status and the last lines of its standard error.
 public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked Sendable {
-    public private(set) var name = "external"
+    /// "external" until the SUT names itself in its READY line (written by the reading thread, hence the lock).
+    public var name: String { state.withLock { $0.name } }
     public let totalSampleCount: Int
     public let performanceSampleCount: Int
     let command: [String]
@@ -33,6 +35,7 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
     private var reader: Thread?
 
     struct State {
+        var name = "external"
         var sink: ResponseSink?
         var failure: String?
         var ended = false
@@ -79,16 +82,16 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
         thread.name = "repro-external-sut"
         reader = thread
         thread.start()
-        let deadline = Date().addingTimeInterval(startupTimeout)
+        let deadline = Clock.monotonic() + startupTimeout
         while true {
             let (ready, failure) = state.withLock { ($0.ready, $0.failure) }
             if ready { break }
             if let failure { throw .sut(failure) }
-            if Date() > deadline {
+            if Clock.monotonic() > deadline {
                 process.terminate()
                 throw .sut(
-                    "the SUT '\(command.joined(separator: " "))' did not say READY within \(Int(startupTimeout)) s"
-                        + stderrTail())
+                    "the SUT `\(Command.display(command))` did not say READY within "
+                        + String(format: "%g", startupTimeout) + " s" + stderrTail())
             }
             usleep(2_000)
         }
@@ -134,8 +137,8 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
         state.withLock { $0.ended = true }
         try? send("END")
         close(input)
-        let deadline = Date().addingTimeInterval(grace)
-        while process.isRunning && Date() < deadline { usleep(5_000) }
+        let deadline = Clock.monotonic() + grace
+        while process.isRunning && Clock.monotonic() < deadline { usleep(5_000) }
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
@@ -198,7 +201,7 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
         } else if text == "READY" || text.hasPrefix("READY ") {
             let given = text.dropFirst(5).trimmingCharacters(in: .whitespaces)
             state.withLock {
-                if !given.isEmpty { name = given }
+                if !given.isEmpty { $0.name = given }
                 $0.ready = true
             }
         } else if text.hasPrefix("LOG ") {

@@ -11,7 +11,7 @@ public struct LoadGenSpec: ActionSpec {
         "accuracy_txt", "accuracy_log_sha256", "accuracy_samples", "accuracy_line", "power", "power_watts",
         "samples_per_joule", "sut_exit_status",
     ]
-    public let version = "2"  // 2: direct/Winograd kernels, kernel threads
+    public let version = "3"  // 2: direct/Winograd kernels, kernel threads; 3: power unavailable, not 0 W
     public let summary =
         "run a SUT under LoadGen (scenario, mode, mlperf.conf + user.conf) -> MLPerf logs, accuracy, power"
     public let parameters = [
@@ -72,7 +72,7 @@ public struct AccuracySpec: ActionSpec {
 public struct PowerSpec: ActionSpec {
     public let name = "power"
     public let outputs: [String]? = ["power", "average_watts", "energy_joules", "seconds", "samples", "csv"]
-    public let version = "1"
+    public let version = "2"  // 2: unavailable, not 0 W, when no reading fell inside the window
     public let summary =
         "sample power (RAPL, hwmon, ipmitool, nvidia-smi or a command) while a command runs -> watts, joules"
     public let parameters = [
