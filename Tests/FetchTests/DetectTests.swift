@@ -36,11 +36,10 @@ struct DetectTests {
         } catch {
             #expect("\(error)" == "mytool at \(dir)/old/mytool is version 3.7.2, but >=3.8 is required")
         }
-        do {
-            _ = try ToolDetector.program("nosuchtool", places: [dir + "/old"], environment: env)
-        } catch {
-            #expect("\(error)" == "program 'nosuchtool' not found (searched: \(dir)/old)")
+        let missing = #expect(throws: FetchError.self) {
+            try ToolDetector.program("nosuchtool", places: [dir + "/old"], environment: env)
         }
+        #expect(missing?.description == "program 'nosuchtool' not found (searched: \(dir)/old)")
     }
 
     @Test func librariesComeFromPkgConfig() throws {

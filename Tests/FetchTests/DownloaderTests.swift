@@ -115,16 +115,15 @@ struct DownloaderTests {
 
     @Test func everyFailedSourceIsListed() throws {
         defer { cleanUp() }
-        do {
-            _ = try Downloader().download(request(["http://127.0.0.1:1/x", server.base + "/status/404"]))
-        } catch {
-            #expect(
-                "\(error)" == """
-                    every source failed:
-                      1) could not connect to http://127.0.0.1:1/x (connection refused or unreachable)
-                      2) HTTP 404 (not found) from \(server.base)/status/404
-                    """)
+        let error = #expect(throws: FetchError.self) {
+            try Downloader().download(request(["http://127.0.0.1:1/x", server.base + "/status/404"]))
         }
+        #expect(
+            error?.description == """
+                every source failed:
+                  1) could not connect to http://127.0.0.1:1/x (connection refused or unreachable)
+                  2) HTTP 404 (not found) from \(server.base)/status/404
+                """)
     }
 
     @Test func aSlowServerHitsTheLowSpeedTimeout() throws {
@@ -148,11 +147,10 @@ struct DownloaderTests {
         let source = dir + "/source.bin"
         try Data(DownloaderTests.payload).write(to: URL(fileURLWithPath: source))
         #expect(try Downloader().download(request(["file://" + source])).sha256 == DownloaderTests.digest)
-        do {
-            _ = try Downloader().download(request(["http://no-such-host.invalid/x"]))
-        } catch {
-            #expect("\(error)" == "host not found: 'no-such-host.invalid' (http://no-such-host.invalid/x)")
+        let error = #expect(throws: FetchError.self) {
+            try Downloader().download(request(["http://no-such-host.invalid/x"]))
         }
+        #expect(error?.description == "host not found: 'no-such-host.invalid' (http://no-such-host.invalid/x)")
     }
 
     @Test func cancellationStopsATransfer() throws {
