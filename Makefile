@@ -37,7 +37,7 @@ bench: build
 
 # The project's own style (.swift-format: 4 spaces, 120 columns); `make test` runs it first.
 format-lint:
-	$(SWIFT) format lint --strict -r Sources Tests Benchmarks/Sources Package.swift
+	$(SWIFT) format lint --strict -r Sources Tests Benchmarks/Sources Plugins Package.swift
 
 clean:
 	rm -rf .build

@@ -36,8 +36,12 @@ let package = Package(
                 "Basics", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]),
+        // What this build is made from (source digests, git commit), generated before every build.
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        .target(name: "BuildInfo", plugins: ["BuildInfoPlugin"]),
         .target(
-            name: "Workflow", dependencies: ["Basics", "Recipes", .product(name: "Crypto", package: "swift-crypto")],
+            name: "Workflow",
+            dependencies: ["Basics", "Recipes", "BuildInfo", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"]),
         .target(
             name: "Fetch",

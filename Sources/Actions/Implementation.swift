@@ -12,6 +12,7 @@ protocol Implementation: Action {
 extension Implementation {
     var name: String { spec.name }
     var version: String { spec.version }
+    var implementation: [String] { spec.implementation }
     var summary: String { spec.summary }
     var parameters: [ActionParameter] { spec.parameters }
     func defaultPolicy(with: [String: Value]) -> CachePolicy? { spec.defaultPolicy(with: with) }

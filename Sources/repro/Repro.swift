@@ -38,11 +38,11 @@ struct Repro: ParsableCommand {
 
     // repro's own version is a flag of `repro` alone: `submit` and `check` use `--version` for the MLPerf round, as
     // MLCommons' checker does, and swift-argument-parser would offer a configured version on every subcommand.
-    @Flag(name: .customLong("version"), help: "Show repro's version.")
+    @Flag(name: .customLong("version"), help: "Show repro's version and the git commit it was built from.")
     var showVersion = false
 
     func run() throws {
         guard showVersion else { throw CleanExit.helpRequest(self) }
-        print(ReproVersion.current)
+        print("repro " + ReproVersion.build.description)
     }
 }

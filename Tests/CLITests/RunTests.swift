@@ -298,11 +298,47 @@ struct RunTests {
         #expect(show.status == 0)
         #expect(show.stdout.contains("shard[index=1]"))
         let why = try cli.run(["why", "numbers"])
-        #expect(why.stdout.contains("numbers was reused from the cache"))
+        #expect(why.stdout.contains("reused from the cache"), "\(why.stdout)")
         let whyTotal = try cli.run(["why", "total"])
-        #expect(whyTotal.stdout.contains("inputs.shards: 3 -> 2"), "\(whyTotal.stdout)")
+        #expect(whyTotal.stdout.contains("built: the cache had no entry with its key"), "\(whyTotal.stdout)")
+        #expect(whyTotal.stdout.contains("input 'shards': 3 -> 2"), "\(whyTotal.stdout)")
+        // Beyond the last run: a node the last run did not plan is found in the runs before it.
+        try cli.run(["run", "numbers"])
+        let earlier = try cli.run(["why", "total"])
+        #expect(earlier.stdout.contains("total is not in the last run; the newest run that planned it is"))
+        #expect(earlier.stdout.contains("input 'shards': 3 -> 2"), "\(earlier.stdout)")
+        #expect(earlier.stdout.contains("Earlier runs:"))
+        let unknown = try cli.run(["why", "totl"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("did you mean 'total'?"), "\(unknown.stderr)")
         let missing = try cli.run(["show", "nope"])
         #expect(missing.status == 2)
+    }
+
+    /// Every manifest and entry names the build of repro that made it: version, commit, uncommitted changes.
+    @Test func manifestsAndEntriesNameTheBuild() throws {
+        let cli = try makeCLI()
+        defer { cli.cleanUp() }
+        try cli.run(["run", "numbers"])
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "-C", CLI.packageRoot, "rev-parse", "HEAD"]
+        let out = Pipe()
+        git.standardOutput = out
+        try git.run()
+        git.waitUntilExit()
+        let head = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let manifest = try cli.lastManifest()
+        #expect(manifest["repro_version"] as? String == "0.1.0")
+        #expect(manifest["repro_commit"] as? String == head, "built from \(head)")
+        #expect(manifest["repro_dirty"] is Bool)
+        let meta =
+            try JSONSerialization.jsonObject(
+                with: Data(try cli.read("cache/entries/\(cli.entries()[0])/meta.json").utf8)) as! [String: Any]
+        #expect(meta["repro_commit"] as? String == head)
+        let version = try cli.run(["--version"])
+        #expect(version.stdout.hasPrefix("repro 0.1.0 (commit \(head.prefix(12))"), "\(version.stdout)")
     }
 
     @Test func cacheCommandsFindAndReportDamage() throws {

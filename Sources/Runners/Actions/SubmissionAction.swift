@@ -10,6 +10,7 @@ public struct SubmissionAction: Action {
     public let name = "submission"
     public let outputs: [String]? = ["tree", "problems", "problem_count", "tarball", "sha256", "results"]
     public let version = "1"
+    public var implementation: [String] { ImplementationSources.submission }
     public let summary = "build and check an MLPerf Inference submission tree from loadgen runs (+ tarball, sha256)"
     public let parameters =
         [

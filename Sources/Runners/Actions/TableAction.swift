@@ -7,6 +7,7 @@ public struct TableAction: Action {
     public let name = "table"
     public let outputs: [String]? = ["table", "text"]
     public let version = "1"
+    public var implementation: [String] { ["Sources/Runners/Actions/TableAction.swift"] }
     public let summary = "print rows (maps) as an aligned table; writes table.txt"
     public let parameters = [
         ActionParameter("rows", .list, doc: "a list of maps, one per row"),

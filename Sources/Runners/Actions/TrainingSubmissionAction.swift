@@ -8,6 +8,9 @@ public struct TrainingSubmissionAction: Action {
     public let name = "training-submission"
     public let outputs: [String]? = ["tree", "problems", "problem_count", "tarball", "sha256"]
     public let version = "1"
+    public var implementation: [String] {
+        ImplementationSources.submission + ["Sources/Runners/Actions/TrainingSubmissionAction.swift"]
+    }
     public let summary = "build and check an MLPerf Training submission tree from train logs (+ tarball, sha256)"
     public let parameters =
         [

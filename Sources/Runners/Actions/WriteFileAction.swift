@@ -10,6 +10,7 @@ public struct WriteFileAction: Action {
     public let name = "write-file"
     public let outputs: [String]? = ["path"]
     public let version = "1"
+    public var implementation: [String] { ["Sources/Runners/Actions/WriteFileAction.swift"] }
     public let summary = "write text to a file in the node's output folder"
     public let parameters = [
         ActionParameter("path", .string, required: true, doc: "file name, relative to the output folder"),

@@ -1,15 +1,23 @@
 import Recipes
 
-/// What the planner knows of a built-in step (`run: {action: NAME, with: ...}`): its name, its version (which
-/// enters keys, so a changed implementation changes them), its parameters and the cache policy it calls for.
+/// What the planner knows of a built-in step (`run: {action: NAME, with: ...}`): its name, its version and the
+/// sources that implement it (both enter keys, so changed code changes them), its parameters and the cache policy
+/// it calls for.
 ///
 /// Specs are light; the work itself is an `Action`. Actions that need the heavy native libraries (libcurl,
 /// libgit2, OpenBLAS) run in a worker process of their own, so the `repro` command starts in milliseconds and
 /// a stopped or crashed step is a process that ends.
 public protocol ActionSpec: Sendable {
     var name: String { get }
-    /// Enters the key of every node that uses the action: bump it when results would change.
+    /// Enters the key of every node that uses the action: bump it when results change for a reason its
+    /// `implementation` does not cover (a new file format of the engine, a changed library it calls).
     var version: String { get }
+    /// The source files and folders (relative to the package: `Sources/Kernels`, `Sources/Actions/FetchAction.swift`)
+    /// whose code can change the action's results. Their digests enter the key of every node that uses it
+    /// (`SourceTable`). Name everything the action's code reaches, modules it imports included: a path missing
+    /// here lets a changed result be served from the cache; one too many only costs a rebuild. The default is the
+    /// whole of `Sources/`.
+    var implementation: [String] { get }
     var summary: String { get }
     var parameters: [ActionParameter] { get }
     /// Every output the action can return (some only in some modes), so a recipe that reads one it never returns
@@ -30,6 +38,7 @@ public protocol Action: ActionSpec {
 }
 
 extension ActionSpec {
+    public var implementation: [String] { ["Sources"] }
     public var outputs: [String]? { nil }
     public func defaultPolicy(with: [String: Value]) -> CachePolicy? { nil }
     public func warnings(with: [String: Value]) -> [String] { [] }
@@ -51,12 +60,16 @@ public struct ActionParameter: Sendable {
     }
 }
 
-/// The set of actions a run can use.
+/// The set of actions a run can use, with the code identity of each (computed once, when the catalog is made).
 public struct ActionCatalog: Sendable {
     public let specs: [String: any ActionSpec]
+    /// Per action, the digest of each path of its `implementation` (what enters keys).
+    public let implementations: [String: [String: String]]
 
-    public init(_ specs: [any ActionSpec]) {
+    /// `sources` is the table of this build; tests pass another to see what a source edit would rebuild.
+    public init(_ specs: [any ActionSpec], sources: SourceTable = .build) {
         self.specs = Dictionary(specs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.implementations = self.specs.mapValues { sources.digests(of: $0.implementation) }
     }
 
     public func spec(named name: String) -> (any ActionSpec)? { specs[name] }

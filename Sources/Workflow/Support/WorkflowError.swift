@@ -15,6 +15,7 @@ public enum WorkflowError: Error, Sendable {
     case cache(String)
     case noSuchRun(String, known: [String])
     case noSuchNode(String, candidates: [String])
+    case ambiguousNode(String, run: String, candidates: [String])
     case manifest(path: String, problem: String)
     case io(String)
 }
@@ -56,6 +57,9 @@ extension WorkflowError: CustomStringConvertible {
             return "error: no run '\(id)'\(shown)"
         case .noSuchNode(let name, let candidates):
             return "error: no node '\(name)'\(Suggestions.hint(for: name, in: candidates))"
+        case .ambiguousNode(let name, let run, let candidates):
+            return "error: recipe '\(name)' has \(candidates.count) nodes in run \(run); name one: "
+                + candidates.prefix(5).joined(separator: ", ") + (candidates.count > 5 ? ", ..." : "")
         case .manifest(let path, let problem): return "error: \(path): \(problem)"
         case .io(let message): return "error: \(message)"
         }

@@ -6,6 +6,7 @@ public struct FetchSpec: ActionSpec {
     public let name = "fetch"
     public let outputs: [String]? = ["path", "sha256", "size", "url"]
     public let version = "1"
+    public var implementation: [String] { ImplementationSources.getting }
     public let summary = "download a file (http, https, file), verify its sha256, resume, retry, try mirrors"
     public let parameters = [
         ActionParameter("url", .string, required: true, doc: "where to get it"),
@@ -44,6 +45,7 @@ public struct GitSpec: ActionSpec {
     public let name = "git"
     public let outputs: [String]? = ["commit", "path"]
     public let version = "1"
+    public var implementation: [String] { ImplementationSources.getting }
     public let summary = "check out a git repository at a commit, tag or branch (libgit2); output its commit id"
     public let parameters = [
         ActionParameter("url", .string, required: true, doc: "the repository (https, ssh or file URL, or a path)"),
@@ -67,6 +69,7 @@ public struct ExtractSpec: ActionSpec {
     public let name = "extract"
     public let outputs: [String]? = ["path", "entries", "bytes"]
     public let version = "1"
+    public var implementation: [String] { ImplementationSources.getting }
     public let summary = "unpack .tar(.gz|.xz|.bz2|.zst), .zip, or a lone .gz/.xz/.bz2 file (libarchive)"
     public let parameters = [
         ActionParameter("archive", .path, required: true, doc: "the archive file"),
@@ -82,6 +85,7 @@ public struct DetectSpec: ActionSpec {
     public let name = "detect"
     public let outputs: [String]? = ["path", "version"]
     public let version = "1"
+    public var implementation: [String] { ImplementationSources.getting }
     public let summary = "find a program (PATH or given folders) or a library (pkg-config) and check its version"
     public let parameters = [
         ActionParameter("program", .string, doc: "a program name (or path); give this or 'library'"),

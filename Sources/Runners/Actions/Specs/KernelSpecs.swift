@@ -9,6 +9,12 @@ public struct PreprocessSpec: ActionSpec {
         "input_shape",
     ]
     public let version = "1"
+    public var implementation: [String] {
+        [
+            "Sources/Actions/KernelActions.swift", "Sources/Kernels/Data", "Sources/Kernels/Support/Random.swift",
+            "Sources/Kernels/Support/KernelsError.swift",
+        ]
+    }
     public let summary = "digits CSV -> normalised NHWC tensor files (train/validation split from a seed)"
     public let parameters = [
         ActionParameter("csv", .path, required: true, doc: "rows of 64 pixel values (0..16) and a label"),
@@ -25,6 +31,9 @@ public struct ModelSpec: ActionSpec {
     public let name = "model"
     public let outputs: [String]? = ["weights", "sha256", "architecture", "parameters", "flops", "input_shape"]
     public let version = "1"
+    public var implementation: [String] {
+        ["Sources/Actions/KernelActions.swift", "Sources/Kernels"] + ImplementationSources.basics
+    }
     public let summary = "build an MLP or ResNet-8 with seeded initial weights (weights file + sha256)"
     public let parameters = [
         ActionParameter("architecture", .string, required: true, doc: "mlp or resnet8"),
@@ -41,6 +50,7 @@ public struct TrainSpec: ActionSpec {
         "runs", "score_rule", "score_s", "environment", "status", "accuracy", "weights", "logs", "architecture",
     ]
     public let version = "2"  // 2: direct/Winograd kernels, kernel threads
+    public var implementation: [String] { ["Sources/Actions/KernelActions.swift"] + ImplementationSources.kernels }
     public let summary = "train to a target validation accuracy (MLPerf semantics, :::MLLOG logs, seeded runs, score)"
     public let parameters = [
         ActionParameter("data", .path, required: true, doc: "a preprocess output folder (train/val tensor files)"),

@@ -12,6 +12,9 @@ public struct LoadGenSpec: ActionSpec {
         "samples_per_joule", "sut_exit_status",
     ]
     public let version = "3"  // 2: direct/Winograd kernels, kernel threads; 3: power unavailable, not 0 W
+    public var implementation: [String] {
+        ["Sources/Actions/LoadGen"] + ImplementationSources.loadgen + ImplementationSources.kernels
+    }
     public let summary =
         "run a SUT under LoadGen (scenario, mode, mlperf.conf + user.conf) -> MLPerf logs, accuracy, power"
     public let parameters = [
@@ -59,6 +62,9 @@ public struct AccuracySpec: ActionSpec {
     public let name = "accuracy"
     public let outputs: [String]? = ["accuracy", "good", "total", "accuracy_txt", "accuracy_log_sha256"]
     public let version = "1"
+    public var implementation: [String] {
+        ["Sources/Actions/LoadGen/LoadGenAction.swift"] + ImplementationSources.loadgen + ImplementationSources.kernels
+    }
     public let summary = "top-1 accuracy of a LoadGen accuracy log against int32 labels -> accuracy.txt"
     public let parameters = [
         ActionParameter("log", .path, required: true, doc: "mlperf_log_accuracy.json, or the folder holding it"),
@@ -73,6 +79,9 @@ public struct PowerSpec: ActionSpec {
     public let name = "power"
     public let outputs: [String]? = ["power", "average_watts", "energy_joules", "seconds", "samples", "csv"]
     public let version = "2"  // 2: unavailable, not 0 W, when no reading fell inside the window
+    public var implementation: [String] {
+        ["Sources/Actions/LoadGen/PowerAction.swift"] + ImplementationSources.loadgen
+    }
     public let summary =
         "sample power (RAPL, hwmon, ipmitool, nvidia-smi or a command) while a command runs -> watts, joules"
     public let parameters = [
