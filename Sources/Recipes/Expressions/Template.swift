@@ -156,3 +156,24 @@ public indirect enum TemplateValue: Sendable, Hashable {
         }
     }
 }
+
+extension TemplateValue {
+    /// As written, for people: `[1, 2, 3]`, `{a: 1}`, an expression as its text.
+    public var text: String {
+        switch self {
+        case .value(let v, _): TemplateValue.text(of: v)
+        case .template(let t): t.source
+        case .list(let items): "[" + items.map(\.text).joined(separator: ", ") + "]"
+        case .map(let m): "{" + m.keys.sorted().map { "\($0): \(m[$0]!.text)" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    static func text(of v: Value) -> String {
+        switch v {
+        case .string(let s): s
+        case .list(let items): "[" + items.map { text(of: $0) }.joined(separator: ", ") + "]"
+        case .map(let m): "{" + m.keys.sorted().map { "\($0): \(text(of: m[$0]!))" }.joined(separator: ", ") + "}"
+        default: v.canonicalJSON
+        }
+    }
+}

@@ -33,45 +33,68 @@ extension CacheStore {
         FileOps.removeTree(trash)
     }
 
-    /// What `gc` removed.
+    /// What `gc` removed (or, in a dry run, would remove).
     public struct GCReport: Sendable {
-        public var staging = 0
-        public var entries = 0
-        public var locks = 0
-        public var bytes = 0
+        public struct Removed: Sendable {
+            public enum Kind: String, Sendable {
+                case staging = "abandoned build"
+                case entry
+                case lock = "lock file"
+            }
+
+            public var kind: Kind
+            public var key: String
+            /// The entry's node and recipe, when its record is readable.
+            public var node: String?
+            public var bytes: Int
+            public var reason: String
+        }
+
+        public var removed: [Removed] = []
+        public var staging: Int { removed.filter { $0.kind == .staging }.count }
+        public var entries: Int { removed.filter { $0.kind == .entry }.count }
+        public var locks: Int { removed.filter { $0.kind == .lock }.count }
+        public var bytes: Int { removed.reduce(0) { $0 + $1.bytes } }
     }
 
     /// Removes staging folders nobody is building, lock files nobody holds, volatile and measured entries no
     /// ref points to that were not used for `unreferencedDays`, and any entry unused for `olderThanDays`.
-    public func gc(unreferencedDays: Double = 30, olderThanDays: Double? = nil) -> GCReport {
+    /// A dry run removes nothing (and stops no process) and reports what it would remove.
+    public func gc(unreferencedDays: Double = 30, olderThanDays: Double? = nil, dryRun: Bool = false) -> GCReport {
         var report = GCReport()
         let now = Clock.now()
         for name in FileSystemPath.list(stagingDir) {
             let key = String(name.prefix { $0 != "." })
             guard let lock = FileLock.tryAcquire(lockPath(key)) else { continue }
             let path = stagingDir + "/" + name
-            ProcessGroups.stopOrphan(recordedIn: path + "/pgid")
-            report.bytes += FileOps.treeSize(path)
-            FileOps.removeTree(path)
-            report.staging += 1
+            report.removed.append(
+                .init(
+                    kind: .staging, key: key, node: nil, bytes: FileOps.treeSize(path),
+                    reason: "nobody is building it"))
+            if !dryRun {
+                ProcessGroups.stopOrphan(recordedIn: path + "/pgid")
+                FileOps.removeTree(path)
+            }
             lock.unlock()
         }
         let referenced = Set(FileSystemPath.list(refsDir).compactMap { ref($0) })
         for key in entryKeys() {
             let path = entryPath(key)
             let age = (now - (FileOps.modificationTime(path) ?? now)) / 86400
-            var drop = false
-            if let olderThanDays, age > olderThanDays { drop = true }
-            if !drop, !referenced.contains(key), age > unreferencedDays, let m = meta(key), m.policy != .reuse {
-                drop = true
+            let m = meta(key)
+            var reason: String?
+            if let olderThanDays, age > olderThanDays { reason = "not used for \(Int(age)) days" }
+            if reason == nil, !referenced.contains(key), age > unreferencedDays, let m, m.policy != .reuse {
+                reason = "a superseded \(m.policy.rawValue) result, \(Int(age)) days old"
             }
-            if !hasEntry(key) { drop = true }
-            guard drop, let lock = FileLock.tryAcquire(lockPath(key)) else { continue }
-            report.bytes += FileOps.treeSize(path)
-            FileOps.removeTree(path)
-            report.entries += 1
+            if !hasEntry(key) { reason = "incomplete (no meta.json)" }
+            guard let reason, let lock = FileLock.tryAcquire(lockPath(key)) else { continue }
+            report.removed.append(
+                .init(kind: .entry, key: key, node: m?.nodeID, bytes: FileOps.treeSize(path), reason: reason))
+            if !dryRun { FileOps.removeTree(path) }
             lock.unlock()
         }
+        if dryRun { return report }
         for ref in FileSystemPath.list(refsDir) where !(self.ref(ref).map(hasEntry) ?? false) {
             unlink(refsDir + "/" + ref)
         }
@@ -86,7 +109,7 @@ extension CacheStore {
             guard let lock = FileLock.tryAcquire(locksDir + "/" + name) else { continue }
             unlink(locksDir + "/" + name)
             lock.unlock()
-            report.locks += 1
+            report.removed.append(.init(kind: .lock, key: key, node: nil, bytes: 0, reason: "its entry is gone"))
         }
         return report
     }

@@ -110,7 +110,7 @@ extension Manifest.RecipeRecord {
 }
 
 extension Manifest.Node {
-    var json: Value {
+    public var json: Value {
         var m: [String: Value] = [
             "id": .string(id), "recipe": .string(recipe), "identity": .string(identity),
             "policy": .string(policy.rawValue), "status": .string(status.rawValue),

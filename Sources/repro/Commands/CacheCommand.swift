@@ -11,9 +11,9 @@ struct CacheCommand: ParsableCommand {
         discussion: """
             Examples:
               repro cache ls
-              repro cache show 3f2a1c0d
-              repro cache rm 3f2a1c0d
-              repro cache gc --older-than 30
+              repro cache show demo                # the newest entry of a node or recipe, or a key prefix
+              repro cache rm --recipe demo-shard
+              repro cache gc --dry-run
               repro cache verify
             """,
         subcommands: [CacheList.self, CacheShow.self, CacheRemove.self, CacheGC.self, CacheVerify.self])
@@ -21,8 +21,9 @@ struct CacheCommand: ParsableCommand {
 
 struct CacheList: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ls", abstract: "List cache entries: key, recipe, node, policy, size, when made.",
-        discussion: "Examples:\n  repro cache ls\n  repro cache ls --recipe digits-dataset --json")
+        commandName: "ls",
+        abstract: "List cache entries: key, node, policy, size, when made, and the variations and inputs.",
+        discussion: "Examples:\n  repro cache ls\n  repro cache ls --recipe demo-shard --json")
 
     @OptionGroup var location: LocationOptions
     @Option(help: "Only entries of this recipe.") var recipe: String?
@@ -30,26 +31,28 @@ struct CacheList: ParsableCommand {
 
     func run() throws {
         let cache = location.workspace.cache
-        var rows: [[String]] = [["KEY", "RECIPE", "NODE", "POLICY", "SIZE", "MADE"]]
+        var rows: [[String]] = [["KEY", "NODE", "POLICY", "SIZE", "MADE", "VARIATIONS AND INPUTS"]]
         var list: [Value] = []
         var total = 0
         for key in cache.entryKeys() {
             guard let meta = cache.meta(key) else {
-                rows.append([String(key.prefix(12)), "?", "(unreadable or incomplete)", "", "", ""])
+                rows.append([String(key.prefix(12)), "(unreadable or incomplete)", "", "", "", ""])
                 continue
             }
             if let recipe, meta.recipe != recipe { continue }
             let size = meta.files.reduce(0) { $0 + $1.size }
             total += size
             rows.append([
-                String(key.prefix(12)), meta.recipe, meta.nodeID, meta.policy.rawValue,
+                String(key.prefix(12)), meta.nodeID, meta.policy.rawValue,
                 TextOutput.bytes(Double(size)), String(Clock.iso8601(meta.created).prefix(19)),
+                CacheList.request(meta),
             ])
             list.append(
                 .map([
                     "key": .string(key), "recipe": .string(meta.recipe), "node": .string(meta.nodeID),
                     "policy": .string(meta.policy.rawValue), "bytes": .int(size),
                     "created": .string(Clock.iso8601(meta.created)),
+                    "variations": .list(meta.variations.map { .string($0) }), "inputs": .map(meta.inputs),
                 ]))
         }
         if json {
@@ -59,21 +62,31 @@ struct CacheList: ParsableCommand {
         Output.line(Output.table(rows))
         Output.line("\(rows.count - 1) entries, \(TextOutput.bytes(Double(total))) in \(DisplayPath.of(cache.root))")
     }
+
+    /// `_small count=10 seed=3`: what made this entry differ from the recipe's other entries, in 60 columns.
+    static func request(_ meta: EntryMeta) -> String {
+        let words =
+            meta.variations.map { "_" + $0 }
+            + meta.inputs.keys.sorted().map { "\($0)=\(RunReport.brief(meta.inputs[$0]!))" }
+        let text = words.joined(separator: " ")
+        return text.count <= 60 ? text : String(text.prefix(59)) + "…"
+    }
 }
 
 struct CacheShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show one entry's record (meta.json) and where its files are.",
-        discussion: "Examples:\n  repro cache show 3f2a1c0d\n  repro cache show 3f2a1c0d --json")
+        discussion: "Examples:\n  repro cache show demo\n  repro cache show demo-numbers --json")
 
-    @Argument(help: "A key, or its first characters (at least 4).") var key: String
+    @Argument(help: "A key or its first characters (at least 4), or a node id or recipe name (its newest entry).")
+    var key: String
     @OptionGroup var location: LocationOptions
     @Flag(help: "Print meta.json as it is.") var json = false
 
     func run() throws {
         let cache = location.workspace.cache
         let full: String
-        do { full = try cache.resolve(prefix: key) } catch { throw fail(error) }
+        do { full = try cache.resolveEntry(key) } catch { throw fail(error) }
         guard let meta = cache.meta(full) else { throw fail("error: entry \(full) has no readable meta.json") }
         if json {
             TextOutput.stdout(meta.json.prettyJSON())
@@ -107,16 +120,16 @@ struct CacheShow: ParsableCommand {
 struct CacheRemove: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rm", abstract: "Remove entries by key (prefix) or by recipe.",
-        discussion: "Examples:\n  repro cache rm 3f2a1c0d\n  repro cache rm --recipe shard")
+        discussion: "Examples:\n  repro cache rm demo\n  repro cache rm --recipe demo-shard")
 
-    @Argument(help: "Keys or key prefixes.") var keys: [String] = []
+    @Argument(help: "Keys or key prefixes, or node ids or recipe names (their newest entry).") var keys: [String] = []
     @Option(help: "Remove every entry of this recipe.") var recipe: String?
     @OptionGroup var location: LocationOptions
 
     func run() throws {
         let cache = location.workspace.cache
         var targets: [String] = []
-        do { for k in keys { targets.append(try cache.resolve(prefix: k)) } } catch { throw fail(error) }
+        do { for k in keys { targets.append(try cache.resolveEntry(k)) } } catch { throw fail(error) }
         if let recipe { targets += cache.entryKeys().filter { cache.meta($0)?.recipe == recipe } }
         guard !targets.isEmpty else { throw fail("error: name entries to remove (keys, or --recipe NAME)") }
         for key in targets {
@@ -132,21 +145,28 @@ struct CacheGC: ParsableCommand {
         discussion: """
             Always removed: staging folders of builds that died, incomplete entries, and old idle lock files;
             volatile and measured entries that are no longer the newest for their node, after --keep-days.
-            With --older-than, also every entry not used for that many days.
+            With --older-than, also every entry not used for that many days. Each removal is listed.
             Examples:
               repro cache gc
-              repro cache gc --older-than 30
+              repro cache gc --older-than 30 --dry-run     # what would go, nothing removed
             """)
 
     @OptionGroup var location: LocationOptions
     @Option(help: "Days to keep superseded volatile and measured entries.") var keepDays: Double = 30
     @Option(help: "Also remove any entry not used for this many days.") var olderThan: Double?
+    @Flag(help: "List what would be removed; remove nothing.") var dryRun = false
 
     func run() throws {
-        let report = location.workspace.cache.gc(unreferencedDays: keepDays, olderThanDays: olderThan)
+        let report = location.workspace.cache.gc(unreferencedDays: keepDays, olderThanDays: olderThan, dryRun: dryRun)
+        let verb = dryRun ? "would remove" : "removed"
+        for r in report.removed {
+            Output.line(
+                "\(verb) \(r.kind.rawValue) \(r.key.prefix(12))\(r.node.map { " (\($0))" } ?? ""): \(r.reason)"
+                    + (r.bytes > 0 ? ", \(TextOutput.bytes(Double(r.bytes)))" : ""))
+        }
         Output.line(
-            "removed \(report.entries) entries, \(report.staging) abandoned builds, \(report.locks) lock files; "
-                + "freed \(TextOutput.bytes(Double(report.bytes)))")
+            "\(verb) \(report.entries) entries, \(report.staging) abandoned builds, \(report.locks) lock files; "
+                + "\(dryRun ? "would free" : "freed") \(TextOutput.bytes(Double(report.bytes)))")
     }
 }
 

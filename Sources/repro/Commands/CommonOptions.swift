@@ -17,6 +17,12 @@ struct LocationOptions: ParsableArguments {
     var workspace: Workspace { Workspace(recipes: recipeDirectories, cache: cache, runs: runs) }
 }
 
+/// A problem a command found in what it was asked, in words.
+struct CommandProblem: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 extension ParsableCommand {
     /// Prints an error's words to stderr (each of repro's errors describes itself, or a message); throw the result
     /// to exit with the given status (2: bad input).
