@@ -14,6 +14,15 @@ enum SVGChart {
             ? String(format: "%.0f", v) : abs(v) >= 10 ? String(format: "%.1f", v) : String(format: "%.3g", v)
     }
 
+    /// The horizontal grid lines and labels of a value axis.
+    static func grid(_ axis: ChartAxis, left: Double, width: Double, y: (Double) -> Double) -> String {
+        axis.ticks.map { v in
+            "<line x1=\"\(left)\" x2=\"\(left + width)\" y1=\"\(y(v))\" y2=\"\(y(v))\" class=\"grid\"/>"
+                + "<text x=\"\(left - 6)\" y=\"\(y(v) + 4)\" text-anchor=\"end\" class=\"axis\">"
+                + "\(ChartAxis.label(v))</text>"
+        }.joined()
+    }
+
     /// Lines over time: each series is (name, [(x label, value, highlighted)]).
     static func lines(
         title: String, unit: String, series: [(String, [(String, Double, Bool)])], width: Int = 640, height: Int = 260
@@ -25,22 +34,17 @@ enum SVGChart {
         let w = Double(width) - left - right
         let h = Double(height) - top - bottom
         let values = series.flatMap { $0.1.map(\.1) }
-        guard let lo0 = values.min(), let hi0 = values.max() else { return "" }
-        let lo = min(0, lo0)
-        let hi = hi0 == lo ? lo + 1 : hi0 * 1.05
+        guard !values.isEmpty else { return "" }
+        let axis = ChartAxis(values: values)
         let n = max(series.map(\.1.count).max() ?? 1, 2)
         func x(_ i: Int) -> Double { left + w * Double(i) / Double(n - 1) }
-        func y(_ v: Double) -> Double { top + h - h * (v - lo) / (hi - lo) }
+        func y(_ v: Double) -> Double { top + h - h * axis.fraction(v) }
         var out =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
         out += "<text x=\"\(left)\" y=\"18\" class=\"title\">\(escape(title))</text>"
-        for k in 0...4 {
-            let v = lo + (hi - lo) * Double(k) / 4
-            out += "<line x1=\"\(left)\" x2=\"\(left + w)\" y1=\"\(y(v))\" y2=\"\(y(v))\" class=\"grid\"/>"
-            out += "<text x=\"\(left - 6)\" y=\"\(y(v) + 4)\" text-anchor=\"end\" class=\"axis\">\(label(v))</text>"
-        }
+        out += grid(axis, left: left, width: w, y: y)
         out +=
-            "<text x=\"12\" y=\"\(top + h / 2)\" class=\"axis\" transform=\"rotate(-90 12 \(top + h / 2))\" text-anchor=\"middle\">\(escape(unit))</text>"
+            "<text x=\"12\" y=\"\(top + h / 2)\" class=\"axis\" transform=\"rotate(-90 12 \(top + h / 2))\" text-anchor=\"middle\">\(escape(unit + (axis.isLog ? ", log scale" : "")))</text>"
         for (s, (name, points)) in series.enumerated() {
             let color = palette[s % palette.count]
             let coords = points.enumerated().map { "\(x($0.offset)),\(y($0.element.1))" }.joined(separator: " ")
@@ -73,25 +77,21 @@ enum SVGChart {
         let bottom = 50.0
         let w = Double(width) - left - right
         let h = Double(height) - top - bottom
-        let hi = (groups.flatMap { $0.1.map(\.1) }.max() ?? 1) * 1.1
-        guard hi > 0 else { return "" }
+        let values = groups.flatMap { $0.1.map(\.1) }
+        guard let most = values.max(), most > 0 else { return "" }
+        let axis = ChartAxis(values: values)
         var out =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
         out += "<text x=\"\(left)\" y=\"18\" class=\"title\">\(escape(title))</text>"
-        for k in 0...4 {
-            let v = hi * Double(k) / 4
-            let yy = top + h - h * Double(k) / 4
-            out += "<line x1=\"\(left)\" x2=\"\(left + w)\" y1=\"\(yy)\" y2=\"\(yy)\" class=\"grid\"/>"
-            out += "<text x=\"\(left - 6)\" y=\"\(yy + 4)\" text-anchor=\"end\" class=\"axis\">\(label(v))</text>"
-        }
+        out += grid(axis, left: left, width: w) { top + h - h * axis.fraction($0) }
         out +=
-            "<text x=\"12\" y=\"\(top + h / 2)\" class=\"axis\" transform=\"rotate(-90 12 \(top + h / 2))\" text-anchor=\"middle\">\(escape(unit))</text>"
+            "<text x=\"12\" y=\"\(top + h / 2)\" class=\"axis\" transform=\"rotate(-90 12 \(top + h / 2))\" text-anchor=\"middle\">\(escape(unit + (axis.isLog ? ", log scale" : "")))</text>"
         let groupWidth = w / Double(max(groups.count, 1))
         for (g, (name, bars)) in groups.enumerated() {
             let barWidth = groupWidth * 0.8 / Double(max(bars.count, 1))
             for (b, bar) in bars.enumerated() {
                 let bx = left + groupWidth * Double(g) + groupWidth * 0.1 + barWidth * Double(b)
-                let bh = h * bar.1 / hi
+                let bh = h * axis.fraction(bar.1)
                 out +=
                     "<rect x=\"\(bx)\" y=\"\(top + h - bh)\" width=\"\(barWidth * 0.9)\" height=\"\(bh)\" fill=\"\(palette[b % palette.count])\">"
                 out += "<title>\(escape(name)) \(escape(bar.0)): \(label(bar.1)) \(escape(unit))</title></rect>"

@@ -113,4 +113,20 @@ struct CommandLineTests {
         #expect(r.stderr == "error: no metric 'acuracy' in the history; did you mean 'accuracy'? (metrics: accuracy)\n")
         #expect(try cli.run(["history", "--metric", "accuracy"]).status == 0)
     }
+
+    @Test func aShellStepLongerThanTheArgumentLimitRuns() throws {
+        let cli = try makeCLI()
+        defer { cli.cleanUp() }
+        // 200 KiB of shell text: more than Linux passes as one argument (128 KiB).
+        let line = String(repeating: "x", count: 99)
+        let body = Array(repeating: line, count: 2048).joined(separator: "\n")
+        try cli.recipe(
+            "long",
+            "summary: a long script\nrun: |\n  cat > big.txt <<'END'\n"
+                + body.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+                + "\n  END\n  echo \"bytes=$(wc -c < big.txt)\" >> \"$REPRO_OUTPUTS\"\n")
+        let r = try cli.run(["run", "long"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("  bytes = 204800\n"), "\(r.stdout)")
+    }
 }

@@ -45,9 +45,21 @@ public struct LocalRunner: StepRunner {
         return env
     }
 
+    /// Longer shell text than this goes to the step through a file: Linux limits one argument to 128 KiB.
+    static let longestArgument = 64 * 1024
+
     func runShell(_ command: String, _ step: StepInvocation) -> StepOutcome {
         let bash = FileManager.default.isExecutableFile(atPath: "/bin/bash")
-        let argv = bash ? ["/bin/bash", "-e", "-o", "pipefail", "-c", command] : ["/bin/sh", "-e", "-c", command]
+        var argv = bash ? ["/bin/bash", "-e", "-o", "pipefail", "-c", command] : ["/bin/sh", "-e", "-c", command]
+        if command.utf8.count > LocalRunner.longestArgument {
+            let script = step.staging.workDir + "/repro-step.sh"
+            do { try FileOps.write(command, to: script) } catch {
+                return .failed(StepFailure(reason: "cannot write the step's script \(script): \(error)"))
+            }
+            argv.removeLast()
+            argv.removeAll { $0 == "-c" }
+            argv.append(script)
+        }
         let end: ChildProcess.Termination
         let timedOut: Bool
         switch runProcess(argv, step) {
