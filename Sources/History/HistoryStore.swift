@@ -181,7 +181,12 @@ public final class HistoryStore {
     ) {
         var aside: String?
         if FileManager.default.fileExists(atPath: path) {
-            let target = path + ".damaged-\(Int(Date().timeIntervalSince1970))"
+            var target = path + ".damaged-\(Int(Date().timeIntervalSince1970))"
+            var n = 1
+            while FileManager.default.fileExists(atPath: target) {
+                n += 1
+                target = path + ".damaged-\(Int(Date().timeIntervalSince1970))-\(n)"
+            }
             do { try FileManager.default.moveItem(atPath: path, toPath: target) } catch {
                 throw Failure(description: "cannot set \(path) aside: \(error.localizedDescription)")
             }

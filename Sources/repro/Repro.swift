@@ -9,7 +9,8 @@ struct Repro: ParsableCommand {
         discussion: """
             A SELECTION is a recipe name, or tags and _variations separated by commas:
               repro run demo
-              repro plan dataset,digits,_download
+              repro run dataset,digits
+              repro plan train-digits,_resnet8 max_epochs=3
             Inputs are given as name=value after the selection (NODE.name=value for a dependency).
             Exit status: 0 success, 1 a step failed (or a regression, a check), 2 bad input or usage, 130 stopped.
             """,

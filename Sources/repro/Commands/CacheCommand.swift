@@ -11,7 +11,7 @@ struct CacheCommand: ParsableCommand {
         discussion: """
             Examples:
               repro cache ls
-              repro cache show demo                # the newest entry of a node or recipe, or a key prefix
+              repro cache show demo       # a node's newest entry (or give a key prefix)
               repro cache rm --recipe demo-shard
               repro cache gc --dry-run
               repro cache verify
@@ -130,8 +130,14 @@ struct CacheRemove: ParsableCommand {
         let cache = location.workspace.cache
         var targets: [String] = []
         do { for k in keys { targets.append(try cache.resolveEntry(k)) } } catch { throw fail(error) }
-        if let recipe { targets += cache.entryKeys().filter { cache.meta($0)?.recipe == recipe } }
-        guard !targets.isEmpty else { throw fail("error: name entries to remove (keys, or --recipe NAME)") }
+        guard !keys.isEmpty || recipe != nil else {
+            throw fail("error: name entries to remove (keys, or --recipe NAME)")
+        }
+        if let recipe {
+            let ofRecipe = cache.entryKeys().filter { cache.meta($0)?.recipe == recipe }
+            if ofRecipe.isEmpty { Output.line("no entries of recipe '\(recipe)'") }
+            targets += ofRecipe
+        }
         for key in targets {
             do { try cache.remove(key) } catch { throw fail(error, code: 1) }
             Output.line("removed \(key.prefix(16))")
@@ -148,7 +154,7 @@ struct CacheGC: ParsableCommand {
             With --older-than, also every entry not used for that many days. Each removal is listed.
             Examples:
               repro cache gc
-              repro cache gc --older-than 30 --dry-run     # what would go, nothing removed
+              repro cache gc --older-than 30 --dry-run    # list; remove nothing
             """)
 
     @OptionGroup var location: LocationOptions
@@ -173,7 +179,7 @@ struct CacheGC: ParsableCommand {
 struct CacheVerify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Re-hash every entry's files against its record; exit 1 on any difference.",
-        discussion: "Examples:\n  repro cache verify\n  repro cache verify 3f2a1c0d")
+        discussion: "Examples:\n  repro cache verify\n  repro cache verify demo")
 
     @Argument(help: "Keys or prefixes (default: every entry).") var keys: [String] = []
     @OptionGroup var location: LocationOptions
@@ -184,7 +190,7 @@ struct CacheVerify: ParsableCommand {
         if !keys.isEmpty {
             do {
                 var resolved: [String] = []
-                for k in keys { resolved.append(try cache.resolve(prefix: k)) }
+                for k in keys { resolved.append(try cache.resolveEntry(k)) }
                 targets = resolved
             } catch { throw fail(error) }
         }

@@ -41,7 +41,7 @@ struct HistoryCommand: ParsableCommand {
               repro history                          # every metric of every run
               repro history demo --metric sum_of_squares
               repro history --json
-              repro history --rebuild                # set a damaged database aside, re-read runs/*/manifest.json
+              repro history --rebuild        # set it aside, re-read runs/*/manifest.json
             Exit status: 0, or 2 for bad input (a metric or recipe the history does not hold).
             """)
 
@@ -154,7 +154,7 @@ struct RegressCommand: ParsableCommand {
             Direction comes from each metric's `better:` in its recipe (throughput higher, latency lower; `equal`
             metrics such as a seeded accuracy must not move). Run it after the nightly `repro run`.
             Examples:
-              repro regress                                  # the latest run against the last measurement, 5%
+              repro regress                # the latest run against the last measurement
               repro regress --baseline best --threshold 10%
               repro regress --baseline last~1 --run last
             Exit status: 0 no regression, 1 regressions (listed), 2 bad input.

@@ -22,8 +22,8 @@ struct ReproduceCommand: ParsableCommand {
 
             Examples:
               repro reproduce published/mlperf-digits/manifest.json
-              repro reproduce published/mlperf-digits          # a folder holding manifest.json
-              repro reproduce runs/20261123-081055.782-6f/manifest.json
+              repro reproduce published/mlperf-digits        # a folder with manifest.json
+              repro reproduce "runs/$(ls runs | tail -n 1)"  # a run of your own
             Exit status: 0 when every value reproduced, 1 otherwise, 2 for bad input.
             """)
 

@@ -12,12 +12,13 @@ struct RunCommand: ParsableCommand {
 
             Examples:
               repro run demo
-              repro run demo count=1000 shards=8           # inputs as name=value
-              repro run digits-dataset,_download           # by name or tags, with a variation
-              repro run demo --fresh demo-shard            # rebuild the demo-shard nodes even if cached
-              repro run demo demo-numbers.count=500        # an input of a dependency (NODE.name=value)
-              repro run demo --json                        # events as JSON lines; the last one holds the outputs
-              repro run demo --quiet                       # only the outputs (and errors)
+              repro run demo count=1000 shards=8       # inputs as name=value
+              repro run dataset,digits                 # by tags
+              repro run train-digits,_resnet8          # with a variation
+              repro run demo --fresh demo-shard        # rebuild these even if cached
+              repro run demo demo-numbers.count=500    # NODE.name=value: a dependency's
+              repro run demo --json                    # the last event holds the outputs
+              repro run demo --quiet                   # only the outputs (and errors)
 
             Every run writes runs/<id>/manifest.json and the logs of its steps (see 'repro show').
             Exit status: 0 when everything succeeded, 1 when a step failed, 2 for bad input, 130 when stopped.

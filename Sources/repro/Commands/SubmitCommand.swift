@@ -16,11 +16,14 @@ struct SubmitCommand: ParsableCommand {
             failed half-way resumes where it stopped.
 
             Examples:
-              repro submit mlperf-submission-resnet-null                       # 600 s per scenario
-              repro submit mlperf-submission-resnet-null min_duration_ms=10000 --out short-tree --short-runs
-              repro submit mlperf-submission-resnet-null --matrix scenario=SingleStream,Offline
+              repro submit mlperf-submission-resnet-null         # 600 s per scenario
+              repro submit mlperf-submission-resnet-null min_duration_ms=10000 \\
+                --out short-tree --short-runs
+              repro submit mlperf-submission-resnet-null \\
+                --matrix scenario=SingleStream,Offline
               repro submit mlperf-submission-digits --matrix model=mlp,resnet8
-              repro submit mlperf-submission-resnet-null --official-checker ~/src/inference --version v6.1
+              repro submit mlperf-submission-resnet-null \\
+                --official-checker ~/src/inference --version v6.1
 
             --matrix AXIS=V1,V2 sets the recipe's list input AXIS (or AXISs, e.g. scenario -> scenarios), or, when
             AXIS names a variation group, runs one request per variation (trees in OUT/1, OUT/2, ...).

@@ -15,9 +15,9 @@ struct WhyCommand: ParsableCommand {
             digests of the sources repro was built from), the keys of its dependencies. Then the earlier runs,
             newest first, each with what changed when the key changed.
             Examples:
-              repro why train-digits
-              repro why "shard[i=3]"
-              repro why digits-preprocess --run last~1 --runs-back 3
+              repro why demo
+              repro why 'demo-shard[index=3]'
+              repro why demo-numbers --run last~1 --runs-back 3
             """)
 
     @Argument(help: "A node id as 'repro show' prints it, or a recipe name with one node.") var node: String
