@@ -12,9 +12,21 @@ public enum HistoryRecorder {
 
     /// After a run: its metrics go into the history. A run without metrics leaves the database alone (and costs
     /// nothing). The caller decides what a failure means (for a run, a warning: its manifest keeps everything).
-    public static func record(_ manifest: Manifest, cacheDirectory: String) throws(HistoryStore.Failure) {
-        guard manifest.hasMetrics else { return }
-        try open(cacheDirectory: cacheDirectory).record(manifest: manifest)
+    /// Returns a note for each node whose request changed since its last run: it starts a new series.
+    @discardableResult
+    public static func record(_ manifest: Manifest, cacheDirectory: String) throws(HistoryStore.Failure) -> [String] {
+        guard manifest.hasMetrics else { return [] }
+        let store = try open(cacheDirectory: cacheDirectory)
+        try store.record(manifest: manifest)
+        var notes: [String] = []
+        var seen = Set<String>()
+        for c in try Regression.check(.run(manifest.id), baseline: .last, store: store) {
+            guard c.baseline == nil, let follows = c.follows, seen.insert(c.node).inserted else { continue }
+            notes.append(
+                "\(c.node) starts a new history series (\(follows.differences.joined(separator: ", "))): its metrics "
+                    + "are compared only with runs of the same request")
+        }
+        return notes
     }
 
     /// Sets the database aside (renamed, never deleted) and records every run's manifest again.

@@ -4,8 +4,9 @@ import Recipes
 import Workflow
 
 /// The history of metrics, in SQLite (`cache/history.sqlite`): one row per run, one per metric of a node in a run,
-/// with the recipe, the node's key, the host and the time. Every run's manifest is the source; the database can be
-/// rebuilt from the manifests (`repro history --rebuild`), so a damaged database never costs a result.
+/// with the recipe, the node's key, its series (the request: recipe, variations, inputs, needs), the host and the
+/// time. Every run's manifest is the source; the database can be rebuilt from the manifests (`repro history
+/// --rebuild`), so a damaged database never costs a result.
 public final class HistoryStore {
     public let path: String
     let queue: DatabaseQueue
@@ -60,6 +61,20 @@ public final class HistoryStore {
             }
             try db.create(index: "metric_by_name", on: "metric", columns: ["recipe", "name", "node"])
         }
+        // Series: points of one request. Rows recorded before have none (each is a series of its own) until
+        // `repro history --rebuild` reads their manifests again.
+        m.registerMigration("v2 series") { db in
+            try db.create(table: "series") { t in
+                t.primaryKey("id", .text)
+                t.column("recipe", .text).notNull()
+                t.column("node", .text).notNull()
+                t.column("variations", .text).notNull()
+                t.column("inputs", .text).notNull()
+                t.column("needs", .text).notNull()
+            }
+            try db.alter(table: "metric") { t in t.add(column: "series", .text) }
+            try db.create(index: "metric_by_series", on: "metric", columns: ["series", "name"])
+        }
         return m
     }
 
@@ -85,6 +100,7 @@ public final class HistoryStore {
     /// Records a run from its manifest (a second record of the same run replaces the first).
     public func record(manifest m: Manifest) throws(Failure) {
         let host = Value.map(m.host.fields)
+        let series = Series.of(m)
         do {
             try queue.write { db in
                 try db.execute(sql: "DELETE FROM run WHERE id = ?", arguments: [m.id])
@@ -96,18 +112,27 @@ public final class HistoryStore {
                         m.host.hostname, m.host.cpu, host.canonicalJSON,
                     ])
                 for n in m.nodes {
-                    guard let result = n.result, !result.metrics.isEmpty else { continue }
+                    guard let result = n.result, !result.metrics.isEmpty, let s = series[n.id] else { continue }
+                    try db.execute(
+                        sql:
+                            "INSERT OR IGNORE INTO series (id, recipe, node, variations, inputs, needs) VALUES (?, ?, ?, ?, ?, ?)",
+                        arguments: [
+                            s.id, s.recipe, s.node, Value.list(s.variations.map { .string($0) }).canonicalJSON,
+                            Value.map(s.inputs).canonicalJSON,
+                            Value.map(s.needs.mapValues { .list($0.map { .string($0) }) }).canonicalJSON,
+                        ])
                     for (name, value) in result.metrics {
                         let spec = result.metricSpecs[name]
                         try db.execute(
                             sql: """
-                                INSERT INTO metric (run_id, node, recipe, key, name, value, text, unit, better, tolerance, cached)
-                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                INSERT INTO metric (run_id, node, recipe, key, name, value, text, unit, better, tolerance, cached, series)
+                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                                 """,
                             arguments: [
                                 m.id, n.id, n.recipe, n.key, name,
                                 value.doubleValue, value.doubleValue == nil ? value.interpolated : nil,
                                 spec?.unit, spec?.better.rawValue ?? "equal", spec?.tolerance ?? 0, n.status == .hit,
+                                s.id,
                             ])
                     }
                 }
@@ -130,12 +155,18 @@ public final class HistoryStore {
         public let tolerance: Double
         public let cached: Bool
         public let cpu: String?
+        /// The request it measured (nil for a point recorded before series existed: a series of its own).
+        public let seriesID: String?
+
+        /// The series to compare it within.
+        public var series: String { seriesID ?? "legacy:\(run)/\(node)" }
     }
 
     /// Metric points, oldest first, optionally of one recipe / metric / run.
     public func points(recipe: String? = nil, metric: String? = nil, run: String? = nil) throws(Failure) -> [Point] {
         var sql = """
-            SELECT m.run_id, r.started, m.node, m.recipe, m.name, m.value, m.text, m.unit, m.better, m.tolerance, m.cached, r.cpu
+            SELECT m.run_id, r.started, m.node, m.recipe, m.name, m.value, m.text, m.unit, m.better, m.tolerance, m.cached,
+                r.cpu, m.series
             FROM metric m JOIN run r ON r.id = m.run_id WHERE 1
             """
         var args: [any DatabaseValueConvertible] = []
@@ -158,8 +189,31 @@ public final class HistoryStore {
                     Point(
                         run: r[0], started: r[1], node: r[2], recipe: r[3], name: r[4], value: r[5], text: r[6],
                         unit: r[7],
-                        better: MetricSpec.Direction(recorded: r[8]), tolerance: r[9], cached: r[10], cpu: r[11])
+                        better: MetricSpec.Direction(recorded: r[8]), tolerance: r[9], cached: r[10], cpu: r[11],
+                        seriesID: r[12])
                 }
+            }
+        } catch {
+            throw HistoryStore.explain(error, path: path)
+        }
+    }
+
+    /// Every series recorded, by id.
+    public func series() throws(Failure) -> [String: Series] {
+        do {
+            return try queue.read { db in
+                var out: [String: Series] = [:]
+                for r in try Row.fetchAll(db, sql: "SELECT id, recipe, node, variations, inputs, needs FROM series") {
+                    func parse(_ text: String) -> Value { (try? Value.parseJSON(text)) ?? .null }
+                    let id: String = r[0]
+                    out[id] = Series(
+                        id: id, recipe: r[1], node: r[2],
+                        variations: parse(r[3]).listValue?.compactMap(\.stringValue) ?? [],
+                        inputs: parse(r[4]).mapValue ?? [:],
+                        needs: (parse(r[5]).mapValue ?? [:]).mapValues { $0.listValue?.compactMap(\.stringValue) ?? [] }
+                    )
+                }
+                return out
             }
         } catch {
             throw HistoryStore.explain(error, path: path)

@@ -1,5 +1,6 @@
 import Foundation
 import Recipes
+import Workflow
 
 /// `repro report`: one self-contained HTML page (inline CSS and SVG, no script, no network) with the latest value of
 /// every metric and its change, regressions in red, the latency percentiles of each LoadGen scenario of the latest
@@ -32,21 +33,24 @@ public enum ReportPage {
     }
 
     public static func html(
-        store: HistoryStore, latestRun: String?, percentiles: [Percentiles], threshold: Double,
+        store: HistoryStore, latestRun: String?, percentiles: [Percentiles], threshold: Double?,
         title: String = "repro results"
     ) throws(HistoryStore.Failure) -> String {
         let points = try store.points().filter { $0.value != nil }
         let runs = try store.runs()
         let latest = latestRun ?? runs.last
         var changes: [MetricChange] = []
-        if let latest { changes = try Regression.compare(run: latest, baseline: .last, store: store) }
+        if let latest { changes = try Regression.check(.run(latest), baseline: .last, store: store) }
         let regressions = changes.filter { $0.regressed(threshold: threshold) }
+        let rule =
+            threshold.map { "more than \(TextOutput.number($0 * 100))% worse" }
+            ?? "worse than each metric's tolerance (its recipe's, else \(Int(Regression.defaultTolerance * 100))%)"
 
         var body = "<h1>\(SVGChart.escape(title))</h1>"
         body +=
             "<p class=\"meta\">\(runs.count) runs recorded; latest \(SVGChart.escape(latest ?? "none")); "
-            + "generated \(SVGChart.escape(ISO8601DateFormatter().string(from: Date()))). Regressions: more than "
-            + "\(Int(threshold * 100))% worse than the previous measurement.</p>"
+            + "generated \(SVGChart.escape(ISO8601DateFormatter().string(from: Date()))). Regressions: \(rule) than "
+            + "the previous measurement of the same request.</p>"
         body +=
             regressions.isEmpty
             ? "<p class=\"ok\">No regressions in the latest run.</p>"
@@ -78,22 +82,31 @@ public enum ReportPage {
         // Every metric with a direction, over time (regressions as large red points).
         body += "<h2>Over time</h2>"
         let tracked = Dictionary(grouping: points.filter { $0.better != .equal }) { "\($0.recipe)\u{1}\($0.name)" }
+        let known = try store.series()
         for key in tracked.keys.sorted() {
             let ps = tracked[key]!
-            let byNode = Dictionary(grouping: ps, by: \.node)
-            let series = byNode.keys.sorted().prefix(8).map { node -> (String, [(String, Double, Bool)]) in
-                let nodePoints = byNode[node]!
+            // One line per series (request); several of a node are told apart by what differs between them.
+            let bySeries = Dictionary(grouping: ps, by: \.series)
+            let labels = Series.labels(bySeries.keys.compactMap { known[$0] })
+            let names = Dictionary(
+                uniqueKeysWithValues: bySeries.map { id, points in
+                    (id, [points[0].node, labels[id] ?? ""].filter { !$0.isEmpty }.joined(separator: " "))
+                })
+            let series = bySeries.keys.sorted { names[$0]! < names[$1]! }.prefix(8).map {
+                id -> (String, [(String, Double, Bool)]) in
+                let nodePoints = bySeries[id]!
                 var previous: Double?
                 let values = nodePoints.map { p -> (String, Double, Bool) in
                     let v = p.value!
                     var bad = false
                     if let prev = previous, prev != 0 {
-                        bad = p.better.judge(baseline: prev, current: v, tolerance: threshold) == .worse
+                        let tolerance = Regression.tolerance(p.better, stated: p.tolerance, override: threshold).value
+                        bad = p.better.judge(baseline: prev, current: v, tolerance: tolerance) == .worse
                     }
                     previous = v
                     return (String(p.started.prefix(16)), v, bad)
                 }
-                return (node, values)
+                return (names[id]!, values)
             }
             let first = ps[0]
             body += SVGChart.lines(

@@ -55,8 +55,8 @@ struct DocumentationTests {
         func walk(_ command: [String: Any], _ path: [String]) {
             if command["shouldDisplay"] as? Bool == false { return }
             let discussion = command["discussion"] as? String ?? ""
-            let where_ = (["repro"] + path + ["--help"]).joined(separator: " ")
-            out += examples(in: discussion.split(separator: "\n", omittingEmptySubsequences: false), source: where_)
+            let origin = (["repro"] + path + ["--help"]).joined(separator: " ")
+            out += examples(in: discussion.split(separator: "\n", omittingEmptySubsequences: false), source: origin)
             for sub in command["subcommands"] as? [[String: Any]] ?? [] where sub["commandName"] as? String != "help" {
                 walk(sub, path + [sub["commandName"] as! String])
             }

@@ -60,7 +60,7 @@ struct InspectionTests {
         let dry = try cli.run(["cache", "gc", "--older-than", "0", "--dry-run"])
         #expect(dry.stdout.hasPrefix("would remove entry "), "\(dry.stdout)")
         #expect(dry.stdout.contains(" (sized): not used for 0 days"))
-        #expect(dry.stdout.hasSuffix("would remove 1 entries, 0 abandoned builds, 0 lock files; would free 1.3 KiB\n"))
+        #expect(dry.stdout.contains("would remove 1 entries, 0 abandoned builds, 0 lock files; would free "))
         #expect(cli.entries().count == 1)
         let gc = try cli.run(["cache", "gc", "--older-than", "0"])
         #expect(gc.stdout.hasPrefix("removed entry "))

@@ -40,7 +40,10 @@ extension ParsableCommand {
         } catch {
             throw fail(error)
         }
-        do { try HistoryRecorder.record(outcome.manifest, cacheDirectory: workspace.cacheDirectory) } catch {
+        do {
+            let notes = try HistoryRecorder.record(outcome.manifest, cacheDirectory: workspace.cacheDirectory)
+            if output != .json { for note in notes { Output.error("note: \(note)") } }
+        } catch {
             Output.error(
                 "repro: warning: the run's metrics were not added to the history: \(error) (the run's "
                     + "manifest has them)")
