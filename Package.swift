@@ -74,10 +74,12 @@ let package = Package(
         .target(name: "Runners", dependencies: ["Basics", "Workflow", "Submission"], exclude: ["README.md"]),
         .target(
             name: "Actions", dependencies: ["Basics", "Runners", "Fetch", "Kernels", "LoadGen"], exclude: ["README.md"]),
+        // The verdicts of repro reproduce: a published result against its reproduction.
+        .target(name: "Reproduction", dependencies: ["Workflow"], exclude: ["README.md"]),
         .executableTarget(
             name: "repro",
             dependencies: [
-                "Basics", "Runners", "Submission", "History",
+                "Basics", "Runners", "Submission", "History", "Reproduction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "repro-step", dependencies: ["Actions"]),
@@ -96,6 +98,7 @@ let package = Package(
         .testTarget(name: "LoadGenTests", dependencies: ["Basics", "LoadGen"], exclude: ["Fixtures"]),
         .testTarget(name: "RunnersTests", dependencies: ["Runners"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission"]),
+        .testTarget(name: "ReproductionTests", dependencies: ["Reproduction", "Workflow"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Workflow"]),
         .testTarget(name: "ActionsTests", dependencies: ["Actions"]),
         .testTarget(name: "CLITests", dependencies: ["Workflow"]),

@@ -17,6 +17,7 @@ struct DocumentationTests {
         "repro reproduce published/mlperf-digits":
             "runs the whole published flow again (minutes of training and LoadGen); make test reproduces a short one",
         "repro reproduce published/mlperf-digits/manifest.json": "the same, by its manifest",
+        "repro reproduce published/mlperf-digits --tolerance 100% --accept-better": "the same, judged more loosely",
     ]
 
     /// Recipes whose runs take minutes: their `run` and `submit` examples are planned instead.

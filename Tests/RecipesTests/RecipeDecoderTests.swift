@@ -131,7 +131,7 @@ struct RecipeDecoderTests {
                 == """
                 /x/recipes/r.yaml:2:1: error: unknown field 'tag' in recipe; did you mean 'tags'? (known fields: name, \
                 summary, doc, tags, inputs, variations, needs, run, outputs, metrics, env, cache, if, resources, \
-                timeout, retries, runner)
+                timeout, retries, repeat, runner)
                 /x/recipes/r.yaml:4:18: error: unknown field 'defualt' in input 'n'; did you mean 'default'? (known \
                 fields: type, default, doc, choices, items)
                 /x/recipes/r.yaml:4:13: error: 'type' of input 'n': expected one of string, int, float, bool, path, \

@@ -6,7 +6,7 @@ import Yams
 public enum RecipeDecoder {
     static let topLevelFields = [
         "name", "summary", "doc", "tags", "inputs", "variations", "needs", "run", "outputs", "metrics", "env",
-        "cache", "if", "resources", "timeout", "retries", "runner",
+        "cache", "if", "resources", "timeout", "retries", "repeat", "runner",
     ]
 
     /// Decodes one recipe. `file` is its absolute path; `expectedName` is what the file or folder is called.
@@ -81,6 +81,9 @@ public enum RecipeDecoder {
                 case "resources": recipe.resources = try decodeResources(node, reader, base: Resources())
                 case "timeout": recipe.timeout = try reader.duration(node, "'timeout'")
                 case "retries": recipe.retries = try reader.int(node, "'retries'", atLeast: 0)
+                case "repeat":
+                    recipe.repeatCount = try reader.int(node, "'repeat'", atLeast: 1)
+                    recipe.repeatLocation = reader.location(node)
                 case "runner": recipe.runner = try decodeRunner(node, reader)
                 default: break
                 }
@@ -307,8 +310,13 @@ public enum RecipeDecoder {
     /// `0.1` or `10%`.
     static func decodeTolerance(_ node: Node, _ reader: YAMLReader, _ name: String) throws(RecipeError) -> Double {
         if case .scalar(let s) = node, tagName(s) == .str, s.string.hasSuffix("%"),
-            let p = Double(s.string.dropLast().trimmingCharacters(in: " ")), p >= 0
+            let p = Double(s.string.dropLast().trimmingCharacters(in: " "))
         {
+            guard p >= 0 else {
+                throw .invalidValue(
+                    at: reader.location(node), what: "'tolerance' of metric '\(name)'",
+                    problem: "must not be negative, found \(s.string)")
+            }
             return p / 100
         }
         let d = try reader.number(node, "'tolerance' of metric '\(name)'")

@@ -22,6 +22,10 @@ public struct Recipe: Sendable {
     /// Seconds before a run is stopped; nil for no limit.
     public var timeout: Double?
     public var retries: Int
+    /// How many times a measured step runs (`repeat:`); nil when the recipe does not say (once, or `--repeat`).
+    public var repeatCount: Int? = nil
+    /// Where `repeat:` is written, for errors about it.
+    public var repeatLocation: SourceLocation? = nil
     /// Which runner executes it; nil for the run's default.
     public var runner: RunnerKind?
     public var source: RecipeSource

@@ -26,6 +26,7 @@ public struct RequestRecord: Sendable {
             "options": .map([
                 "no_cache": .bool(options.noCache), "fresh": .list(options.fresh.map { .string($0) }),
                 "reuse_measured": .bool(options.reuseMeasured), "cpus": .int(options.cpus),
+                "repeat": options.repeatMeasured.map { .int($0) } ?? .null,
                 "runner": .string(options.defaultRunner.rawValue),
             ]),
             "recipes": .list(recipeDirectories.map { .string($0) }), "cache": .string(cacheDirectory),
@@ -66,6 +67,7 @@ public struct RequestRecord: Sendable {
         o.noCache = m?["no_cache"]?.boolValue ?? false
         o.fresh = m?["fresh"]?.listValue?.compactMap(\.stringValue) ?? []
         o.reuseMeasured = m?["reuse_measured"]?.boolValue ?? false
+        o.repeatMeasured = m?["repeat"]?.intValue
         o.cpus = m?["cpus"]?.intValue ?? HostInfo.cpus
         o.defaultRunner = m?["runner"]?.stringValue.flatMap(RunnerKind.init(rawValue:)) ?? .local
         options = o

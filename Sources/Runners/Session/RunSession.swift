@@ -41,7 +41,8 @@ public struct RunSession {
     public func plan(_ requests: [PlanRequest]) throws(Failure) -> Plan {
         let registry: RecipeRegistry
         do { registry = try workspace.registry() } catch { throw .recipe(error) }
-        let planner = Planner(registry: registry, actions: actions, host: host)
+        let planner = Planner(
+            registry: registry, actions: actions, host: host, measuredRepeat: options.repeatMeasured)
         let plan: Plan
         do { plan = try planner.plan(requests) } catch { throw .workflow(error) }
         for name in options.fresh where !plan.nodes.contains(where: { $0.id == name || $0.recipe.name == name }) {

@@ -28,6 +28,8 @@ public struct EntryMeta: Sendable {
     public var repro: ReproBuild
     /// Runner details (Slurm job id, host it ran on).
     public var execution: [String: Value]
+    /// For a measured step run several times: each numeric metric's spread (its value in `metrics` is the median).
+    public var spread: [String: MetricSpread] = [:]
 
     public var json: Value {
         .map([
@@ -49,6 +51,7 @@ public struct EntryMeta: Sendable {
             "host": host, "repro_version": .string(repro.version), "execution": .map(execution),
             "repro_commit": repro.commit.map { .string($0) } ?? .null,
             "repro_dirty": repro.dirty.map { .bool($0) } ?? .null,
+            "spread": .map(spread.mapValues(\.json)),
         ])
     }
 
@@ -88,13 +91,15 @@ public struct EntryMeta: Sendable {
             version: m["repro_version"]?.stringValue ?? "?", commit: m["repro_commit"]?.stringValue,
             dirty: m["repro_dirty"]?.boolValue)
         self.execution = m["execution"]?.mapValue ?? [:]
+        self.spread = (m["spread"]?.mapValue ?? [:]).compactMapValues { MetricSpread(json: $0) }
     }
 
     public init(
         entryKey: String, nodeKey: String, recipe: String, nodeID: String, policy: CachePolicy,
         inputs: [String: Value], variations: [String], storedOutputs: [String: Value],
         metrics: [String: Value], files: [Digests.FileRecord], outputsDigest: String, created: Double,
-        duration: Double, runner: String, host: Value, repro: ReproBuild, execution: [String: Value]
+        duration: Double, runner: String, host: Value, repro: ReproBuild, execution: [String: Value],
+        spread: [String: MetricSpread] = [:]
     ) {
         self.entryKey = entryKey
         self.nodeKey = nodeKey
@@ -113,6 +118,7 @@ public struct EntryMeta: Sendable {
         self.host = host
         self.repro = repro
         self.execution = execution
+        self.spread = spread
     }
 
     /// Outputs with relocatable paths made absolute for an entry whose `out/` is at `outDir`.

@@ -78,15 +78,48 @@ struct NodeBuilder: Sendable {
             return failed(failure)
         case .success(let (runOutputs, execution)):
             do {
-                let (meta, outputs) = try record(
-                    staging: staging, runOutputs: runOutputs, execution: execution,
+                let (outputs, metrics) = try evaluate(staging: staging, runOutputs: runOutputs)
+                let (repeated, spread) = try repetitions(after: metrics, staging: staging)
+                let (meta, stored) = try record(
+                    staging: staging, outputs: outputs, metrics: repeated, spread: spread, execution: execution,
                     started: started, seconds: Clock.monotonic() - t0)
-                return .built(meta: meta, outputs: outputs, seconds: Clock.monotonic() - t0, started: started)
+                return .built(meta: meta, outputs: stored, seconds: Clock.monotonic() - t0, started: started)
             } catch {
                 cache.discard(staging)
                 return failed(error)
             }
         }
+    }
+
+    /// A measured step with `repeat` > 1 runs again, each time in a staging folder of its own that is removed
+    /// after its metrics are read; the entry keeps the first run's files and outputs, and for each numeric metric
+    /// the median of all runs, with their min, max and count. One failed repetition fails the step.
+    func repetitions(after first: [String: Value], staging: CacheStore.Staging) throws(StepFailure) -> (
+        [String: Value], [String: MetricSpread]
+    ) {
+        let count = node.repeatCount
+        guard count > 1 else { return (first, [:]) }
+        var samples = [first]
+        for i in 2...count {
+            let repetition = CacheStore.Staging(path: staging.path + "/repeat-\(i)")
+            defer { FileOps.removeTree(repetition.path) }
+            do {
+                for dir in [repetition.outDir, repetition.workDir, repetition.logDir] {
+                    try FileOps.makeDirectories(dir)
+                }
+            } catch {
+                throw StepFailure(reason: "\(error)")
+            }
+            log.err("--- repro: repetition \(i) of \(count) ---")
+            switch runAttempts(staging: repetition) {
+            case .failure(var failure):
+                failure.reason = "repetition \(i) of \(count): " + failure.reason
+                throw failure
+            case .success(let (runOutputs, _)):
+                samples.append(try evaluate(staging: repetition, runOutputs: runOutputs).metrics)
+            }
+        }
+        return MetricSpread.combine(samples)
     }
 
     /// The scope of run-time fields: the static scope plus `needs`, `node` and, once evaluated, `env`.

@@ -7,10 +7,10 @@ import Recipes
 /// After a step succeeded: evaluate outputs and metrics, hash every file, write `meta.json` and `key.json`,
 /// and move the staging folder into the cache.
 extension NodeBuilder {
-    func record(
-        staging: CacheStore.Staging, runOutputs: [String: Value], execution: [String: Value],
-        started: Double, seconds: Double
-    ) throws(StepFailure) -> (EntryMeta, [String: Value]) {
+    /// The step's outputs and metrics, evaluated from what it reported in `staging`.
+    func evaluate(staging: CacheStore.Staging, runOutputs: [String: Value]) throws(StepFailure) -> (
+        outputs: [String: Value], metrics: [String: Value]
+    ) {
         var outputs: [String: Value]
         var metrics: [String: Value] = [:]
         do {
@@ -33,6 +33,14 @@ extension NodeBuilder {
         } catch {
             throw StepFailure(reason: "the step ran, but its outputs cannot be evaluated: \(error)")
         }
+        return (outputs, metrics)
+    }
+
+    /// Stores the entry: the outputs of the first run, and the metrics (with their spread when it ran several times).
+    func record(
+        staging: CacheStore.Staging, outputs: [String: Value], metrics: [String: Value],
+        spread: [String: MetricSpread], execution: [String: Value], started: Double, seconds: Double
+    ) throws(StepFailure) -> (EntryMeta, [String: Value]) {
         let stored = outputs.mapValues { OutputPaths.relocatable($0, outDir: staging.outDir) }
         let files: [Digests.FileRecord]
         do {
@@ -46,7 +54,7 @@ extension NodeBuilder {
             entryKey: entryKey, nodeKey: key, recipe: node.recipe.name, nodeID: node.id, policy: node.policy,
             inputs: node.instance.inputs, variations: node.instance.variations, storedOutputs: stored,
             metrics: metrics, files: files, outputsDigest: outputsDigest, created: started, duration: seconds,
-            runner: runnerName, host: HostInfo.description, repro: repro, execution: execution)
+            runner: runnerName, host: HostInfo.description, repro: repro, execution: execution, spread: spread)
         do {
             for path in [log.stdoutPath, log.stderrPath] where FileSystemPath.exists(path) {
                 try FileOps.copyFile(path, to: staging.logDir + "/" + FileSystemPath.lastComponent(path))

@@ -12,6 +12,8 @@ public struct RunOptions: Sendable {
     public var cpus: Int = HostInfo.cpus
     /// The runner for nodes whose recipe does not name one.
     public var defaultRunner = RunnerKind.local
+    /// `--repeat N`: run every measured step N times (the entry keeps the median, min and max of each metric).
+    public var repeatMeasured: Int?
     /// Seconds between polls of a batch system's queue.
     public var pollInterval = 0.5
 

@@ -45,6 +45,8 @@ public struct PlanNode: Sendable {
     public var runner: RunnerKind?
     /// Key material that does not depend on dependencies' results (see `KeyMaterial`).
     public var keyMaterial: KeyMaterial
+    /// How many times the step runs: more than once only for a measured step (`repeat:`, `--repeat`).
+    public var repeatCount: Int = 1
 
     public var recipe: Recipe { instance.recipe }
     public var dependencyIndices: [Int] { needs.flatMap(\.nodes) }

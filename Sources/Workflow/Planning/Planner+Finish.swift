@@ -14,13 +14,14 @@ extension Planner {
             let needs = draft.needs.map {
                 NeedEdge(name: $0.name, isMatrix: $0.isMatrix, nodes: $0.nodes.map { position[$0] })
             }
-            let (material, policy, nodeWarnings) = try keyMaterial(for: draft.instance, id: ids[d])
+            let (material, policy, nodeWarnings, repeatCount) = try keyMaterial(for: draft.instance, id: ids[d])
             warnings += nodeWarnings
             nodes.append(
                 PlanNode(
                     index: i, id: ids[d], instance: draft.instance, identity: draft.identity,
                     needs: needs, policy: policy, enabled: draft.enabled,
-                    runner: draft.instance.recipe.runner ?? defaultRunner, keyMaterial: material))
+                    runner: draft.instance.recipe.runner ?? defaultRunner, keyMaterial: material,
+                    repeatCount: repeatCount))
         }
         return Plan(nodes: nodes, roots: roots.map { position[$0] }, warnings: warnings)
     }
@@ -63,9 +64,10 @@ extension Planner {
         return ids
     }
 
-    /// The key fields of an instance, its cache policy, and plan-time warnings from its action.
+    /// The key fields of an instance, its cache policy, plan-time warnings from its action, and how many times it
+    /// runs (a measured step: `--repeat`, else the recipe's `repeat:`, else once; any other step: once).
     func keyMaterial(for instance: RecipeInstance, id: String) throws(WorkflowError) -> (
-        KeyMaterial, CachePolicy, [String]
+        KeyMaterial, CachePolicy, [String], Int
     ) {
         let recipe = instance.recipe
         var fields: [String: Value] = [
@@ -122,7 +124,11 @@ extension Planner {
         }
         let finalPolicy = policy ?? .reuse
         fields["policy"] = .string(finalPolicy.rawValue)
-        return (KeyMaterial(fields: fields), finalPolicy, warnings)
+        // Repetitions change what the entry's metrics are (a median of N), so they enter the key; once is absent,
+        // so keys made before `repeat` existed stay the same.
+        let repeatCount = finalPolicy == .measured ? (measuredRepeat ?? recipe.repeatCount ?? 1) : 1
+        if repeatCount > 1 { fields["repeat"] = .int(repeatCount) }
+        return (KeyMaterial(fields: fields), finalPolicy, warnings, repeatCount)
     }
 
     /// A folder recipe's other files, hashed once per run.

@@ -35,13 +35,17 @@ public final class Planner {
     let actions: ActionCatalog
     let host: Value
     let defaultRunner: RunnerKind?
+    /// `--repeat N`: how many times every measured step runs, over what recipes say.
+    let measuredRepeat: Int?
     var assetDigests: [String: String] = [:]
     var pathDigests: [String: String] = [:]
 
     public init(
         registry: RecipeRegistry, actions: ActionCatalog, host: Value, defaultRunner: RunnerKind? = nil,
-        nodeLimit: Int = Planner.defaultNodeLimit, depthLimit: Int = Planner.defaultDepthLimit
+        measuredRepeat: Int? = nil, nodeLimit: Int = Planner.defaultNodeLimit,
+        depthLimit: Int = Planner.defaultDepthLimit
     ) {
+        self.measuredRepeat = measuredRepeat
         self.nodeLimit = nodeLimit
         self.depthLimit = depthLimit
         self.registry = registry

@@ -59,7 +59,7 @@ extension Manifest {
                         selection: $0.selection.description, inputs: $0.inputs.mapValues(\.value),
                         overrides: $0.overrides.mapValues { $0.mapValues(\.value) })
                 }, noCache: o.noCache, fresh: o.fresh, reuseMeasured: o.reuseMeasured, cpus: o.cpus,
-                runner: o.defaultRunner),
+                runner: o.defaultRunner, repeatMeasured: o.repeatMeasured),
             recipes: recipes, roots: plan.roots.map { plan.nodes[$0].id }, nodes: nodes, counts: counts,
             warnings: plan.warnings)
     }
@@ -102,7 +102,7 @@ extension Manifest.Node {
             result = Result(
                 outputs: meta.storedOutputs, metrics: meta.metrics, metricSpecs: specs,
                 outputsSHA256: meta.outputsDigest, files: meta.files, built: Clock.iso8601(meta.created),
-                buildSeconds: meta.duration, execution: meta.execution)
+                buildSeconds: meta.duration, execution: meta.execution, spread: meta.spread)
         }
         var failure: Failure?
         if let f = r.failure {

@@ -69,6 +69,7 @@ extension Manifest.Request {
                 }),
             "no_cache": .bool(noCache), "fresh": .list(fresh.map { .string($0) }),
             "reuse_measured": .bool(reuseMeasured), "cpus": .int(cpus), "runner": .string(runner.rawValue),
+            "repeat": repeatMeasured.map { .int($0) } ?? .null,
         ])
     }
 
@@ -90,7 +91,7 @@ extension Manifest.Request {
             requests: items, noCache: m.value["no_cache"]?.boolValue ?? false,
             fresh: m.value["fresh"]?.listValue?.compactMap(\.stringValue) ?? [],
             reuseMeasured: m.value["reuse_measured"]?.boolValue ?? false, cpus: m.value["cpus"]?.intValue ?? 1,
-            runner: runner)
+            runner: runner, repeatMeasured: m.value["repeat"]?.intValue)
     }
 }
 
@@ -136,6 +137,7 @@ extension Manifest.Node {
             m["built"] = .string(r.built)
             m["build_seconds"] = .double(r.buildSeconds)
             if !r.execution.isEmpty { m["execution"] = .map(r.execution) }
+            if !r.spread.isEmpty { m["spread"] = .map(r.spread.mapValues(\.json)) }
         }
         if let started { m["started"] = .string(started) }
         if let seconds { m["seconds"] = .double(seconds) }
@@ -199,7 +201,8 @@ extension Manifest.Node {
                 outputs: outputs, metrics: m.value["metrics"]?.mapValue ?? [:], metricSpecs: specs,
                 outputsSHA256: m.optionalString("outputs_sha256") ?? "", files: files,
                 built: m.optionalString("built") ?? "", buildSeconds: m.value["build_seconds"]?.doubleValue ?? 0,
-                execution: m.value["execution"]?.mapValue ?? [:])
+                execution: m.value["execution"]?.mapValue ?? [:],
+                spread: (m.value["spread"]?.mapValue ?? [:]).compactMapValues { MetricSpread(json: $0) })
         } else {
             result = nil
         }

@@ -82,11 +82,14 @@ public struct Manifest: Sendable, Equatable {
         public var reuseMeasured: Bool
         public var cpus: Int
         public var runner: RunnerKind
+        /// `--repeat N`: measured steps ran N times.
+        public var repeatMeasured: Int?
 
         public init(
             requests: [Item], noCache: Bool = false, fresh: [String] = [], reuseMeasured: Bool = false,
-            cpus: Int = 1, runner: RunnerKind = .local
+            cpus: Int = 1, runner: RunnerKind = .local, repeatMeasured: Int? = nil
         ) {
+            self.repeatMeasured = repeatMeasured
             self.requests = requests
             self.noCache = noCache
             self.fresh = fresh
@@ -178,11 +181,13 @@ public struct Manifest: Sendable, Equatable {
             public var buildSeconds: Double
             /// Runner details (Slurm job, the host it ran on).
             public var execution: [String: Value]
+            /// For a measured step run several times: each numeric metric's spread (`metrics` holds the median).
+            public var spread: [String: MetricSpread]
 
             public init(
                 outputs: [String: Value], metrics: [String: Value], metricSpecs: [String: MetricRecord],
                 outputsSHA256: String, files: [Digests.FileRecord], built: String, buildSeconds: Double,
-                execution: [String: Value]
+                execution: [String: Value], spread: [String: MetricSpread] = [:]
             ) {
                 self.outputs = outputs
                 self.metrics = metrics
@@ -192,6 +197,7 @@ public struct Manifest: Sendable, Equatable {
                 self.built = built
                 self.buildSeconds = buildSeconds
                 self.execution = execution
+                self.spread = spread
             }
 
             /// The outputs with their paths inside an entry whose `out/` is at `outDir`.

@@ -25,8 +25,18 @@ struct RunFlags: ParsableArguments {
     @Option(help: "The runner for steps whose recipe names none.")
     var runner: RunnerKind = .local
 
+    @Option(
+        name: .customLong("repeat"),
+        help: ArgumentHelp(
+            "Run every measured step N times; its metrics are the median, with min, max and N kept.",
+            valueName: "N"))
+    var repeatCount: Int?
+
     func validate() throws {
         if let cpus, cpus < 1 { throw ValidationError("--cpus must be at least 1, found \(cpus)") }
+        if let repeatCount, repeatCount < 1 {
+            throw ValidationError("--repeat must be 1 or more, found \(repeatCount)")
+        }
     }
 
     var options: RunOptions {
@@ -36,6 +46,7 @@ struct RunFlags: ParsableArguments {
         o.reuseMeasured = reuseMeasured
         if let cpus { o.cpus = cpus }
         o.defaultRunner = runner
+        o.repeatMeasured = repeatCount
         return o
     }
 }

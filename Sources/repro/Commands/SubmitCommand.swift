@@ -62,6 +62,17 @@ struct SubmitCommand: ParsableCommand {
     @Flag(help: "Reuse the newest measurement of measured steps instead of measuring again.")
     var reuseMeasured = false
 
+    @Option(
+        name: .customLong("repeat"),
+        help: ArgumentHelp("Run every measured step N times (its median, min, max and N are kept).", valueName: "N"))
+    var repeatCount: Int?
+
+    func validate() throws {
+        if let repeatCount, repeatCount < 1 {
+            throw ValidationError("--repeat must be 1 or more, found \(repeatCount)")
+        }
+    }
+
     func run() throws {
         let workspace = location.workspace
         let requests: [PlanRequest]
@@ -73,6 +84,7 @@ struct SubmitCommand: ParsableCommand {
         } catch { throw fail("\(error)") }
         var options = RunOptions()
         options.reuseMeasured = reuseMeasured
+        options.repeatMeasured = repeatCount
         let session = RunSession(workspace: workspace, options: options, command: CommandLine.arguments)
         let outcome = try planAndRun(session, requests, workspace: workspace)
         guard outcome.summary.status == .succeeded else {

@@ -54,6 +54,7 @@ enum ImplementationSources {
         ("Sources/Runners/Actions/BuiltinActions.swift", "the list of actions"),
         ("Sources/Runners/Actions/Specs", "names, parameters and their docs; policies enter keys as the policy"),
         ("Sources/History", "metrics over time, after runs"),
+        ("Sources/Reproduction", "the verdicts of repro reproduce, after runs"),
         ("Sources/BuildInfo", "this table's own data"),
         ("Sources/ONNX", "not used by a built-in action yet"),
         ("Sources/Imaging", "not used by a built-in action yet"),
