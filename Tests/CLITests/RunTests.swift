@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Workflow
 
 /// `repro run` end to end: a fan-out and fan-in pipeline, the cache, volatile steps, failures.
 @Suite("run", .serialized)
@@ -320,15 +321,9 @@ struct RunTests {
         let cli = try makeCLI()
         defer { cli.cleanUp() }
         try cli.run(["run", "numbers"])
-        let git = Process()
-        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        git.arguments = ["git", "-C", CLI.packageRoot, "rev-parse", "HEAD"]
-        let out = Pipe()
-        git.standardOutput = out
-        try git.run()
-        git.waitUntilExit()
-        let head = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // The commit this build was made from (the tests and repro are built together), a full id in a checkout.
+        let head = try #require(ReproVersion.build.commit)
+        #expect(head.count == 40 && head.allSatisfy(\.isHexDigit))
         let manifest = try cli.lastManifest()
         #expect(manifest["repro_version"] as? String == "0.1.0")
         #expect(manifest["repro_commit"] as? String == head, "built from \(head)")
