@@ -44,6 +44,7 @@ public struct EntryMeta: Sendable {
                     ]
                     if f.executable { m["executable"] = .bool(true) }
                     if let t = f.linkTarget { m["link"] = .string(t) }
+                    if let t = f.modified { m["mtime_ns"] = .int(Int(t)) }
                     return .map(m)
                 }),
             "outputs_sha256": .string(outputsDigest), "created": .string(Clock.iso8601(created)),
@@ -79,7 +80,7 @@ public struct EntryMeta: Sendable {
                 Digests.FileRecord(
                     path: path, sha256: sha, size: f["size"]?.intValue ?? 0,
                     executable: f["executable"]?.boolValue ?? false,
-                    linkTarget: f["link"]?.stringValue))
+                    linkTarget: f["link"]?.stringValue, modified: f["mtime_ns"]?.intValue.map { Int64($0) }))
         }
         self.files = records
         self.outputsDigest = digest

@@ -11,7 +11,8 @@ extension Executor {
             node: node, key: results[index].key!, dependencyKeys: results[index].dependencyKeys,
             needs: needsScope(node), cache: cache,
             runner: runners[runnerName], runnerName: runnerName, actions: actions,
-            replace: options.noCache || options.isFresh(node), events: events, log: folder.log(for: node.id),
+            replace: options.noCache || options.isFresh(node) || damaged.contains(index), events: events,
+            log: folder.log(for: node.id),
             cancellation: cancellation, repro: repro)
         let mailbox = self.mailbox
         let thread = Thread {

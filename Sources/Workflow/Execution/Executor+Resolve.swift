@@ -64,6 +64,15 @@ extension Executor {
         guard cache.hasEntry(entryKey) else { return nil }
         guard let meta = cache.meta(entryKey) else {
             events.emit(.warning("cache entry \(entryKey.prefix(12)) of '\(node.id)' is unreadable; building it again"))
+            damaged.insert(node.index)
+            return nil
+        }
+        if let change = cache.changeSinceRecorded(meta) {
+            events.emit(
+                .warning(
+                    "cache entry \(entryKey.prefix(12)) of '\(node.id)' was changed after it was made: \(change); "
+                        + "building it again"))
+            damaged.insert(node.index)
             return nil
         }
         return meta

@@ -45,7 +45,8 @@ extension Executor {
         let builder = NodeBuilder(
             node: node, key: results[index].key!, dependencyKeys: results[index].dependencyKeys,
             needs: needsScope(node), cache: cache, runner: runners["local"], runnerName: runner, actions: actions,
-            replace: options.noCache || options.isFresh(node), events: events, log: folder.log(for: node.id),
+            replace: options.noCache || options.isFresh(node) || damaged.contains(index), events: events,
+            log: folder.log(for: node.id),
             cancellation: cancellation, repro: repro)
         running.insert(index)
         finish(index, builder.build())

@@ -71,6 +71,8 @@ public final class Executor {
     /// Batch nodes waiting to be submitted, and the jobs in flight (node → job, and the folder of its result).
     var toSubmit: [Int] = []
     var inFlight: [Int: (job: String, folder: RunFolder)] = [:]
+    /// Nodes whose entry was found changed or unreadable: their rebuild replaces it.
+    var damaged: Set<Int> = []
 
     public init(
         plan: Plan, cache: CacheStore, runners: [String: any StepRunner], actions: ActionCatalog,

@@ -64,6 +64,7 @@ extension NodeBuilder {
             unlink(staging.path + "/outputs.env")
             // meta.json last: an entry counts as present only once it is there.
             try FileOps.write(meta.json.prettyJSON(), to: staging.path + "/meta.json")
+            cache.seal(staging)
             try cache.commit(staging, entryKey: entryKey, replace: replace && node.policy == .reuse)
             if node.policy != .reuse { try cache.setRef(key, to: entryKey) }
         } catch {

@@ -45,6 +45,9 @@ public enum Digests {
         public var executable: Bool
         /// For symbolic links: where the link points (then `sha256` is of that text).
         public var linkTarget: String?
+        /// The file's modification time when it was hashed (nanoseconds since 1970), so a reuse can tell cheaply
+        /// that it has not changed since; nil where it is not recorded (manifests, older entries).
+        public var modified: Int64? = nil
     }
 
     /// Every file below `root` (sorted by relative path), with digests. Symbolic links are recorded, not followed.
@@ -68,7 +71,8 @@ public enum Digests {
                 records.append(
                     FileRecord(
                         path: rel, sha256: sha, size: size,
-                        executable: st.st_mode & 0o111 != 0, linkTarget: nil))
+                        executable: st.st_mode & 0o111 != 0, linkTarget: nil, modified: Digests.nanoseconds(st.st_mtim))
+                )
             case S_IFLNK:
                 var buffer = [CChar](repeating: 0, count: 4096)
                 let n = readlink(full, &buffer, buffer.count - 1)
@@ -81,6 +85,9 @@ public enum Digests {
             }
         }
     }
+
+    /// A `timespec` as nanoseconds since 1970.
+    static func nanoseconds(_ t: timespec) -> Int64 { Int64(t.tv_sec) * 1_000_000_000 + Int64(t.tv_nsec) }
 
     /// One digest for a whole tree: paths, modes and contents.
     public static func treeDigest(_ records: [FileRecord]) -> String {

@@ -101,7 +101,8 @@ extension Manifest.Node {
             }
             result = Result(
                 outputs: meta.storedOutputs, metrics: meta.metrics, metricSpecs: specs,
-                outputsSHA256: meta.outputsDigest, files: meta.files, built: Clock.iso8601(meta.created),
+                outputsSHA256: meta.outputsDigest, files: meta.files.map(\.withoutTime),
+                built: Clock.iso8601(meta.created),
                 buildSeconds: meta.duration, execution: meta.execution, spread: meta.spread)
         }
         var failure: Failure?
@@ -117,5 +118,14 @@ extension Manifest.Node {
             started: r.started.map { Clock.iso8601($0) },
             seconds: r.started == nil ? nil : (r.seconds * 1000).rounded() / 1000, failure: failure, note: r.note,
             job: r.jobID)
+    }
+}
+
+extension Digests.FileRecord {
+    /// The record without its modification time: a fact of one cache, not of the result.
+    var withoutTime: Digests.FileRecord {
+        var copy = self
+        copy.modified = nil
+        return copy
     }
 }

@@ -179,9 +179,18 @@ struct CacheGC: ParsableCommand {
 struct CacheVerify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Re-hash every entry's files against its record; exit 1 on any difference.",
-        discussion: "Examples:\n  repro cache verify\n  repro cache verify demo")
+        discussion: """
+            Every file of an entry is hashed again and compared with its meta.json; a file missing, changed or
+            added is a problem. With --repair each damaged entry is removed, so the next run that needs it builds
+            it again (a run also rebuilds, with a warning, an entry it finds changed when it would reuse it).
+            Examples:
+              repro cache verify
+              repro cache verify demo
+              repro cache verify --repair
+            """)
 
     @Argument(help: "Keys or prefixes (default: every entry).") var keys: [String] = []
+    @Flag(help: "Remove each damaged entry, so the next run that needs it builds it again.") var repair = false
     @OptionGroup var location: LocationOptions
 
     func run() throws {
@@ -208,6 +217,18 @@ struct CacheVerify: ParsableCommand {
         }
         for p in problems { Output.line("problem: \(p)") }
         Output.line("verified \(count) entries: \(problems.count) problem(s)")
-        throw ExitCode(1)
+        guard repair else { throw ExitCode(1) }
+        var removed: [String] = []
+        for key in Set(problems.map(\.key)).sorted() {
+            let node = cache.meta(key)?.nodeID ?? "an unreadable entry"
+            do { try cache.remove(key) } catch {
+                Output.line("repair: \(key.prefix(12)) (\(node)) could not be removed: \(error)")
+                throw ExitCode(1)
+            }
+            removed.append("\(node) (\(key.prefix(12)))")
+        }
+        Output.line(
+            "repaired: removed \(removed.count) damaged entr\(removed.count == 1 ? "y" : "ies"): "
+                + removed.joined(separator: ", ") + "; the next run that needs them builds them again")
     }
 }
