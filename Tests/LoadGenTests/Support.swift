@@ -60,10 +60,13 @@ enum Fixture {
     }
 
     /// Runs the official LoadGen (PyPI mlcommons-loadgen, installed by scripts/bootstrap --test).
-    static func runOfficial(scenario: String, mode: String, userConf: String, out: String, total: Int, performance: Int)
-        throws -> String
-    {
+    /// `workingDirectory` is the official LoadGen's working directory, where it looks for `audit.config`.
+    static func runOfficial(
+        scenario: String, mode: String, userConf: String, out: String, total: Int, performance: Int,
+        workingDirectory: String? = nil
+    ) throws -> String {
         let p = Process()
+        if let workingDirectory { p.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = [
             "python3", directory + "/official_null_sut.py", scenario, mode, userConf, out, "\(total)", "\(performance)",

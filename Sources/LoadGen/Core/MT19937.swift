@@ -2,9 +2,9 @@
 /// built on it.
 ///
 /// The generator and `canonical()` (53 random bits from two outputs, as `std::generate_canonical<double, 53>`)
-/// follow the C++ standard exactly, so Server arrival times match LoadGen's for the same seed. Sample choices
-/// use this module's own uniform draw and shuffle (the C++ library's algorithms for those are not standardised),
-/// so the indices chosen differ from the official package's while their distribution is the same.
+/// follow the C++ standard exactly, so Server arrival times match LoadGen's for the same seed; the uniform integer
+/// draw and the shuffle follow libstdc++'s algorithms (which the standard leaves open), so the samples chosen are
+/// the official package's, sequence id for sequence id (tested against PyPI's mlcommons-loadgen).
 public struct MT19937: Sendable {
     var state = [UInt32](repeating: 0, count: 624)
     var index = 624

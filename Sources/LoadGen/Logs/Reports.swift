@@ -19,8 +19,10 @@ enum Reports {
             d.log("requested_server_target_latency_ns", .uint(s.serverTargetLatencyNs))
             d.log("requested_server_target_latency_percentile", .double(s.serverTargetLatencyPercentile))
             d.log("requested_server_coalesce_queries", .bool(s.serverCoalesceQueries))
-            d.log("requested_server_find_peak_qps_decimals_of_precision", .int(1))
-            d.log("requested_server_find_peak_qps_boundary_step_size", .double(1))
+            d.log(
+                "requested_server_find_peak_qps_decimals_of_precision",
+                .int(Int64(s.serverFindPeakQPSDecimalsOfPrecision)))
+            d.log("requested_server_find_peak_qps_boundary_step_size", .double(s.serverFindPeakQPSBoundaryStepSize))
             d.log("requested_server_max_async_queries", .uint(s.serverMaxAsyncQueries))
             d.log("requested_server_num_issue_query_threads", .int(0))
         case .offline:

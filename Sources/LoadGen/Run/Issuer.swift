@@ -38,15 +38,18 @@ struct Issuer {
     /// Called about twice a second with the samples completed and the samples issued so far.
     var progress: ((_ completed: Int, _ issued: Int) -> Void)?
 
-    /// Runs the queries; `firstID` numbers the samples (sequence ids continue across sets in accuracy mode).
-    func run(sut: any SystemUnderTest, firstID: UInt64, keepResponses: Bool) -> (IssueResult, ResponseSink) {
+    /// Runs the queries; `firstID` numbers the samples (sequence ids continue across sets in accuracy mode); `log`
+    /// says whose responses the accuracy log takes.
+    func run(sut: any SystemUnderTest, firstID: UInt64, log: AccuracyLogSampling.Selection) -> (
+        IssueResult, ResponseSink
+    ) {
         let s = settings
         let origin = Clock.monotonicNanoseconds()
         var wall = timespec()
         clock_gettime(CLOCK_REALTIME, &wall)
         let wallStart = Double(wall.tv_sec) + Double(wall.tv_nsec) / 1e9
         let sink = ResponseSink(
-            base: firstID, count: queries.sampleIndices.count, origin: origin, keepData: keepResponses)
+            base: firstID, count: queries.sampleIndices.count, origin: origin, log: log)
         let timeout = s.requested.sutTimeoutSeconds > 0 ? UInt64(s.requested.sutTimeoutSeconds * 1e9) : 0
         var scheduled = [UInt64](repeating: 0, count: queries.count)
         var issued = [UInt64](repeating: 0, count: queries.count)

@@ -68,6 +68,12 @@ enum QueryGenerator {
         // The shuffled list of query starts used when each sample must come once.
         var uniqueStarts = Array(Swift.stride(from: 0, to: set.distributionEnd, by: stride))
         sampleRNG.shuffle(&uniqueStarts)
+        // LoadGen also builds its equal-issue distribution every time (one shuffle of the loaded set per set's
+        // worth of minimum queries), whether or not it is used: the draws after it depend on those shuffles.
+        if !loaded.isEmpty {
+            var equalIssue = Array(0..<loaded.count)
+            for _ in Swift.stride(from: 0, to: minQueries, by: loaded.count) { sampleRNG.shuffle(&equalIssue) }
+        }
         var nextUnique = 0
         func draw() -> Int {
             if unique {

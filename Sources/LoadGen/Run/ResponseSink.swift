@@ -6,9 +6,9 @@ import Synchronization
     @preconcurrency import Glibc
 #endif
 
-/// Where the SUT reports completed samples, from any thread. It records each sample's completion time and,
-/// when asked, its response data for the accuracy log; it wakes LoadGen's issuing thread when the query it waits
-/// for is complete.
+/// Where the SUT reports completed samples, from any thread. It records each sample's completion time and, for the
+/// samples the accuracy log takes, its response data; it wakes LoadGen's issuing thread when the query it waits for
+/// is complete.
 public final class ResponseSink: @unchecked Sendable {
     let base: UInt64
     let count: Int
@@ -18,18 +18,24 @@ public final class ResponseSink: @unchecked Sendable {
     let waitingFor = Atomic<Int>(0)
     let wake = DispatchSemaphore(value: 0)
     let invalid = Atomic<Int>(0)
-    let keepData: Bool
+    let keepAll: Bool
+    /// With `keepAll` false: the slots whose data the accuracy log takes (none when nil).
+    let keepSlots: [Bool]?
     let data = Mutex<[(slot: Int, bytes: [UInt8])]>([])
     let origin: UInt64
     /// Set when the SUT can no longer answer (an external process died): waits end at once.
     let failure = Mutex<String?>(nil)
     let failed = Atomic<Bool>(false)
 
-    init(base: UInt64, count: Int, origin: UInt64, keepData: Bool) {
+    init(base: UInt64, count: Int, origin: UInt64, log: AccuracyLogSampling.Selection) {
         self.base = base
         self.count = count
         self.origin = origin
-        self.keepData = keepData
+        switch log {
+        case .none: (keepAll, keepSlots) = (false, nil)
+        case .all: (keepAll, keepSlots) = (true, nil)
+        case .slots(let slots): (keepAll, keepSlots) = (false, slots)
+        }
         completions = UnsafeMutablePointer<UInt64>.allocate(capacity: max(count, 1))
         completions.initialize(repeating: 0, count: max(count, 1))
     }
@@ -45,7 +51,7 @@ public final class ResponseSink: @unchecked Sendable {
             return
         }
         completions[slot] = now - origin + 1
-        if keepData {
+        if keepAll || keepSlots?[slot] == true {
             let copy = bytes.map { Array($0) } ?? []
             data.withLock { $0.append((slot, copy)) }
         }

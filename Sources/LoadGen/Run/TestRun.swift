@@ -42,29 +42,35 @@ public enum LoadGen {
             requested, qslPerformanceCount: qsl.performanceSampleCount,
             qslTotalCount: qsl.totalSampleCount)
         if let problem = settings.problems.first { throw .settings(problem) }
-        let detail = DetailLog()
-        let accuracyLog = AccuracyLog()
-        let traceLog = TraceLog(enabled: trace)
-        logHeader(detail, settings: settings, sut: sut, qsl: qsl)
-        Reports.logRequested(detail, requested)
-        Reports.logEffective(detail, settings)
+        var test = Test(
+            sut: sut, qsl: qsl, detail: DetailLog(), accuracyLog: AccuracyLog(), trace: TraceLog(enabled: trace),
+            sampling: AccuracyLogSampling(settings), progress: progress)
+        logHeader(test.detail, settings: settings, sut: sut, qsl: qsl)
+        if let audit = requested.auditConfig {
+            test.detail.log(
+                "warning_generic_message",
+                .string(
+                    "Found Audit Config file (\((audit as NSString).lastPathComponent)). Overriding TestSettings from audit.config file."
+                ), warning: true)
+        }
+        Reports.logRequested(test.detail, requested)
+        Reports.logEffective(test.detail, settings)
 
-        var seq: UInt64 = 0
         var errors: [String] = []
         var performance: PerformanceSummary?
         var window: ClosedRange<Double>?
-        let mode = settings.mode
-        if mode == .accuracyOnly || mode == .submissionRun {
-            errors += try runAccuracy(settings, sut, qsl, detail, accuracyLog, traceLog, seq: &seq, progress: progress)
+        switch settings.mode {
+        case .accuracyOnly:
+            errors += try test.accuracy(settings)
+        case .submissionRun:
+            errors += try test.accuracy(settings)
+            (performance, window, errors) = try test.reportedPerformance(settings, errors)
+        case .performanceOnly:
+            (performance, window, errors) = try test.reportedPerformance(settings, errors)
+        case .findPeakPerformance:
+            (performance, window, errors) = try test.findPeak(settings, errors)
         }
-        if mode == .performanceOnly || mode == .submissionRun {
-            let (summary, w, problems) = try runPerformance(
-                settings, sut, qsl, detail, traceLog, seq: &seq, progress: progress)
-            performance = summary
-            window = w
-            errors += problems
-        }
-        if let performance { Reports.logResults(detail, performance) }
+        let detail = test.detail
         detail.log("num_errors", .int(Int64(detail.errors)))
 
         let summaryText =
@@ -72,10 +78,10 @@ public enum LoadGen {
             ?? Reports.trailer(warnings: detail.warnings, errors: detail.errors)
         try write(summaryText, to: outputDirectory + "/mlperf_log_summary.txt")
         try detail.write(to: outputDirectory + "/mlperf_log_detail.txt")
-        try accuracyLog.write(to: outputDirectory + "/mlperf_log_accuracy.json")
-        if trace { try traceLog.write(to: outputDirectory + "/mlperf_log_trace.json") }
+        try test.accuracyLog.write(to: outputDirectory + "/mlperf_log_accuracy.json")
+        if trace { try test.trace.write(to: outputDirectory + "/mlperf_log_trace.json") }
         return TestOutcome(
-            settings: settings, performance: performance, accuracySamplesLogged: accuracyLog.count,
+            settings: settings, performance: performance, accuracySamplesLogged: test.accuracyLog.count,
             powerWindow: window, errors: errors, outputDirectory: outputDirectory)
     }
 
@@ -115,73 +121,6 @@ public enum LoadGen {
             d.log("generic_message", .string(r.endMessage))
         }
         for e in r.errors { d.log("error_runtime", .string(e), error: true) }
-    }
-
-    static func load(_ qsl: any QuerySampleLibrary, _ set: LoadableSet) throws(LoadGenError) {
-        do { try qsl.loadSamples(set.samples) } catch let e as LoadGenError { throw e } catch {
-            throw .sut("the query sample library could not load \(set.samples.count) samples: \(error)")
-        }
-    }
-
-    static func runPerformance(
-        _ s: EffectiveSettings, _ sut: any SystemUnderTest, _ qsl: any QuerySampleLibrary,
-        _ d: DetailLog, _ trace: TraceLog, seq: inout UInt64,
-        progress: ((Int, Int) -> Void)?
-    ) throws(LoadGenError)
-        -> (PerformanceSummary, ClosedRange<Double>, [String])
-    {
-        d.log("generic_message", .string("Starting performance mode"))
-        let sets = QueryGenerator.loadableSets(
-            settings: s, count: Int(s.performanceSampleCount), qslTotal: qsl.totalSampleCount)
-        guard let set = sets.first else { throw .settings("the query sample library has no samples") }
-        try load(qsl, set)
-        defer { qsl.unloadSamples(set.samples) }
-        let queries = QueryGenerator.generate(settings: s, set: set, accuracy: false)
-        logGenerated(d, set, queries)
-        let (result, _) = Issuer(settings: s, queries: queries, accuracy: false, progress: progress)
-            .run(sut: sut, firstID: seq, keepResponses: false)
-        seq += UInt64(queries.sampleIndices.count)
-        logIssueErrors(d, result)
-        let window = logPower(d, result)
-        trace.record(queries: queries, result: result)
-        let problems = result.timedOut ? result.errors : []
-        let summary = PerformanceSummary(sutName: sut.name, settings: s, result: result, extraProblems: problems)
-        return (summary, window, result.errors.filter { !$0.hasPrefix("Ending early") })
-    }
-
-    static func runAccuracy(
-        _ s: EffectiveSettings, _ sut: any SystemUnderTest, _ qsl: any QuerySampleLibrary,
-        _ d: DetailLog, _ log: AccuracyLog, _ trace: TraceLog, seq: inout UInt64,
-        progress: ((Int, Int) -> Void)?
-    ) throws(LoadGenError)
-        -> [String]
-    {
-        d.log("generic_message", .string("Starting accuracy mode"))
-        var errors: [String] = []
-        let sets = QueryGenerator.loadableSets(
-            settings: s, count: Int(s.accuracySampleCount), qslTotal: qsl.totalSampleCount)
-        for set in sets {
-            try load(qsl, set)
-            let queries = QueryGenerator.generate(settings: s, set: set, accuracy: true)
-            logGenerated(d, set, queries)
-            let done = Int(seq)
-            let (result, sink) = Issuer(
-                settings: s, queries: queries, accuracy: true,
-                progress: progress.map { p in { c, i in p(done + c, done + i) } }
-            )
-            .run(sut: sut, firstID: seq, keepResponses: true)
-            logIssueErrors(d, result)
-            _ = logPower(d, result)
-            let responses = sink.data.withLock { $0 }
-            for (slot, bytes) in responses {
-                log.append(seq: seq + UInt64(slot), index: queries.sampleIndices[slot], data: bytes)
-            }
-            seq += UInt64(queries.sampleIndices.count)
-            qsl.unloadSamples(set.samples)
-            errors += result.errors
-            if result.timedOut { break }
-        }
-        return errors
     }
 
     static func write(_ text: String, to path: String) throws(LoadGenError) {

@@ -70,6 +70,9 @@ public struct EffectiveSettings: Sendable {
                 "performance_issue_same_index \(requested.performanceIssueSameIndex) is not below the performance sample count \(performanceSampleCount)"
             )
         }
+        if requested.mode == .findPeakPerformance && requested.scenario != .server {
+            out.append("Finding peak performance is only supported in Server scenarios.")
+        }
         if requested.performanceIssueUnique && requested.performanceIssueSame {
             out.append("performance_issue_unique and performance_issue_same cannot both be set")
         }

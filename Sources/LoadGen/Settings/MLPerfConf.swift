@@ -208,4 +208,35 @@ public enum MLPerfConf {
     public static func file() throws(LoadGenError) -> ConfigFile {
         try ConfigFile(path: "mlperf.conf (MLCommons \(version))", text: text)
     }
+
+    /// The RNG seeds of an MLPerf round, which its LoadGen's mlperf.conf sets and its checker requires.
+    public struct Seeds: Sendable, Equatable {
+        public var qsl: UInt64
+        public var sampleIndex: UInt64
+        public var schedule: UInt64
+
+        public init(qsl: UInt64, sampleIndex: UInt64, schedule: UInt64) {
+            (self.qsl, self.sampleIndex, self.schedule) = (qsl, sampleIndex, schedule)
+        }
+    }
+
+    /// This file with another round's seeds (every other line is the same for the benchmarks repro runs): the
+    /// settings of that round's LoadGen.
+    public static func file(round: String, seeds: Seeds) throws(LoadGenError) -> ConfigFile {
+        var lines: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("*.*.qsl_rng_seed ") {
+                lines.append("*.*.qsl_rng_seed = \(seeds.qsl)")
+            } else if line.hasPrefix("*.*.sample_index_rng_seed ") {
+                lines.append("*.*.sample_index_rng_seed = \(seeds.sampleIndex)")
+            } else if line.hasPrefix("*.*.schedule_rng_seed ") {
+                lines.append("*.*.schedule_rng_seed = \(seeds.schedule)")
+            } else {
+                lines.append(String(line))
+            }
+        }
+        return try ConfigFile(
+            path: "mlperf.conf (MLCommons \(version), the seeds of round \(round))", text: lines.joined(separator: "\n")
+        )
+    }
 }

@@ -1,11 +1,12 @@
 /// Builds `TestSettings` from settings files as LoadGen's `TestSettings::FromConfig` does: the MLCommons
-/// `mlperf.conf` first (the only file whose RNG seeds count), then `user.conf`, then overrides; in each file a key
-/// is looked up as `model.scenario`, `*.scenario`, `model.*`, `*.*`. Percentiles are given in percent, latencies
-/// and durations in milliseconds.
+/// `mlperf.conf` first (the only file whose RNG seeds count), then `user.conf`, then overrides, and last an
+/// `audit.config` (the compliance tests'), whose lines LoadGen applies for model `*`; in each file a key is looked
+/// up as `model.scenario`, `*.scenario`, `model.*`, `*.*`. Percentiles are given in percent, latencies and durations
+/// in milliseconds.
 public enum SettingsLoader {
     public static func settings(
         model: String, scenario: TestScenario, mode: TestMode, mlperf: ConfigFile,
-        user: ConfigFile?, overrides: ConfigFile? = nil
+        user: ConfigFile?, overrides: ConfigFile? = nil, audit: ConfigFile? = nil
     ) throws(LoadGenError) -> TestSettings {
         var s = TestSettings()
         s.scenario = scenario
@@ -13,6 +14,10 @@ public enum SettingsLoader {
         try apply(mlperf, to: &s, model: model, isMLPerfConf: true)
         if let user { try apply(user, to: &s, model: model, isMLPerfConf: false) }
         if let overrides { try apply(overrides, to: &s, model: model, isMLPerfConf: false) }
+        if let audit {
+            try apply(audit, to: &s, model: "*", isMLPerfConf: false)
+            s.auditConfig = audit.path
+        }
         return s
     }
 
@@ -31,9 +36,11 @@ public enum SettingsLoader {
             case 0: s.mode = .submissionRun
             case 1: s.mode = .accuracyOnly
             case 2: s.mode = .performanceOnly
+            case 3: s.mode = .findPeakPerformance
             default:
                 throw .settings(
-                    "\(file.path): mode must be 0 (submission), 1 (accuracy) or 2 (performance), found \(mode)")
+                    "\(file.path): mode must be 0 (submission), 1 (accuracy), 2 (performance) or 3 (find peak "
+                        + "performance), found \(mode)")
             }
         }
         if isMLPerfConf {

@@ -12,6 +12,8 @@ public enum TestMode: String, Sendable, CaseIterable {
     case submissionRun = "SubmissionRun"
     case accuracyOnly = "AccuracyOnly"
     case performanceOnly = "PerformanceOnly"
+    /// Server only: LoadGen's `FindPeakPerformance` (mode 3), the highest target QPS that meets the latency bound.
+    case findPeakPerformance = "FindPeakPerformance"
 }
 
 /// The settings a run asks for, with LoadGen's names, units and defaults (`TestSettings` in loadgen/test_settings.h).
@@ -56,6 +58,14 @@ public struct TestSettings: Sendable, Equatable {
     /// 0: the QSL's total sample count.
     public var accuracySampleCountOverride: UInt64 = 0
     public var sampleConcatenatePermutation = false
+    /// Server find-peak: decimals of the QPS the search resolves, and the factor by which the upper bound grows
+    /// (`target_qps * (1 + step)`), as LoadGen's defaults.
+    public var serverFindPeakQPSDecimalsOfPrecision = 1
+    public var serverFindPeakQPSBoundaryStepSize = 1.0
+
+    /// The audit configuration applied on top of the settings files (`audit.config`), when there was one; LoadGen
+    /// says so in the detail log.
+    public var auditConfig: String?
 
     /// repro's own guard (not a LoadGen key): seconds to wait for the SUT to complete what was issued before the
     /// run is stopped as INVALID. 0 waits forever.
