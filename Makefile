@@ -43,10 +43,15 @@ clean:
 	rm -rf .build
 
 # The official MLCommons inference checker on a resnet null-SUT tree made by repro:
-#   make conformance MLPERF_INFERENCE_SRC=~/src/inference                       # 600 s per scenario (~35 min)
+#   make conformance MLPERF_INFERENCE_SRC=~/src/inference                       # 600 s per run (open: ~35 min)
 #   make conformance MLPERF_INFERENCE_SRC=... CONFORMANCE_DURATION_MS=10000     # short: only the duration errors
+#   make conformance MLPERF_INFERENCE_SRC=... CONFORMANCE_DIVISION=closed       # + TEST01 and TEST04 (~95 min)
+#   make conformance MLPERF_INFERENCE_SRC=... CONFORMANCE_VERSION=v5.1          # another round's layout and seeds
 CONFORMANCE_DURATION_MS ?= 600000
+CONFORMANCE_DIVISION ?= open
+CONFORMANCE_VERSION ?= v6.1
 conformance: build
 	@test -n "$(MLPERF_INFERENCE_SRC)" || { echo "make conformance: set MLPERF_INFERENCE_SRC to an mlcommons/inference checkout"; exit 2; }
-	$(REPRO_RELEASE) submit mlperf-submission-resnet-null min_duration_ms=$(CONFORMANCE_DURATION_MS) --out conformance \
+	$(REPRO_RELEASE) submit mlperf-submission-resnet-null min_duration_ms=$(CONFORMANCE_DURATION_MS) \
+	  division=$(CONFORMANCE_DIVISION) --version $(CONFORMANCE_VERSION) --out conformance \
 	  --official-checker $(MLPERF_INFERENCE_SRC)

@@ -70,10 +70,14 @@ let package = Package(
             // Optimised in debug builds too: its issuing loop and statistics are timing-sensitive.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "History", dependencies: ["Workflow", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Submission", dependencies: ["Basics", .product(name: "Crypto", package: "swift-crypto")]),
+        // Its rules are data, one file per MLPerf round (Sources/Submission/Rules/<round>.json).
+        .target(
+            name: "Submission", dependencies: ["Basics", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Rules")]),
         .target(name: "Runners", dependencies: ["Basics", "Workflow", "Submission"], exclude: ["README.md"]),
         .target(
-            name: "Actions", dependencies: ["Basics", "Runners", "Fetch", "Kernels", "LoadGen"], exclude: ["README.md"]),
+            name: "Actions", dependencies: ["Basics", "Runners", "Submission", "Fetch", "Kernels", "LoadGen"],
+            exclude: ["README.md"]),
         // The verdicts of repro reproduce: a published result against its reproduction.
         .target(name: "Reproduction", dependencies: ["Workflow"], exclude: ["README.md"]),
         .executableTarget(
@@ -97,7 +101,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "LoadGenTests", dependencies: ["Basics", "LoadGen"], exclude: ["Fixtures"]),
         .testTarget(name: "RunnersTests", dependencies: ["Runners"]),
-        .testTarget(name: "SubmissionTests", dependencies: ["Submission"]),
+        .testTarget(name: "SubmissionTests", dependencies: ["Submission"], exclude: ["Fixtures"]),
         .testTarget(name: "ReproductionTests", dependencies: ["Reproduction", "Workflow"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Workflow"]),
         .testTarget(name: "ActionsTests", dependencies: ["Actions"]),

@@ -2,7 +2,8 @@ import Basics
 import Foundation
 
 /// One benchmark × scenario of an inference submission: the folders of its performance and accuracy runs (each a
-/// `loadgen` step's output: LoadGen's files, `user.conf`, and `accuracy.txt` for the accuracy run).
+/// `loadgen` step's output: LoadGen's files, `user.conf`, and `accuracy.txt` for the accuracy run), and of its
+/// compliance tests (each an `audit` step's `TEST0x` folder).
 public struct InferenceResult: Sendable {
     public var benchmark: String
     public var scenario: String
@@ -10,10 +11,12 @@ public struct InferenceResult: Sendable {
     public var accuracy: String
     public var readme: String
     public var measurements: [String: String]
+    /// Test name (`TEST01`) → the folder to file as the result's `TEST01`.
+    public var audits: [String: String]
 
     public init(
         benchmark: String, scenario: String, performance: String, accuracy: String, readme: String,
-        measurements: [String: String]
+        measurements: [String: String], audits: [String: String] = [:]
     ) {
         self.benchmark = benchmark
         self.scenario = scenario
@@ -21,15 +24,8 @@ public struct InferenceResult: Sendable {
         self.accuracy = accuracy
         self.readme = readme
         self.measurements = measurements
+        self.audits = audits
     }
-}
-
-/// The submission's folder layout: the current round's (v6.1: `measurements.json` beside `performance/` and
-/// `accuracy/` under `results/`, code in `src/`) or the one before v5.1 (`code/`, and `measurements/<system>/...`
-/// with `<system>_<implementation>_<scenario>.json`).
-public enum SubmissionLayout: String, Sendable, CaseIterable {
-    case current = "v6.1"
-    case legacy = "v5.0"
 }
 
 public struct InferenceSubmission: Sendable {
@@ -39,25 +35,26 @@ public struct InferenceSubmission: Sendable {
     public var systemDescription: [String: String]
     public var implementation: String
     public var implementationReadme: String
-    public var layout: SubmissionLayout
+    /// The round whose layout the tree has.
+    public var rules: Rules
     public var results: [InferenceResult]
     /// `README.md` at the root of the tree (beside the division folders), when the tree needs one to say what it is.
     public var treeReadme: String?
 
     public init(
         division: String, submitter: String, system: String, systemDescription: [String: String],
-        implementation: String = "repro", implementationReadme: String, layout: SubmissionLayout = .current,
+        implementation: String = "repro", implementationReadme: String, rules: Rules,
         results: [InferenceResult], treeReadme: String? = nil
     ) {
-        self.treeReadme = treeReadme
         self.division = division
         self.submitter = submitter
         self.system = system
         self.systemDescription = systemDescription
         self.implementation = implementation
         self.implementationReadme = implementationReadme
-        self.layout = layout
+        self.rules = rules
         self.results = results
+        self.treeReadme = treeReadme
     }
 }
 
@@ -66,7 +63,9 @@ public struct SubmissionError: Error, CustomStringConvertible, Sendable {
     public init(_ d: String) { description = d }
 }
 
-/// Writes an MLPerf Inference submission tree from the runs' folders.
+/// Writes an MLPerf Inference submission tree from the runs' folders, in the layout of the round its rules are of
+/// (v6: `src/`, and `measurements.json` and the `TEST0x` folders beside `performance/` and `accuracy/`; v5: `code/`,
+/// `measurements/…/<system>_<implementation>_<scenario>.json` and `compliance/…/TEST0x`).
 public enum InferenceTree {
     static let performanceFiles = ["mlperf_log_summary.txt", "mlperf_log_detail.txt", "mlperf_log_accuracy.json"]
 
@@ -74,30 +73,39 @@ public enum InferenceTree {
     @discardableResult
     public static func write(_ s: InferenceSubmission, to root: String) throws -> String {
         let fm = FileManager.default
+        let paths = s.rules.paths
         let base = "\(root)/\(s.division)/\(s.submitter)"
+        func path(_ template: String, _ r: InferenceResult? = nil) -> String {
+            var values = [
+                "division": s.division, "submitter": s.submitter, "system": s.system,
+                "implementation": s.implementation,
+            ]
+            if let r {
+                values["benchmark"] = r.benchmark
+                values["scenario"] = r.scenario
+            }
+            return root + "/" + Rules.Paths.fill(template, values)
+        }
         try fm.createDirectory(atPath: base + "/systems", withIntermediateDirectories: true)
         if let readme = s.treeReadme {
             try readme.write(toFile: root + "/README.md", atomically: true, encoding: .utf8)
         }
         try SystemDescription.json(s.systemDescription).write(
-            toFile: "\(base)/systems/\(s.system).json", atomically: true, encoding: .utf8)
-        let code = s.layout == .current ? "src" : "code"
+            toFile: path(paths.systemDescription), atomically: true, encoding: .utf8)
         for benchmark in Set(s.results.map(\.benchmark)).sorted() {
-            try fm.createDirectory(atPath: "\(base)/\(code)/\(benchmark)", withIntermediateDirectories: true)
-            try s.implementationReadme.write(
-                toFile: "\(base)/\(code)/\(benchmark)/README.md", atomically: true, encoding: .utf8)
+            let code = path(paths.code) + "/" + benchmark
+            try fm.createDirectory(atPath: code, withIntermediateDirectories: true)
+            try s.implementationReadme.write(toFile: code + "/README.md", atomically: true, encoding: .utf8)
         }
         for r in s.results {
-            let dir = "\(base)/results/\(s.system)/\(r.benchmark)/\(r.scenario)"
-            let measurementsDir =
-                s.layout == .current ? dir : "\(base)/measurements/\(s.system)/\(r.benchmark)/\(r.scenario)"
+            let dir = path(paths.results, r)
+            let measurementsDir = path(paths.measurements, r)
             try fm.createDirectory(atPath: dir + "/performance/run_1", withIntermediateDirectories: true)
             try fm.createDirectory(atPath: dir + "/accuracy", withIntermediateDirectories: true)
             try fm.createDirectory(atPath: measurementsDir, withIntermediateDirectories: true)
-            let measurementsName =
-                s.layout == .current ? "measurements.json" : "\(s.system)_\(s.implementation)_\(r.scenario).json"
+            let measurementsFile = (path(paths.measurementsFile, r) as NSString).lastPathComponent
             try measurementsJSON(r.measurements).write(
-                toFile: "\(measurementsDir)/\(measurementsName)", atomically: true, encoding: .utf8)
+                toFile: "\(measurementsDir)/\(measurementsFile)", atomically: true, encoding: .utf8)
             try copy(r.performance + "/user.conf", to: measurementsDir + "/user.conf")
             try r.readme.write(toFile: measurementsDir + "/README.md", atomically: true, encoding: .utf8)
             for f in performanceFiles { try copy("\(r.performance)/\(f)", to: "\(dir)/performance/run_1/\(f)") }
@@ -111,6 +119,12 @@ public enum InferenceTree {
             }
             try AccuracyLogTruncation.write(
                 log: r.accuracy + "/mlperf_log_accuracy.json", accuracyText: line, into: dir + "/accuracy")
+            let compliance = path(paths.compliance, r)
+            for (test, folder) in r.audits.sorted(by: { $0.key < $1.key }) {
+                try fm.createDirectory(atPath: compliance, withIntermediateDirectories: true)
+                try? fm.removeItem(atPath: compliance + "/" + test)
+                try fm.copyItem(atPath: folder, toPath: compliance + "/" + test)
+            }
         }
         return base
     }

@@ -18,6 +18,12 @@ struct DocumentationTests {
             "runs the whole published flow again (minutes of training and LoadGen); make test reproduces a short one",
         "repro reproduce published/mlperf-digits/manifest.json": "the same, by its manifest",
         "repro reproduce published/mlperf-digits --tolerance 100% --accept-better": "the same, judged more loosely",
+        "repro check submission/submission":
+            "checks the tree repro submit makes (a 35-minute run; ClosedDivisionTests check one)",
+        "repro check submission/submission --json": "the same, as JSON",
+        "repro check short/submission --short-runs": "the same, of a short run",
+        "repro check ~/inference_results_v5.1 --version v5.1":
+            "a clone of MLCommons' results repository (gigabytes; CheckerTests check a tree of it)",
     ]
 
     /// Recipes whose runs take minutes: their `run` and `submit` examples are planned instead.

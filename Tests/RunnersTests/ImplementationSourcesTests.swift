@@ -83,15 +83,16 @@ struct ImplementationSourcesTests {
         }
     }
 
-    /// What a kernel edit changes: the keys of nodes using train and loadgen (and accuracy, whose code shares
-    /// loadgen's file), not those of preprocess or model; an edit of the command line changes none.
+    /// What a kernel edit changes: the keys of nodes using train and loadgen (and accuracy and audit, whose code
+    /// shares loadgen's file and reads labels tensors), not those of preprocess or model; an edit of the command
+    /// line changes none.
     @Test func aKernelSourceEditChangesOnlyTheActionsThatRunTheKernels() {
         let before = ActionCatalog(BuiltinActions.all)
         let edited = ActionCatalog(
             BuiltinActions.all, sources: SourceTable.build.replacing("Sources/CKernels/direct_conv.c", digest: "edited")
         )
         let changed = before.names.filter { before.implementations[$0] != edited.implementations[$0] }
-        #expect(changed == ["accuracy", "loadgen", "train"])
+        #expect(changed == ["accuracy", "audit", "loadgen", "train"])
         let cli = ActionCatalog(
             BuiltinActions.all, sources: SourceTable.build.replacing("Sources/repro/Repro.swift", digest: "edited"))
         #expect(before.names.allSatisfy { before.implementations[$0] == cli.implementations[$0] })

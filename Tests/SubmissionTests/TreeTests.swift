@@ -4,10 +4,6 @@ import Testing
 
 /// Both layouts from runs' folders, and the built-in checker on a clean tree and on one with problems.
 struct TreeTests {
-    static let seeds = [
-        ("qsl_rng_seed", "2085463073848966840"), ("sample_index_rng_seed", "2747215439041700203"),
-        ("schedule_rng_seed", "16159082839903944936"),
-    ]
 
     func line(_ key: String, _ value: String) -> String {
         ":::MLLOG {\"key\": \"\(key)\", \"value\": \(value), \"time_ms\": 0.000000, \"namespace\": \"mlperf::logging\", "
@@ -15,9 +11,9 @@ struct TreeTests {
     }
 
     /// A loadgen step's folder as repro writes it: performance (a 600 s valid run) or accuracy (the whole data set).
-    func run(_ dir: String, accuracy: Bool) throws {
+    func run(_ dir: String, accuracy: Bool, rules: Rules) throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        var detail = TreeTests.seeds.map { line("effective_\($0.0)", $0.1) }
+        var detail = rules.seeds.map { line("effective_\($0.key)", "\($0.value)") }
         detail += [
             line("effective_min_duration_ms", "600000"), line("effective_performance_sample_count", "1024"),
             line("result_validity", "\"VALID\""), line("early_stopping_met", "true"),
@@ -43,11 +39,12 @@ struct TreeTests {
         "weight_data_types": "fp32", "weight_transformations": "none",
     ]
 
-    func submission(_ root: String, layout: SubmissionLayout, measurements: [String: String] = TreeTests.measurements)
+    func submission(_ root: String, round: String, measurements: [String: String] = TreeTests.measurements)
         throws -> InferenceSubmission
     {
-        try run(root + "/runs/perf", accuracy: false)
-        try run(root + "/runs/acc", accuracy: true)
+        let rules = try Rules.load(round)
+        try run(root + "/runs/perf", accuracy: false, rules: rules)
+        try run(root + "/runs/acc", accuracy: true, rules: rules)
         let host = SystemDescription.Host(
             cpu: "Test CPU", cpus: 2, memoryGiB: 24, os: "Debian GNU/Linux 12", kernel: "6.1")
         return InferenceSubmission(
@@ -56,13 +53,17 @@ struct TreeTests {
                 host,
                 declarations: .init(division: "open", submitter: "Team", status: "available", systemType: "edge"),
                 systemName: "box", framework: "repro"),
-            implementationReadme: "how\n", layout: layout,
+            implementationReadme: "how\n", rules: rules,
             results: [
                 InferenceResult(
                     benchmark: "resnet", scenario: "Offline", performance: root + "/runs/perf",
                     accuracy: root + "/runs/acc",
                     readme: "# Offline\n", measurements: measurements)
             ])
+    }
+
+    func problems(_ root: String, _ round: String) throws -> [String] {
+        try TreeChecker.check(root: root, rules: try Rules.load(round), shownAs: "").problems
     }
 
     func folder() throws -> String {
@@ -74,7 +75,7 @@ struct TreeTests {
     @Test func theCurrentLayoutIsCleanAndEveryProblemIsListed() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let base = try InferenceTree.write(try submission(dir, layout: .current), to: dir + "/tree")
+        let base = try InferenceTree.write(try submission(dir, round: "v6.1"), to: dir + "/tree")
         let result = base + "/results/box/resnet/Offline"
         for f in [
             "measurements.json", "user.conf", "README.md", "performance/run_1/mlperf_log_detail.txt",
@@ -83,7 +84,7 @@ struct TreeTests {
             #expect(FileManager.default.fileExists(atPath: "\(result)/\(f)"), "\(f)")
         }
         #expect(FileManager.default.fileExists(atPath: base + "/src/resnet/README.md"))
-        #expect(InferenceChecker.check(root: dir + "/tree") == [])
+        #expect(try problems(dir + "/tree", "v6.1") == [])
         let system = try String(contentsOfFile: base + "/systems/box.json", encoding: .utf8)
         #expect(system.contains("\"accelerators_per_node\": \"0\""))
         #expect(system.contains("\"host_processor_core_count\": 2"))
@@ -97,18 +98,19 @@ struct TreeTests {
         .write(toFile: base + "/systems/box.json", atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(atPath: result + "/user.conf")
         try FileManager.default.removeItem(atPath: result + "/accuracy/accuracy.txt")
+        let found = try problems(dir + "/tree", "v6.1")
         #expect(
-            InferenceChecker.check(root: dir + "/tree") == [
+            found == [
                 "open/Team/systems/box.json, field cooling requires a meaningful response but is empty",
-                "open/Team/results/box/resnet/Offline is missing user.conf",
                 "open/Team/results/box/resnet/Offline/accuracy/accuracy.txt is missing",
-            ])
+                "open/Team/results/box/resnet/Offline is missing user.conf",
+            ], "\(found)")
     }
 
     @Test func theOlderLayoutKeepsMeasurementsApart() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let base = try InferenceTree.write(try submission(dir, layout: .legacy), to: dir + "/tree")
+        let base = try InferenceTree.write(try submission(dir, round: "v5.1"), to: dir + "/tree")
         let measurements = base + "/measurements/box/resnet/Offline"
         #expect(FileManager.default.fileExists(atPath: measurements + "/box_repro_Offline.json"))
         #expect(FileManager.default.fileExists(atPath: measurements + "/user.conf"))
@@ -117,7 +119,7 @@ struct TreeTests {
         #expect(
             FileManager.default.fileExists(
                 atPath: base + "/results/box/resnet/Offline/performance/run_1/mlperf_log_summary.txt"))
-        #expect(InferenceChecker.check(root: dir + "/tree") == [])
+        #expect(try problems(dir + "/tree", "v5.1") == [])
     }
 
     /// What a submitter declares about the model is never filled in for them: fields the recipe did not give are
@@ -126,10 +128,10 @@ struct TreeTests {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try InferenceTree.write(
-            try submission(dir, layout: .current, measurements: ["input_data_types": "fp32"]), to: dir + "/tree")
+            try submission(dir, round: "v6.1", measurements: ["input_data_types": "fp32"]), to: dir + "/tree")
         let path = "open/Team/results/box/resnet/Offline/measurements.json"
         #expect(
-            InferenceChecker.check(root: dir + "/tree")
+            try problems(dir + "/tree", "v6.1")
                 == [
                     "retraining", "starting_weights_filename", "weight_data_types", "weight_transformations",
                 ].map { "\(path), field \($0) is missing" })

@@ -3,6 +3,7 @@ import Kernels
 import LoadGen
 import Recipes
 import Runners
+import Submission
 import Workflow
 
 /// `loadgen` (see `LoadGenSpec`): settings from repro's mlperf.conf, the user.conf and the overrides; a SUT (the
@@ -49,6 +50,10 @@ struct LoadGenAction: Implementation {
                 try context.optionalString("benchmark") ?? (modelName == "resnet50" ? "resnet" : modelName)),
             "summary": .string(out + "/mlperf_log_summary.txt"), "detail": .string(out + "/mlperf_log_detail.txt"),
             "accuracy_log": .string(out + "/mlperf_log_accuracy.json"), "environment": setup.environment,
+            "round": .string(try context.optionalString("round") ?? Rules.newest),
+            "audit": try context.optionalString("audit").map(Value.string) ?? .null,
+            "derating": scenario == .server ? .double(try context.double("derate", default: 1)) : .null,
+            "accuracy_log_entries": .int(outcome.accuracySamplesLogged),
         ]
         // Every key exists in every mode, so recipes can name them; what a mode does not measure is null.
         for key in [
@@ -65,6 +70,7 @@ struct LoadGenAction: Implementation {
             outputs["value"] = .double(p.metric.value)
             outputs["query_count"] = .int(p.queryCount)
             if scenario == .server { outputs["scheduled_samples_per_second"] = .double(p.scheduledSamplesPerSecond) }
+            if mode == .findPeakPerformance { outputs["peak_target_qps"] = .double(p.settings.targetQPS) }
             // Both figures for every scenario, so each can be tracked over time.
             let span =
                 scenario == .offline
@@ -88,7 +94,7 @@ struct LoadGenAction: Implementation {
                 "result: \(p.isValid ? "VALID" : "INVALID") — \(p.metric.name) \(LoadGenAction.figure(p.metric.value))"
                     + (p.isValid ? "" : " (\(p.invalidReason))"))
         }
-        if mode != .performanceOnly {
+        if mode == .accuracyOnly || mode == .submissionRun {
             let labels = try LoadGenAction.labels(context, setup: setup)
             let accuracy = try AccuracyScript.evaluate(accuracyLog: out + "/mlperf_log_accuracy.json", labels: labels)
             let hash = try Digests.file(out + "/mlperf_log_accuracy.json").sha256
@@ -145,9 +151,10 @@ struct LoadGenAction: Implementation {
         case "performance", "performanceonly": return .performanceOnly
         case "accuracy", "accuracyonly": return .accuracyOnly
         case "submission", "submissionrun": return .submissionRun
+        case "find-peak", "findpeakperformance": return .findPeakPerformance
         default:
             throw ActionError.badParameter(
-                name: "mode", problem: "expected performance, accuracy or submission, found '\(text)'")
+                name: "mode", problem: "expected performance, accuracy, submission or find-peak, found '\(text)'")
         }
     }
 
@@ -167,8 +174,51 @@ struct LoadGenAction: Implementation {
             overrides.append((key, value.interpolated))
         }
         let extra = overrides.isEmpty ? nil : try ConfigFile(overrides: overrides, source: "the step's settings")
-        return try SettingsLoader.settings(
-            model: model, scenario: scenario, mode: mode, mlperf: MLPerfConf.file(), user: user, overrides: extra)
+        var settings = try SettingsLoader.settings(
+            model: model, scenario: scenario, mode: mode, mlperf: try mlperfConf(context), user: user,
+            overrides: extra, audit: try audit(context, model: model))
+        let derate = try context.double("derate", default: 1)
+        guard derate > 0 && derate <= 1 else {
+            throw ActionError.badParameter(name: "derate", problem: "expected a factor in (0, 1], found \(derate)")
+        }
+        if scenario == .server { settings.serverTargetQPS *= derate }
+        return settings
+    }
+
+    /// repro's mlperf.conf with the seeds of the asked round (the newest's by default).
+    static func mlperfConf(_ context: ActionContext) throws -> ConfigFile {
+        let round = try context.optionalString("round") ?? Rules.newest
+        let rules: Rules
+        do { rules = try Rules.load(round) } catch {
+            throw ActionError.badParameter(name: "round", problem: "\(error)")
+        }
+        let seeds = Dictionary(uniqueKeysWithValues: rules.seeds.map { ($0.key, $0.value) })
+        return try MLPerfConf.file(
+            round: round,
+            seeds: .init(
+                qsl: seeds["qsl_rng_seed"] ?? 0, sampleIndex: seeds["sample_index_rng_seed"] ?? 0,
+                schedule: seeds["schedule_rng_seed"] ?? 0))
+    }
+
+    /// The audit.config of the step: a compliance test's (`audit: TEST01`), or a file (`audit-config`).
+    static func audit(_ context: ActionContext, model: String) throws -> ConfigFile? {
+        let test = try context.optionalString("audit")
+        let path = try context.optionalString("audit-config")
+        switch (test, path) {
+        case (nil, nil): return nil
+        case (let test?, nil):
+            guard let t = AuditConfig.Test(rawValue: test) else {
+                throw ActionError.badParameter(name: "audit", problem: "expected TEST01 or TEST04, found '\(test)'")
+            }
+            return try AuditConfig.file(t, model: model)
+        case (nil, let path?):
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ActionError.badParameter(name: "audit-config", problem: "cannot read \(path)")
+            }
+            return try ConfigFile(path: path, text: text)
+        case (_?, _?):
+            throw ActionError.badParameter(name: "audit", problem: "give 'audit' or 'audit-config', not both")
+        }
     }
 
     static func userConf(_ context: ActionContext, model: String, scenario: TestScenario) throws -> String {

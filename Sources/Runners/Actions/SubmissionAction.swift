@@ -31,7 +31,11 @@ public struct SubmissionAction: Action {
             ActionParameter(
                 "reproduce", .map,
                 doc: "{recipe, variations, inputs} of the submission recipe: the command written into every README"),
-            ActionParameter("layout", .string, doc: "v6.1 (default) or v5.0 (code/ and measurements/)"),
+            ActionParameter(
+                "audits", .list,
+                doc: "audit output folders (TEST01, TEST04), filed with the results of the same scenario"),
+            ActionParameter(
+                "round", .string, doc: "the MLPerf round whose layout and rules the tree follows (v5.1, v6.0, v6.1)"),
         ]
 
     public init() {}
@@ -74,8 +78,9 @@ public struct SubmissionAction: Action {
     public func run(_ context: ActionContext) throws -> [String: Value] {
         let declarations = try SubmissionAction.declarations(context)
         let system = try context.optionalString("system") ?? "\(HostInfo.cpus)xCPU"
-        guard let layout = SubmissionLayout(rawValue: try context.optionalString("layout") ?? "v6.1") else {
-            throw ActionError.badParameter(name: "layout", problem: "expected v6.1 or v5.0")
+        let rules: Rules
+        do { rules = try Rules.load(try context.optionalString("round") ?? Rules.newest) } catch {
+            throw ActionError.badParameter(name: "round", problem: "\(error)")
         }
         let framework =
             try context.optionalString("framework")
@@ -87,6 +92,7 @@ public struct SubmissionAction: Action {
         let command = context.with["reproduce"]?.mapValue.flatMap(SubmitCommandLine.render)
 
         let accuracyRuns = try context.strings("accuracy").map { try SubmissionAction.runInfo($0) }
+        let audits = try context.strings("audits").map { try SubmissionAction.auditInfo($0) }
         var results: [InferenceResult] = []
         for dir in try context.strings("performance") {
             let perf = try SubmissionAction.runInfo(dir)
@@ -98,25 +104,32 @@ public struct SubmissionAction: Action {
             results.append(
                 InferenceResult(
                     benchmark: perf.benchmark, scenario: perf.scenario, performance: dir, accuracy: acc.dir,
-                    readme: SubmissionAction.resultReadme(perf, command: command), measurements: measurements))
+                    readme: SubmissionAction.resultReadme(
+                        perf, command: command,
+                        audits: audits.filter { $0.benchmark == perf.benchmark && $0.scenario == perf.scenario }),
+                    measurements: measurements,
+                    audits: Dictionary(
+                        audits.filter { $0.benchmark == perf.benchmark && $0.scenario == perf.scenario }.map {
+                            ($0.test, $0.folder)
+                        }, uniquingKeysWith: { a, _ in a })))
         }
         let description = SystemDescription.fromMachine(
             .current, declarations: declarations, systemName: system, framework: framework, overrides: fields)
         let implementation =
             try context.optionalString("implementation")
             ?? "repro's LoadGen driving the system under test; see the README of each result for the command.\n"
-        let foreign = Set(results.map(\.benchmark)).filter { !InferenceChecker.knows($0) }.sorted()
+        let foreign = Set(results.map(\.benchmark)).filter { rules.benchmark($0) == nil }.sorted()
         let submission = InferenceSubmission(
             division: declarations.division, submitter: declarations.submitter, system: system,
-            systemDescription: description, implementationReadme: implementation, layout: layout, results: results,
+            systemDescription: description, implementationReadme: implementation, rules: rules, results: results,
             treeReadme: foreign.isEmpty
                 ? nil : SubmissionAction.practiceReadme(foreign, command: command, kind: "Inference"))
         let root = context.outDir + "/submission"
         try InferenceTree.write(submission, to: root)
-        let problems = InferenceChecker.check(root: root)
+        let problems = try TreeChecker.check(root: root, rules: rules, shownAs: "").problems
         let (tarball, sha) = try SubmissionAction.pack(root, problems: problems, into: context.outDir)
         context.log.out(
-            "submission: \(results.count) results in \(root) (\(layout.rawValue) layout); tarball sha256 \(sha)")
+            "submission: \(results.count) results in \(root) (\(rules.round) layout); tarball sha256 \(sha)")
         context.log.out(
             problems.isEmpty ? "built-in checker: no problems" : "built-in checker: \(problems.count) problems:")
         for p in problems { context.log.out("  " + p) }
@@ -127,8 +140,9 @@ public struct SubmissionAction: Action {
         ]
     }
 
-    /// The README of one result: what made it, and the command that makes the tree again.
-    static func resultReadme(_ run: RunInfo, command: String?) -> String {
+    /// The README of one result: what made it, its compliance tests (and any derating), and the command that makes
+    /// the tree again.
+    static func resultReadme(_ run: RunInfo, command: String?, audits: [AuditInfo]) -> String {
         var text = """
             # \(run.benchmark) \(run.scenario)
 
@@ -137,6 +151,14 @@ public struct SubmissionAction: Action {
 
 
             """
+        for a in audits.sorted(by: { $0.test < $1.test }) {
+            text += "\(a.test): \(a.passed ? "TEST PASS" : "TEST FAIL")"
+            if let derating = a.derating, derating != 1 {
+                text += ", run at \(derating) × the Server target QPS (derated, as submitters do)"
+            }
+            text += ".\n"
+        }
+        if !audits.isEmpty { text += "\n" }
         if let command {
             text += "To make this tree again:\n\n    \(command)\n\n"
             text += "`repro reproduce` on the run's manifest (`runs/<id>/manifest.json`) compares a new run with it, "
@@ -160,6 +182,28 @@ public struct SubmissionAction: Action {
             """
         if let command { text += "\nMade by repro \(ReproVersion.current) with:\n\n    \(command)\n" }
         return text
+    }
+
+    /// What an `audit` step's `result.json` says: the test, its result's benchmark and scenario, and its verdict.
+    struct AuditInfo {
+        let folder: String
+        let test: String
+        let benchmark: String
+        let scenario: String
+        let passed: Bool
+        let derating: Double?
+    }
+
+    static func auditInfo(_ dir: String) throws -> AuditInfo {
+        guard let data = FileManager.default.contents(atPath: dir + "/result.json"),
+            let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let test = json["test"] as? String, let scenario = json["scenario"] as? String
+        else {
+            throw ActionError.failed("\(dir) is not an audit step's output (no result.json with a test and a scenario)")
+        }
+        return AuditInfo(
+            folder: dir + "/" + test, test: test, benchmark: json["benchmark"] as? String ?? "resnet",
+            scenario: scenario, passed: json["passed"] as? Bool ?? false, derating: json["derating"] as? Double)
     }
 
     struct RunInfo {

@@ -1,4 +1,5 @@
 import Recipes
+import Submission
 import Workflow
 
 /// `repro submit --matrix AXIS=V1,V2`: one axis either sets a list input of the recipe (`AXIS`, or `AXISs`, so
@@ -10,6 +11,8 @@ public enum SubmissionMatrix {
         case malformed(axis: String)
         case unknownAxis(name: String, recipe: String, inputs: [String], groups: [String])
         case unknownVariation(value: String, group: String, recipe: String, variations: [String])
+        case roundTwice(input: String, option: String)
+        case noRoundInput(recipe: String, version: String)
 
         public var description: String {
             switch self {
@@ -21,8 +24,33 @@ public enum SubmissionMatrix {
             case .unknownVariation(let value, let group, let recipe, let variations):
                 "error: '\(value)' is not a variation of group '\(group)' of \(recipe) (its variations: "
                     + "\(variations.joined(separator: ", ")))"
+            case .roundTwice(let input, let option):
+                "error: round=\(input) and --version \(option) name two rounds; give one"
+            case .noRoundInput(let recipe, let version):
+                "error: \(recipe) has no 'round' input, so its tree has one layout: --version \(version) cannot apply"
             }
         }
+    }
+
+    /// The round of the submission: `--version` (set as the recipe's `round` input), the `round` input given on the
+    /// command line, or the recipe's default; the newest round for a recipe without one.
+    public static func round(recipe: Recipe, inputs: inout [String: ProvidedInput], version: String?) throws(Problem)
+        -> String
+    {
+        let declared = recipe.inputs.first { $0.name == "round" }
+        let given = inputs["round"]?.value.stringValue
+        if let version, let given, version != given { throw .roundTwice(input: given, option: version) }
+        if let version {
+            guard declared != nil else {
+                if version == Rules.newest { return version }
+                throw .noRoundInput(recipe: recipe.name, version: version)
+            }
+            inputs["round"] = ProvidedInput(value: .string(version))
+            return version
+        }
+        if let given { return given }
+        if case .value(let v, _)? = declared?.defaultValue, let round = v.stringValue { return round }
+        return Rules.newest
     }
 
     /// The requests the matrix makes of `recipe`, selected as `selection` with `inputs` given on the command line.

@@ -83,7 +83,7 @@ extension Executor {
         var needs: [String: Value] = [:]
         for edge in node.needs {
             if edge.isMatrix {
-                var names: [String] = []
+                var names: [String] = edge.nodes.isEmpty ? edge.declaredOutputs : []
                 for d in edge.nodes { for k in results[d].outputs.keys where !names.contains(k) { names.append(k) } }
                 var outputs: [String: Value] = [:]
                 for name in names { outputs[name] = .list(edge.nodes.map { results[$0].outputs[name] ?? .null }) }

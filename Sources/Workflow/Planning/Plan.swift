@@ -27,6 +27,8 @@ public struct NeedEdge: Sendable {
     public var name: String
     public var isMatrix: Bool
     public var nodes: [Int]
+    /// The outputs the needed recipe declares: a matrix with no combination still has them, as empty lists.
+    public var declaredOutputs: [String] = []
 }
 
 /// A concrete step: a recipe instance with everything static resolved.

@@ -12,7 +12,9 @@ extension Planner {
         for (i, d) in order.enumerated() {
             let draft = drafts[d]
             let needs = draft.needs.map {
-                NeedEdge(name: $0.name, isMatrix: $0.isMatrix, nodes: $0.nodes.map { position[$0] })
+                NeedEdge(
+                    name: $0.name, isMatrix: $0.isMatrix, nodes: $0.nodes.map { position[$0] },
+                    declaredOutputs: $0.declaredOutputs)
             }
             let (material, policy, nodeWarnings, repeatCount) = try keyMaterial(for: draft.instance, id: ids[d])
             warnings += nodeWarnings

@@ -114,8 +114,10 @@ public final class Planner {
                     {
                         continue
                     }
-                    var edge = NeedEdge(name: need.name, isMatrix: need.isMatrix, nodes: [])
                     let target = try resolveTarget(need)
+                    var edge = NeedEdge(
+                        name: need.name, isMatrix: need.isMatrix, nodes: [],
+                        declaredOutputs: target.outputs.map(\.name))
                     for combination in try matrixCombinations(need, scope: scope) {
                         let child = try childInstance(
                             need, target: target, parent: instance,

@@ -52,8 +52,11 @@ struct SubmitCommand: ParsableCommand {
             "An mlcommons/inference checkout whose official checker to run on the tree.", valueName: "path"))
     var officialChecker: String?
 
-    @Option(help: ArgumentHelp("The MLPerf round the official checker checks against.", valueName: "round"))
-    var version: String = "v6.1"
+    @Option(
+        help: ArgumentHelp(
+            "The MLPerf round: the tree's layout and seeds (the recipe's 'round' input) and the checkers' rules "
+                + "(default: the newest, v6.1).", valueName: "round"))
+    var version: String?
 
     @Flag(
         help: "Check with the short-run profile: rules a short tree cannot meet are not applied, and are listed.")
@@ -76,9 +79,12 @@ struct SubmitCommand: ParsableCommand {
     func run() throws {
         let workspace = location.workspace
         let requests: [PlanRequest]
+        let rules: Rules
         do {
             let recipe = try workspace.registry().select(Selection(parsing: selection))
-            let (provided, overrides) = try InputArguments.parse(inputs).pair
+            var (provided, overrides) = try InputArguments.parse(inputs).pair
+            let round = try SubmissionMatrix.round(recipe: recipe, inputs: &provided, version: version)
+            rules = try Rules.load(round)
             requests = try SubmissionMatrix.requests(
                 recipe: recipe, selection: selection, inputs: provided, overrides: overrides, axes: matrix)
         } catch { throw fail("\(error)") }
@@ -110,10 +116,14 @@ struct SubmitCommand: ParsableCommand {
             Output.line(
                 "\(dest): submission tree, \(dest)/submission.tar.gz (sha256 \(outputs["sha256"]?.interpolated ?? "?"))"
             )
-            let problems = InferenceChecker.check(root: copied, shortRuns: shortRuns)
+            let report: CheckReport
+            do { report = try TreeChecker.check(root: copied, rules: rules, shortRuns: shortRuns, shownAs: "") } catch {
+                throw fail("\(error)")
+            }
+            let problems = report.problems
             if shortRuns {
                 Output.line("built-in checker, short-run profile; not required:")
-                for r in InferenceChecker.shortRunRelaxations { Output.line("  - " + r) }
+                for r in report.relaxations { Output.line("  - " + r) }
             }
             if problems.isEmpty {
                 Output.line("built-in checker: no problems")
@@ -123,7 +133,7 @@ struct SubmitCommand: ParsableCommand {
                 failures.append("\(dest): the built-in checker found \(problems.count) problem(s)")
             }
             if let checkout = officialChecker {
-                let verdict = OfficialChecker(checkout: checkout).check(tree: copied, version: version)
+                let verdict = OfficialChecker(checkout: checkout).check(tree: copied, version: rules.round)
                 SubmitCommand.print(verdict)
                 if verdict.outcome != .passed { failures.append("\(dest): \(verdict.reason)") }
             }

@@ -9,17 +9,26 @@ public struct LoadGenSpec: ActionSpec {
         "environment", "result", "valid", "invalid_reason", "metric", "value", "samples_per_second",
         "scheduled_samples_per_second", "latency_ms", "latency_ns", "query_count", "sample_count", "accuracy",
         "accuracy_txt", "accuracy_log_sha256", "accuracy_samples", "accuracy_line", "power", "power_watts",
-        "samples_per_joule", "sut_exit_status",
+        "samples_per_joule", "sut_exit_status", "round", "audit", "derating", "accuracy_log_entries", "peak_target_qps",
     ]
     public let version = "3"  // 2: direct/Winograd kernels, kernel threads; 3: power unavailable, not 0 W
+    /// Submission: the rounds' seeds come from its rules.
     public var implementation: [String] {
-        ["Sources/Actions/LoadGen"] + ImplementationSources.loadgen + ImplementationSources.kernels
+        ["Sources/Actions/LoadGen", "Sources/Submission"] + ImplementationSources.loadgen
+            + ImplementationSources.kernels
     }
     public let summary =
         "run a SUT under LoadGen (scenario, mode, mlperf.conf + user.conf) -> MLPerf logs, accuracy, power"
     public let parameters = [
         ActionParameter("scenario", .string, required: true, doc: "SingleStream, MultiStream, Server or Offline"),
-        ActionParameter("mode", .string, doc: "performance (default), accuracy or submission"),
+        ActionParameter("mode", .string, doc: "performance (default), accuracy, submission or find-peak (Server)"),
+        ActionParameter(
+            "round", .string, doc: "the MLPerf round whose seeds mlperf.conf sets (v5.1, v6.0, v6.1; default v6.1)"),
+        ActionParameter(
+            "audit", .string, doc: "TEST01 or TEST04: the compliance test's audit.config, applied last (model *)"),
+        ActionParameter("audit-config", .path, doc: "an audit.config file to apply last, as LoadGen does"),
+        ActionParameter(
+            "derate", .float, doc: "Server: a factor on target_qps (compliance runs: 0.96 TEST01, 0.97 TEST04)"),
         ActionParameter(
             "model-name", .string, doc: "the benchmark's name in mlperf.conf and user.conf (default resnet50)"),
         ActionParameter(
@@ -57,13 +66,45 @@ public struct LoadGenSpec: ActionSpec {
     }
 }
 
+/// `audit`: the verification of a compliance test (TEST01, TEST04) against the submission's runs, written as the
+/// result's `TEST0x` folder.
+public struct AuditSpec: ActionSpec {
+    public let name = "audit"
+    public let outputs: [String]? = [
+        "dir", "folder", "test", "benchmark", "scenario", "passed", "accuracy_passed", "performance_passed", "derating",
+        "sampled", "fallback",
+    ]
+    public let version = "1"
+    public var implementation: [String] {
+        [
+            "Sources/Actions/LoadGen/AuditAction.swift", "Sources/Actions/LoadGen/LoadGenAction.swift",
+            "Sources/Submission",
+        ] + ImplementationSources.loadgen + ImplementationSources.kernels
+    }
+    public let summary =
+        "verify a compliance test run (TEST01, TEST04) against the performance and accuracy runs -> TEST0x folder"
+    public let parameters = [
+        ActionParameter("test", .string, required: true, doc: "TEST01 or TEST04"),
+        ActionParameter("run", .path, required: true, doc: "the loadgen folder of the compliance test's run"),
+        ActionParameter(
+            "performance", .path, required: true, doc: "the loadgen folder of the submission's performance run"),
+        ActionParameter("accuracy", .path, doc: "TEST01: the loadgen folder of the submission's accuracy run"),
+        ActionParameter(
+            "dtype", .string, doc: "TEST01: how responses are compared, by their first byte, int32, int64 or float32"),
+        ActionParameter(
+            "labels", .path, doc: "TEST01's fallback: int32 labels for the accuracy script (none: no fallback)"),
+    ]
+    public init() {}
+}
+
 /// `accuracy`: the accuracy script on a LoadGen accuracy log.
 public struct AccuracySpec: ActionSpec {
     public let name = "accuracy"
     public let outputs: [String]? = ["accuracy", "good", "total", "accuracy_txt", "accuracy_log_sha256"]
     public let version = "1"
     public var implementation: [String] {
-        ["Sources/Actions/LoadGen/LoadGenAction.swift"] + ImplementationSources.loadgen + ImplementationSources.kernels
+        ["Sources/Actions/LoadGen/LoadGenAction.swift", "Sources/Submission"] + ImplementationSources.loadgen
+            + ImplementationSources.kernels
     }
     public let summary = "top-1 accuracy of a LoadGen accuracy log against int32 labels -> accuracy.txt"
     public let parameters = [

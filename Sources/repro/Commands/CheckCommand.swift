@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Submission
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check an MLPerf Inference submission tree against a round's rules, whoever made it.",
+        discussion: """
+            TREE is the folder holding open/, closed/ or network/: a tree from repro submit, from another tool,
+            or downloaded from MLCommons' results repositories. The rules of each round (v5.1, v6.0, v6.1) are
+            data that follow MLCommons' checker of that round: the folder layout, the seeds, the benchmarks'
+            scenarios, accuracy targets and sample counts, the compliance tests (TEST01, TEST04) of the closed
+            division, the files and fields a tree must hold. Problems are listed in the official checker's words.
+            MLCommons' checker remains the authority (repro submit --official-checker).
+
+            Examples:
+              repro check submission/submission
+              repro check ~/inference_results_v5.1 --version v5.1
+              repro check short/submission --short-runs    # relaxations listed
+              repro check submission/submission --json
+
+            --short-runs applies every rule but those a short run cannot meet, and lists them.
+            Exit status: 0 no problem, 1 problems (listed), 2 bad input (no tree there, an unknown round).
+            `repro --version` shows repro's version.
+            """)
+
+    @Argument(help: "The submission tree (the folder that holds open/, closed/ or network/).", completion: .directory)
+    var tree: String
+
+    @Option(help: ArgumentHelp("The MLPerf round whose rules apply (default: v6.1).", valueName: "round"))
+    var version: String = Rules.newest
+
+    @Flag(help: "Do not apply the rules a short run cannot meet (the 600 s minimum duration); they are listed.")
+    var shortRuns = false
+
+    @Flag(help: "One JSON object: round, results, problems, relaxations.")
+    var json = false
+
+    func run() throws {
+        let rules: Rules
+        let report: CheckReport
+        do {
+            rules = try Rules.load(version)
+            report = try TreeChecker.check(root: tree, rules: rules, shortRuns: shortRuns)
+        } catch { throw fail("\(error)") }
+        if json {
+            let object: [String: Any] = [
+                "round": rules.round, "results": report.results, "problems": report.problems,
+                "relaxations": report.relaxations,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            Output.line(String(decoding: data, as: UTF8.self))
+        } else {
+            if !report.relaxations.isEmpty {
+                Output.line("short-run profile; not required:")
+                for r in report.relaxations { Output.line("  - " + r) }
+            }
+            for p in report.problems { Output.line(p) }
+        }
+        let results = "\(report.results) result\(report.results == 1 ? "" : "s")"
+        guard report.problems.isEmpty else {
+            Output.error(
+                "repro check: \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") in \(results) "
+                    + "(rules of \(rules.round))")
+            throw ExitCode(1)
+        }
+        Output.error("repro check: no problems in \(results) (rules of \(rules.round))")
+    }
+}
