@@ -21,12 +21,15 @@ build-debug: bootstrap
 demo: build
 	$(REPRO_RELEASE) run mlperf-demo --reuse-measured
 
-# The Slurm tests need the single-node cluster: started before the tests, stopped after, whatever happens.
+# The Slurm tests need the single-node cluster, and the cluster tests a controller with four one-CPU nodes in
+# network namespaces (scripts/slurm-local --nodes): both started before the tests, stopped after, whatever happens.
+CLUSTER = SLURM_BASE=/tmp/repro-slurm-nodes SLURM_CTLD_PORT=6927 SLURM_CPUS=1
 test: bootstrap-test format-lint
 	$(SWIFT) build --build-tests
 	@scripts/slurm-local start || echo "make test: Slurm did not start; the Slurm tests will say why" >&2
+	@$(CLUSTER) scripts/slurm-local start --nodes 4 || echo "make test: the 4-node Slurm did not start; the cluster tests will say why" >&2
 	@status=0; SLURM_CONF=$${SLURM_BASE:-/tmp/repro-slurm}/slurm.conf $(SWIFT) test --skip-build || status=$$?; \
-	  scripts/slurm-local stop; \
+	  scripts/slurm-local stop; $(CLUSTER) scripts/slurm-local stop; \
 	  for kernels in avx2 portable; do \
 	    echo "make test: the kernels again with REPRO_KERNELS=$$kernels"; \
 	    REPRO_KERNELS=$$kernels $(SWIFT) test --skip-build --filter KernelsTests || status=$$?; \

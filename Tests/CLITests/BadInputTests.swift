@@ -25,8 +25,8 @@ struct BadInputTests {
         try expectError(
             [("typo", "summary: x\ntag: [a]\nrun: echo hi\n")], ["run", "typo"],
             "recipes/typo.yaml:2:1: error: unknown field 'tag' in recipe; did you mean 'tags'? "
-                + "(known fields: name, summary, doc, tags, inputs, variations, needs, run, outputs, "
-                + "metrics, env, cache, if, resources, timeout, retries, repeat, runner)")
+                + "(known fields: name, summary, doc, tags, inputs, variations, needs, run, container, "
+                + "outputs, metrics, env, cache, if, resources, timeout, retries, repeat, runner)")
     }
 
     @Test func unknownFieldInAnInput() throws {

@@ -59,8 +59,8 @@ struct LintTests {
             recipes/bad-output.yaml:8:9: error: expression names nothing: 'outputs.size'; did you mean 'outputs.dir'? \
             (known here: outputs.weights, outputs.dir)
             recipes/typos.yaml:2:1: error: unknown field 'tag' in recipe; did you mean 'tags'? (known fields: name, \
-            summary, doc, tags, inputs, variations, needs, run, outputs, metrics, env, cache, if, resources, timeout, \
-            retries, repeat, runner)
+            summary, doc, tags, inputs, variations, needs, run, container, outputs, metrics, env, cache, if, resources, \
+            timeout, retries, repeat, runner)
             recipes/typos.yaml:4:13: error: 'type' of input 'n': expected one of string, int, float, bool, path, \
             choice, list, found 'itn'; did you mean 'int'?
             recipes/typos.yaml:5:6: error: expression names nothing: 'inputs.m'; did you mean 'inputs.n'? (known \

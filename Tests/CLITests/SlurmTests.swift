@@ -84,10 +84,7 @@ struct SlurmTests {
         return (cli, env)
     }
 
-    func nodes(_ cli: CLI) throws -> [String: [String: Any]] {
-        let list = try cli.lastManifest()["nodes"] as! [[String: Any]]
-        return Dictionary(uniqueKeysWithValues: list.map { ($0["id"] as! String, $0) })
-    }
+    func nodes(_ cli: CLI) throws -> [String: [String: Any]] { try cli.lastManifestNodes() }
 
     @Test func aFanOutRunsAsJobsAndItsEntriesAreHitsLocally() throws {
         guard let (cli, env) = try setUp() else { return }

@@ -130,8 +130,8 @@ struct RecipeDecoderTests {
             message("summary: x\ntag: [a]\ninputs:\n  n: {type: itn, defualt: 3}\nrun: echo ${{ inputs.m }}\n")
                 == """
                 /x/recipes/r.yaml:2:1: error: unknown field 'tag' in recipe; did you mean 'tags'? (known fields: name, \
-                summary, doc, tags, inputs, variations, needs, run, outputs, metrics, env, cache, if, resources, \
-                timeout, retries, repeat, runner)
+                summary, doc, tags, inputs, variations, needs, run, container, outputs, metrics, env, cache, if, \
+                resources, timeout, retries, repeat, runner)
                 /x/recipes/r.yaml:4:18: error: unknown field 'defualt' in input 'n'; did you mean 'default'? (known \
                 fields: type, default, doc, choices, items)
                 /x/recipes/r.yaml:4:13: error: 'type' of input 'n': expected one of string, int, float, bool, path, \

@@ -222,6 +222,8 @@ extension RecipeDecoder {
             for key in with.keys.sorted() { check(with[key]!.references, at: with[key]!.location) }
         }
         if case .shell(let t, _)? = recipe.run { check(t.references, at: t.location) }
+        if let c = recipe.container { check(c.image.references, at: c.image.location ?? c.location) }
+        validateContainer(recipe, reader: reader)
         for o in recipe.outputs { check(o.value.references, at: o.value.location ?? o.location) }
         for m in recipe.metrics { check(m.value.references, at: m.value.location ?? m.location) }
         for e in recipe.env { check(e.value.references, at: e.value.location ?? e.location) }
@@ -257,6 +259,7 @@ extension RecipeDecoder {
         for e in recipe.env { check(e.value, e.location) }
         for i in recipe.inputs { check(i.defaultValue, i.location) }
         if let c = recipe.condition { check(c.references, at: c.location) }
+        if let c = recipe.container { check(c.image.references, at: c.image.location ?? c.location) }
         check(recipe.needs)
         for v in recipe.variations {
             for key in v.inputs.keys.sorted() { check(v.inputs[key], v.location) }

@@ -5,8 +5,8 @@ import Yams
 /// with the file, line and column of the offending text.
 public enum RecipeDecoder {
     static let topLevelFields = [
-        "name", "summary", "doc", "tags", "inputs", "variations", "needs", "run", "outputs", "metrics", "env",
-        "cache", "if", "resources", "timeout", "retries", "repeat", "runner",
+        "name", "summary", "doc", "tags", "inputs", "variations", "needs", "run", "container", "outputs", "metrics",
+        "env", "cache", "if", "resources", "timeout", "retries", "repeat", "runner",
     ]
 
     /// Decodes one recipe. `file` is its absolute path; `expectedName` is what the file or folder is called.
@@ -42,7 +42,8 @@ public enum RecipeDecoder {
         }
         let fields = try reader.mapping(root, "recipe", known: topLevelFields)
         var recipe = Recipe(
-            name: expectedName, summary: "", tags: [], inputs: [], variations: [], needs: [], run: nil, outputs: [],
+            name: expectedName, summary: "", tags: [], inputs: [], variations: [], needs: [], run: nil, container: nil,
+            outputs: [],
             metrics: [], env: [], cache: nil, condition: nil, resources: Resources(), timeout: nil, retries: 0,
             runner: nil,
             source: RecipeSource(
@@ -64,6 +65,7 @@ public enum RecipeDecoder {
                 case "variations": recipe.variations = try decodeVariations(node, reader)
                 case "needs": recipe.needs = try decodeNeeds(node, reader, context: "'needs'")
                 case "run": recipe.run = try decodeRun(node, reader)
+                case "container": recipe.container = try decodeContainer(node, reader)
                 case "outputs":
                     for entry in try reader.mapping(node, "'outputs'") {
                         reader.attempt { () throws(RecipeError) in

@@ -12,6 +12,8 @@ public struct Recipe: Sendable {
     public var needs: [Need]
     /// What the node does; nil for a node that only gathers its needs.
     public var run: RunSpec?
+    /// The image a shell step runs in; nil to run it on the host.
+    public var container: ContainerSpec?
     public var outputs: [OutputSpec]
     public var metrics: [MetricSpec]
     public var env: [EnvSpec]

@@ -13,13 +13,19 @@ public struct LocalRunner: StepRunner {
     let home: String
     /// The action worker executable (`repro-step`).
     let worker: String
+    /// Container runtimes and images, for steps with `container:` (without it they fail, saying so).
+    let containers: ContainerImages?
+    /// The caller's environment: container runtimes read their own settings from it (never the step).
+    let callerEnvironment: [String: String]
 
-    public init(environment: [String: String]) {
+    public init(environment: [String: String], containers: ContainerImages? = nil) {
         path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         home = environment["HOME"] ?? "/root"
         // Absolute: steps run in folders of their own, where a relative REPRO_STEP would name another file.
         worker = FileSystemPath.absolute(
             environment["REPRO_STEP"] ?? FileSystemPath.parent(CommandLine.executablePath) + "/repro-step")
+        self.containers = containers
+        callerEnvironment = environment
     }
 
     public func run(_ step: StepInvocation) -> StepOutcome {
@@ -34,8 +40,17 @@ public struct LocalRunner: StepRunner {
     /// The environment of a shell step: PATH, HOME, a locale, TMPDIR, the REPRO_* variables, and the declared
     /// environment (which wins).
     func environment(for step: StepInvocation) -> [String: String] {
+        var env = stepVariables(step)
+        env["PATH"] = env["PATH"] ?? path
+        env["HOME"] = env["HOME"] ?? home
+        return env
+    }
+
+    /// What a step gets wherever it runs (a container keeps its image's own PATH and HOME): a locale, TMPDIR, the
+    /// REPRO_* variables, thread counts, and the declared environment (which wins).
+    func stepVariables(_ step: StepInvocation) -> [String: String] {
         var env: [String: String] = [
-            "PATH": path, "HOME": home, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TMPDIR": step.staging.workDir,
+            "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TMPDIR": step.staging.workDir,
             "REPRO_OUT": step.staging.outDir, "REPRO_OUTPUTS": step.outputsFile, "REPRO_NODE": step.nodeID,
             "REPRO_KEY": step.key, "REPRO_CPUS": String(step.resources.cpus),
             // Native math libraries take their thread count from the step's CPUs unless the recipe says otherwise.
@@ -49,6 +64,7 @@ public struct LocalRunner: StepRunner {
     static let longestArgument = 64 * 1024
 
     func runShell(_ command: String, _ step: StepInvocation) -> StepOutcome {
+        if let container = step.container { return runInContainer(command, step, container) }
         let bash = FileManager.default.isExecutableFile(atPath: "/bin/bash")
         var argv = bash ? ["/bin/bash", "-e", "-o", "pipefail", "-c", command] : ["/bin/sh", "-e", "-c", command]
         if command.utf8.count > LocalRunner.longestArgument {
@@ -70,13 +86,14 @@ public struct LocalRunner: StepRunner {
     }
 
     /// Starts a process for the step in its own group, stops it on cancellation or timeout, and waits.
-    func runProcess(_ argv: [String], _ step: StepInvocation, extra: [(parent: Int32, child: Int32)] = [])
-        -> Result<(ChildProcess.Termination, Bool), StepFailure>
-    {
+    func runProcess(
+        _ argv: [String], _ step: StepInvocation, extra: [(parent: Int32, child: Int32)] = [],
+        environment: [String: String]? = nil
+    ) -> Result<(ChildProcess.Termination, Bool), StepFailure> {
         let child: ChildProcess
         do {
             child = try ChildProcess(
-                argv: argv, environment: environment(for: step), directory: step.staging.outDir,
+                argv: argv, environment: environment ?? self.environment(for: step), directory: step.staging.outDir,
                 stdoutPath: step.log.stdoutPath, stderrPath: step.log.stderrPath, extra: extra)
         } catch {
             return .failure(StepFailure(reason: "\(error)"))

@@ -78,7 +78,10 @@ public struct RunSession {
         for w in plan.warnings { events.emit(.warning(w)) }
         let record = RequestRecord(requests: requests, options: options, workspace: workspace, host: host)
         try? FileOps.write(record.json.prettyJSON(), to: RequestRecord.path(folder))
-        let runners: [String: any StepRunner] = ["local": LocalRunner(environment: workspace.environment)]
+        let containers = workspace.containerImages
+        let runners: [String: any StepRunner] = [
+            "local": LocalRunner(environment: workspace.environment, containers: containers)
+        ]
         var batch: [String: any BatchScheduler] = [:]
         if plan.nodes.contains(where: { ($0.runner ?? options.defaultRunner) == .slurm }) {
             if let problem = SlurmScheduler.available(environment: workspace.environment) { throw .setup(problem) }
@@ -89,7 +92,7 @@ public struct RunSession {
         let executor = Executor(
             plan: plan, cache: cache, runners: runners, actions: actions, options: options,
             events: events, folder: folder, cancellation: cancellation,
-            repro: ReproVersion.build, batch: batch, adoptable: adoptable)
+            repro: ReproVersion.build, batch: batch, adoptable: adoptable, images: containers)
         let status = executor.run()
         let context = Manifest.Context(
             runID: folder.id, command: command, requests: requests, options: options,

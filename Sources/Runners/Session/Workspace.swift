@@ -84,6 +84,9 @@ public struct Workspace: Sendable {
 
     public var cache: CacheStore { CacheStore(root: cacheDirectory) }
 
+    /// Container runtimes and image digests, for container steps (one per run: it remembers what it found).
+    public var containerImages: ContainerImages { ContainerImages(environment: environment, cacheRoot: cacheDirectory) }
+
     /// The `host` root of expressions.
     public var hostValue: Value { HostInfo.expressionValue(environment: environment) }
 }

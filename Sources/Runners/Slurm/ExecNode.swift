@@ -46,11 +46,13 @@ public enum ExecNode {
             TextOutput.stderr("repro exec-node: \(error)\n")
             return 2
         }
-        let runner = AnnotatingRunner(base: LocalRunner(environment: environment), execution: execution)
+        let containers = workspace.containerImages
+        let runner = AnnotatingRunner(
+            base: LocalRunner(environment: environment, containers: containers), execution: execution)
         let executor = Executor(
             plan: plan, cache: cache, runners: ["local": runner], actions: session.actions,
             options: record.options, events: PlainRenderer(), folder: folder,
-            cancellation: Cancellation(), repro: ReproVersion.build)
+            cancellation: Cancellation(), repro: ReproVersion.build, images: containers)
         let result = executor.runOne(node.index, recordAs: "slurm")
         BatchResultFile.write(result, node: nodeID, folder: folder, execution: execution)
         return result.status == .built || result.status == .hit ? 0 : 1

@@ -47,7 +47,8 @@ public final class SlurmScheduler: BatchScheduler {
         }
         var args = [
             "sbatch", "--parsable", "--job-name=repro:\(nodes[0].recipe)", "--kill-on-invalid-dep=yes",
-            "--chdir=\(folder.path)",
+            // A job lost with its node is reported (and built by the next run), not started again behind repro's back.
+            "--no-requeue", "--chdir=\(folder.path)",
         ]
         if nodes.count > 1 {
             args += ["--array=0-\(nodes.count - 1)", "--output=\(dir)/%A_%a.out"]

@@ -122,6 +122,7 @@ extension Executor {
                 switch state {
                 case .queued: break
                 case .running(let host):
+                    if !host.isEmpty { jobHosts[i] = host }
                     if results[i].status == .submitted {
                         results[i].status = .running
                         events.emit(.started(node: plan.nodes[i].id, key: host, attempt: 1, of: 1))
@@ -147,6 +148,8 @@ extension Executor {
         let file = BatchResultFile.read(folder: jobFolder, node: node.id)
         let status = file?["status"]?.stringValue
         if status == "built" || status == "hit", let entry = file?["entry"]?.stringValue, let meta = cache.meta(entry) {
+            // The job computed the key (a container step's includes the image digest it found there).
+            results[i].key = meta.nodeKey
             results[i].status = status == "hit" ? .hit : .built
             results[i].meta = meta
             results[i].entryKey = entry
@@ -178,13 +181,14 @@ extension Executor {
             events.emit(.notRun(node: node.id, reason: results[i].note!))
             return
         } else {
-            let code = exitCode.map { ", exit code \($0)" } ?? ""
             failure = StepFailure(
-                reason: "job \(job) ended \(state)\(code) before repro could record a result",
-                exitCode: exitCode, cancelled: cancellation.isCancelled,
+                reason: BatchEnd.reason(job: job, state: state, exitCode: exitCode, host: jobHosts[i]),
+                exitCode: exitCode, timedOut: state == "TIMEOUT", cancelled: cancellation.isCancelled,
                 stderrTail: scheduler.outputTail(job: job, node: node.id, folder: jobFolder))
         }
         failure.execution = ["job": .string(job), "runner": .string(scheduler.name)]
+        if let host = jobHosts[i] { failure.execution["host"] = .string(host) }
+        if state == "NODE_FAIL" { failure.execution["lost"] = .bool(true) }
         results[i].status = .failed
         results[i].failure = failure
         events.emit(.failed(node: node.id, failure: failure))
@@ -197,5 +201,35 @@ extension Executor {
         for (name, jobs) in byScheduler { batch[name]!.cancel(jobs) }
         for i in toSubmit { results[i].status = .waiting }
         toSubmit = []
+    }
+
+    /// At the end of a run: the jobs lost with a failed node, by node, and what to do.
+    func reportLostJobs() {
+        var byHost: [String: [String]] = [:]
+        for (i, r) in results.enumerated() where r.failure?.execution["lost"]?.boolValue == true {
+            byHost[jobHosts[i] ?? "an unknown node", default: []].append("\(plan.nodes[i].id) (job \(r.jobID ?? "?"))")
+        }
+        for (host, jobs) in byHost.sorted(by: { $0.key < $1.key }) {
+            events.emit(
+                .warning(
+                    "\(jobs.count) job\(jobs.count == 1 ? " was" : "s were") lost with node \(host): "
+                        + jobs.joined(separator: ", ") + "; run again to build what is missing"))
+        }
+    }
+}
+
+/// How a batch job that wrote no result ended, in words: its node failed, it ran out of time, it was cancelled.
+enum BatchEnd {
+    static func reason(job: String, state: String, exitCode: Int32?, host: String?) -> String {
+        let on = host.map { " on \($0)" } ?? ""
+        switch state {
+        case "NODE_FAIL": return "lost: its node\(host.map { " " + $0 } ?? "") failed while job \(job) ran"
+        case "TIMEOUT": return "timed out: job \(job)\(on) ran past its Slurm time limit (--time)"
+        case "OUT_OF_MEMORY": return "out of memory: job \(job)\(on) went past its Slurm memory limit (--mem)"
+        case "PREEMPTED": return "preempted: Slurm stopped job \(job)\(on) for another job"
+        default:
+            let code = exitCode.map { ", exit code \($0)" } ?? ""
+            return "job \(job)\(on) ended \(state)\(code) before repro could record a result"
+        }
     }
 }

@@ -9,7 +9,7 @@ extension Executor {
         let runnerName = (node.runner ?? options.defaultRunner).rawValue
         let builder = NodeBuilder(
             node: node, key: results[index].key!, dependencyKeys: results[index].dependencyKeys,
-            needs: needsScope(node), cache: cache,
+            image: results[index].image, needs: needsScope(node), cache: cache,
             runner: runners[runnerName], runnerName: runnerName, actions: actions,
             replace: options.noCache || options.isFresh(node) || damaged.contains(index), events: events,
             log: folder.log(for: node.id),
@@ -33,6 +33,7 @@ struct NodeBuilder: Sendable {
     let node: PlanNode
     let key: String
     let dependencyKeys: [String: [String]]
+    let image: ResolvedImage?
     let needs: Value
     let cache: CacheStore
     let runner: (any StepRunner)?
@@ -162,6 +163,13 @@ struct NodeBuilder: Sendable {
         }
         guard let work else { return .success(([:], [:])) }
         guard let runner else { return .failure(StepFailure(reason: "no runner named '\(runnerName)'")) }
+        let container = image.map { image in
+            ContainerInvocation(
+                image: image, runtime: node.recipe.container?.runtime ?? .auto,
+                network: node.recipe.container?.network ?? false,
+                readOnly: node.containerReadOnlyPaths(
+                    dependencyEntries: dependencyKeys.values.flatMap { $0 }, cache: cache))
+        }
 
         let attempts = node.recipe.retries + 1
         var last = StepFailure(reason: "did not run")
@@ -182,7 +190,8 @@ struct NodeBuilder: Sendable {
                 nodeID: node.id, key: key, work: work, environment: environment, staging: staging,
                 persistentDir: cache.root + "/actions/" + actionName(work), log: log,
                 outputsFile: outputsFile, timeout: node.recipe.timeout, resources: node.instance.resources,
-                cancellation: cancellation, progress: { events.emit(.progress(node: nodeID, $0)) })
+                cancellation: cancellation, container: container,
+                progress: { events.emit(.progress(node: nodeID, $0)) })
             switch runner.run(invocation) {
             case .succeeded(let outputs, let execution):
                 var merged = OutputsFile.read(outputsFile)

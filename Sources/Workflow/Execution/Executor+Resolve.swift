@@ -27,9 +27,17 @@ extension Executor {
             }
             dependencies[edge.name] = keys
         }
-        let key = node.keyMaterial.key(dependencies: dependencies)
-        results[index].key = key
         results[index].dependencyKeys = dependencies
+        if node.recipe.container != nil {
+            do { results[index].image = try node.containerImage(needs: needsScope(node), resolver: images) } catch {
+                results[index].status = .failed
+                results[index].failure = error
+                events.emit(.failed(node: node.id, failure: error))
+                return [index]
+            }
+        }
+        let key = node.keyMaterial.key(dependencies: dependencies, imageDigest: results[index].image?.digest)
+        results[index].key = key
         if cancellation.isCancelled {
             results[index].status = .notRun
             results[index].note = "the run was stopped"
@@ -80,18 +88,6 @@ extension Executor {
 
     /// The `needs` root of a node's run-time scope: each need's outputs; lists, in order, for a matrix.
     func needsScope(_ node: PlanNode) -> Value {
-        var needs: [String: Value] = [:]
-        for edge in node.needs {
-            if edge.isMatrix {
-                var names: [String] = edge.nodes.isEmpty ? edge.declaredOutputs : []
-                for d in edge.nodes { for k in results[d].outputs.keys where !names.contains(k) { names.append(k) } }
-                var outputs: [String: Value] = [:]
-                for name in names { outputs[name] = .list(edge.nodes.map { results[$0].outputs[name] ?? .null }) }
-                needs[edge.name] = .map(["outputs": .map(outputs)])
-            } else {
-                needs[edge.name] = .map(["outputs": .map(results[edge.nodes[0]].outputs)])
-            }
-        }
-        return .map(needs)
+        node.needsValue { results[$0].outputs } ?? .map([:])
     }
 }

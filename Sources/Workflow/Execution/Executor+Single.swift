@@ -24,7 +24,13 @@ extension Executor {
                     results[$0].status == .skipped ? "skipped" : results[$0].entryKey ?? "?"
                 }
             }
-            let key = node.keyMaterial.key(dependencies: deps)
+            let image: ResolvedImage?
+            do { image = try node.containerImage(needs: needsScope(node), resolver: images) } catch {
+                results[index].status = .notRun
+                results[index].note = "the image of its dependency '\(node.id)' cannot be found: \(error.reason)"
+                return results[index]
+            }
+            let key = node.keyMaterial.key(dependencies: deps, imageDigest: image?.digest)
             let entry = node.policy == .reuse ? key : cache.ref(key)
             guard let entry, let meta = cache.meta(entry) else {
                 results[index].status = .notRun
@@ -44,7 +50,8 @@ extension Executor {
         let node = plan.nodes[index]
         let builder = NodeBuilder(
             node: node, key: results[index].key!, dependencyKeys: results[index].dependencyKeys,
-            needs: needsScope(node), cache: cache, runner: runners["local"], runnerName: runner, actions: actions,
+            image: results[index].image, needs: needsScope(node), cache: cache, runner: runners["local"],
+            runnerName: runner, actions: actions,
             replace: options.noCache || options.isFresh(node) || damaged.contains(index), events: events,
             log: folder.log(for: node.id),
             cancellation: cancellation, repro: repro)

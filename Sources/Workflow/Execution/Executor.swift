@@ -30,6 +30,8 @@ public final class Executor {
         public var seconds: Double = 0
         /// The batch job that ran it (Slurm), if any.
         public var jobID: String?
+        /// A container step's image, resolved when its key was computed.
+        public var image: ResolvedImage?
     }
 
     enum Completion: Sendable {
@@ -57,6 +59,8 @@ public final class Executor {
     public let cancellation: Cancellation
     /// The build of repro, recorded in every entry.
     public let repro: ReproBuild
+    /// Finds the digests of container steps' images (nil: container steps fail, saying so).
+    public let images: (any ImageResolver)?
 
     public internal(set) var results: [NodeResult]
     let dependants: [[Int]]
@@ -73,13 +77,16 @@ public final class Executor {
     var inFlight: [Int: (job: String, folder: RunFolder)] = [:]
     /// Nodes whose entry was found changed or unreadable: their rebuild replaces it.
     var damaged: Set<Int> = []
+    /// Where each batch job was seen running (a job lost with its node is reported with the node).
+    var jobHosts: [Int: String] = [:]
 
     public init(
         plan: Plan, cache: CacheStore, runners: [String: any StepRunner], actions: ActionCatalog,
         options: RunOptions, events: any EventSink, folder: RunFolder, cancellation: Cancellation,
         repro: ReproBuild, batch: [String: any BatchScheduler] = [:],
-        adoptable: [String: (job: String, folder: RunFolder)] = [:]
+        adoptable: [String: (job: String, folder: RunFolder)] = [:], images: (any ImageResolver)? = nil
     ) {
+        self.images = images
         self.plan = plan
         self.cache = cache
         self.runners = runners
@@ -151,6 +158,7 @@ public final class Executor {
             }
         }
         if cancellation.isCancelled { status = .cancelled }
+        reportLostJobs()
         return status
     }
 

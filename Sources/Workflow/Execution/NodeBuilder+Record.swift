@@ -59,7 +59,7 @@ extension NodeBuilder {
             for path in [log.stdoutPath, log.stderrPath] where FileSystemPath.exists(path) {
                 try FileOps.copyFile(path, to: staging.logDir + "/" + FileSystemPath.lastComponent(path))
             }
-            let components = node.keyMaterial.components(dependencies: dependencyKeys)
+            let components = node.keyMaterial.components(dependencies: dependencyKeys, imageDigest: image?.digest)
             try FileOps.write(components.prettyJSON(), to: staging.path + "/key.json")
             unlink(staging.path + "/outputs.env")
             // meta.json last: an entry counts as present only once it is there.

@@ -33,13 +33,16 @@ public struct StepInvocation: Sendable {
     public var resources: Resources
     public var cancellation: Cancellation
     public var progress: @Sendable (StepProgress) -> Void
+    /// Set for a shell step that runs inside an image (`container:`).
+    public var container: ContainerInvocation?
 
     public init(
         nodeID: String, key: String, work: Work, environment: [String: String],
         staging: CacheStore.Staging, persistentDir: String, log: StepLog, outputsFile: String, timeout: Double?,
-        resources: Resources, cancellation: Cancellation,
+        resources: Resources, cancellation: Cancellation, container: ContainerInvocation? = nil,
         progress: @escaping @Sendable (StepProgress) -> Void
     ) {
+        self.container = container
         self.nodeID = nodeID
         self.key = key
         self.work = work

@@ -20,17 +20,19 @@ public struct KeyMaterial: Sendable {
         self.fieldsJSON = Value.map(fields).canonicalJSONBytes
     }
 
-    /// The full key components for these dependency entry keys.
-    public func components(dependencies: [String: [String]]) -> Value {
+    /// The full key components for these dependency entry keys (and a container step's image digest).
+    public func components(dependencies: [String: [String]], imageDigest: String? = nil) -> Value {
         var all = fields
         all["needs"] = .map(dependencies.mapValues { .list($0.map { .string($0) }) })
+        if let imageDigest { all["image_digest"] = .string(imageDigest) }
         return .map(all)
     }
 
     /// The key (hex SHA-256) for these dependency entry keys: the hash of the static fields and the needs,
-    /// each as canonical JSON.
-    public func key(dependencies: [String: [String]]) -> String {
+    /// each as canonical JSON, and for a container step its image's digest (known only when the key is computed).
+    public func key(dependencies: [String: [String]], imageDigest: String? = nil) -> String {
         let needs = Value.map(dependencies.mapValues { .list($0.map { .string($0) }) }).canonicalJSONBytes
-        return Digests.bytes(Array("repro-key\n".utf8) + fieldsJSON + [10] + needs)
+        let image = imageDigest.map { Array("\nimage \($0)".utf8) } ?? []
+        return Digests.bytes(Array("repro-key\n".utf8) + fieldsJSON + [10] + needs + image)
     }
 }

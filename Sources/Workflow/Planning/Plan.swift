@@ -52,4 +52,28 @@ public struct PlanNode: Sendable {
 
     public var recipe: Recipe { instance.recipe }
     public var dependencyIndices: [Int] { needs.flatMap(\.nodes) }
+
+    /// The `needs` root of the node's run-time scope: each need's outputs; lists, in order, for a matrix.
+    /// `outputs` gives a dependency's outputs by node index; nil when one is not known (then the result is nil).
+    public func needsValue(outputs: (Int) -> [String: Value]?) -> Value? {
+        var needs: [String: Value] = [:]
+        for edge in self.needs {
+            var each: [[String: Value]] = []
+            for d in edge.nodes {
+                guard let o = outputs(d) else { return nil }
+                each.append(o)
+            }
+            if edge.isMatrix {
+                // An empty matrix still has its declared outputs, as empty lists.
+                var names: [String] = edge.nodes.isEmpty ? edge.declaredOutputs : []
+                for o in each { for k in o.keys where !names.contains(k) { names.append(k) } }
+                var merged: [String: Value] = [:]
+                for name in names { merged[name] = .list(each.map { $0[name] ?? .null }) }
+                needs[edge.name] = .map(["outputs": .map(merged)])
+            } else {
+                needs[edge.name] = .map(["outputs": .map(each.first ?? [:])])
+            }
+        }
+        return .map(needs)
+    }
 }

@@ -13,6 +13,8 @@ public struct PlanPreview: Sendable {
         case measure
         /// Its key depends on a volatile or measured node's results, known only once that has run.
         case pending = "after-dependency"
+        /// A container step whose image cannot be found now (see `notes`).
+        case noImage = "image-missing"
         case skipped
 
         /// How a count of them reads in a summary (`3 cached, 2 to build`).
@@ -20,6 +22,7 @@ public struct PlanPreview: Sendable {
             switch self {
             case .build: "to build"
             case .pending: "after a dependency"
+            case .noImage: "without their image"
             default: rawValue
             }
         }
@@ -27,9 +30,11 @@ public struct PlanPreview: Sendable {
 
     public var keys: [String?]
     public var statuses: [Status]
+    /// Why a node's status is what it is, where words help (a missing image).
+    public var notes: [Int: String] = [:]
 
     /// - Complexity: O(N + E) with one `stat` per node whose key is known.
-    public init(plan: Plan, cache: CacheStore, options: RunOptions) {
+    public init(plan: Plan, cache: CacheStore, options: RunOptions, images: (any ImageResolver)? = nil) {
         keys = Array(repeating: nil, count: plan.nodes.count)
         statuses = Array(repeating: .build, count: plan.nodes.count)
         var entryKeys = [String?](repeating: nil, count: plan.nodes.count)
@@ -58,7 +63,20 @@ public struct PlanPreview: Sendable {
                 statuses[i] = .pending
                 continue
             }
-            let key = node.keyMaterial.key(dependencies: deps)
+            var imageDigest: String?
+            if node.recipe.container != nil {
+                // The image may be a dependency's output: known when that dependency is in the cache.
+                guard let needs = PlanPreview.needsScope(node, entryKeys: entryKeys, cache: cache) else {
+                    statuses[i] = .pending
+                    continue
+                }
+                do { imageDigest = try node.containerImage(needs: needs, resolver: images)?.digest } catch {
+                    statuses[i] = .noImage
+                    notes[i] = error.reason
+                    continue
+                }
+            }
+            let key = node.keyMaterial.key(dependencies: deps, imageDigest: imageDigest)
             keys[i] = key
             let fresh = options.noCache || options.isFresh(node)
             switch node.policy {
@@ -75,6 +93,14 @@ public struct PlanPreview: Sendable {
                     statuses[i] = .measure
                 }
             }
+        }
+    }
+
+    /// The `needs` root of a node from its dependencies' cache entries; nil when one is not in the cache.
+    static func needsScope(_ node: PlanNode, entryKeys: [String?], cache: CacheStore) -> Value? {
+        node.needsValue { d in
+            guard let key = entryKeys[d], let meta = cache.meta(key) else { return nil }
+            return meta.outputs(outDir: cache.outPath(key))
         }
     }
 }

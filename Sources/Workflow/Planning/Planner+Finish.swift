@@ -124,6 +124,14 @@ extension Planner {
         } catch {
             throw .io("\(error)")
         }
+        if let container = recipe.container {
+            // The image enters as its digest when the key is computed; here, what the recipe asked for.
+            let image: Value
+            do { image = try container.image.evaluate(in: keyScope, late: .sourceText) } catch { throw .recipe(error) }
+            fields["container"] = .map([
+                "image": image, "runtime": .string(container.runtime.rawValue), "network": .bool(container.network),
+            ])
+        }
         let finalPolicy = policy ?? .reuse
         fields["policy"] = .string(finalPolicy.rawValue)
         // Repetitions change what the entry's metrics are (a median of N), so they enter the key; once is absent,

@@ -18,6 +18,9 @@ public enum KeyChanges {
             case "run.implementation": sources.append("its source list")
             case "recipe_sha256": lines.append("the recipe file was edited (\(change))")
             case "assets_sha256": lines.append("a file beside the recipe changed (\(change))")
+            case "image_digest": lines.append("the container image changed: \(values(change))")
+            case let p where p.hasPrefix("container."):
+                lines.append("'\(p)' of the recipe changed: \(values(change))")
             case "run.version": lines.append("the version of action '\(action)' changed: \(values(change))")
             case "run.action": lines.append("the step runs another action: \(values(change))")
             case "run.shell": lines.append("the shell command changed: \(values(change))")

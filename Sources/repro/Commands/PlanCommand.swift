@@ -34,7 +34,8 @@ struct PlanCommand: ParsableCommand {
             planRequest = try request.request()
             plan = try session.plan([planRequest])
         } catch { throw fail(error) }
-        let preview = PlanPreview(plan: plan, cache: location.workspace.cache, options: options)
+        let preview = PlanPreview(
+            plan: plan, cache: location.workspace.cache, options: options, images: location.workspace.containerImages)
         if json {
             TextOutput.stdout(PlanCommand.json(plan, preview).prettyJSON())
             return
@@ -61,6 +62,9 @@ struct PlanCommand: ParsableCommand {
             ])
         }
         Output.line(Output.table(rows, indent: "  "))
+        for (index, note) in preview.notes.sorted(by: { $0.key < $1.key }) {
+            Output.error("\(plan.nodes[index].id): \(note)")
+        }
     }
 
     /// `a, b[i=1], shard ×100`: a need with many nodes is shown by count.
@@ -82,6 +86,7 @@ struct PlanCommand: ParsableCommand {
                         "id": .string(node.id), "recipe": .string(node.recipe.name),
                         "key": preview.keys[node.index].map { .string($0) } ?? .null,
                         "status": .string(preview.statuses[node.index].rawValue),
+                        "note": preview.notes[node.index].map { .string($0) } ?? .null,
                         "policy": .string(node.policy.rawValue),
                         "inputs": .map(node.instance.inputs),
                         "variations": .list(node.instance.variations.map { .string($0) }),

@@ -34,6 +34,12 @@ struct CLI {
         try FileManager.default.createDirectory(atPath: root + "/recipes", withIntermediateDirectories: true)
     }
 
+    /// A project folder that is kept (e.g. a cache shared by test runs).
+    init(root: String) {
+        self.root = root
+        try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
     func cleanUp() { try? FileManager.default.removeItem(atPath: root) }
 
     /// Writes `recipes/<name>.yaml` (or a path relative to the root when it contains a slash).
@@ -114,6 +120,12 @@ struct CLI {
 
     func entries() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: root + "/cache/entries")) ?? []).sorted()
+    }
+
+    /// The nodes of the newest manifest, by id.
+    func lastManifestNodes() throws -> [String: [String: Any]] {
+        let list = try lastManifest()["nodes"] as! [[String: Any]]
+        return Dictionary(uniqueKeysWithValues: list.map { ($0["id"] as! String, $0) })
     }
 
     /// The newest manifest, parsed.

@@ -49,6 +49,7 @@ enum ImplementationSources {
         ("Sources/Runners/Local", "how a step is started; a step's inputs and environment enter keys"),
         ("Sources/Runners/Session", "the wiring of a run"),
         ("Sources/Runners/Slurm", "the Slurm runner; keys do not depend on the runner"),
+        ("Sources/Runners/Containers", "how a container step starts; its image enters keys as its digest"),
         ("Sources/Runners/Support", "process helpers of the runners"),
         ("Sources/Runners/Submission", "repro submit's copy-out and checker hand-off (the tarball is named above)"),
         ("Sources/Runners/Actions/BuiltinActions.swift", "the list of actions"),

@@ -1,0 +1,108 @@
+import Basics
+import Foundation
+import Recipes
+import Synchronization
+import Workflow
+
+/// Finds container runtimes and the digests of images, for keys (`ImageResolver`) and for the runner.
+///
+/// An image named by a path (an OCI or Docker archive, such as an image recipe's `archive` output) is read from
+/// the file, with no runtime call, and loaded into the runtime only where it is missing; an image named by its
+/// name is looked up in the runtime's store. Results are remembered for the run, so every node of a run that
+/// names one image agrees on its digest.
+public final class ContainerImages: ImageResolver {
+    /// The PATH where runtimes are looked for (the PATH steps get).
+    let path: String
+    let versions: RuntimeVersions
+    /// Where image locks live (`<cache>/locks`), so one process loads an archive and the others wait.
+    let locksDir: String
+    let cacheRoot: String
+    private let resolved = Mutex<[String: ResolvedImage]>([:])
+    private let runtimes = Mutex<[ContainerRuntimeChoice: ContainerRuntime]>([:])
+
+    public init(environment: [String: String], cacheRoot: String) {
+        path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        versions = RuntimeVersions(cacheRoot: cacheRoot)
+        locksDir = cacheRoot + "/locks"
+        self.cacheRoot = cacheRoot
+    }
+
+    public func resolve(_ reference: String, runtime choice: ContainerRuntimeChoice) throws(StepFailure)
+        -> ResolvedImage
+    {
+        let memoKey = "\(choice.rawValue)|\(reference)"
+        if let known = resolved.withLock({ $0[memoKey] }) { return known }
+        let image: ResolvedImage
+        do {
+            let runtime = try self.runtime(choice)
+            image = ResolvedImage(
+                reference: reference, digest: try digest(of: reference, runtime: runtime),
+                runtime: runtime.kind.rawValue, runtimeVersion: runtime.version, resolvedAt: Clock.monotonic())
+        } catch {
+            throw error.failure
+        }
+        resolved.withLock { $0[memoKey] = image }
+        return image
+    }
+
+    /// The runtime for a choice, found once per run.
+    func runtime(_ choice: ContainerRuntimeChoice) throws(ContainerError) -> ContainerRuntime {
+        if let known = runtimes.withLock({ $0[choice] }) { return known }
+        let found = try ContainerRuntime.find(choice, path: path, versions: versions)
+        runtimes.withLock { $0[choice] = found }
+        return found
+    }
+
+    /// The image's digest as it is now: read from its archive, or asked of the runtime.
+    func digest(of reference: String, runtime: ContainerRuntime) throws(ContainerError) -> String {
+        if let file = ImageArchive.path(of: reference) {
+            if runtime.kind == .apptainer, file.hasSuffix(".sif") {
+                do { return "sha256:" + (try Digests.path(file)) } catch {
+                    throw .noImage(reference: reference, runtime: runtime, detail: error.reason)
+                }
+            }
+            do { return try ImageArchive.read(file).digest } catch { throw .archive(error) }
+        }
+        guard runtime.kind != .apptainer else {
+            throw .unsupported(
+                runtime: .apptainer,
+                what: "run '\(reference)' here: give it a .sif file or an OCI archive (no registry)")
+        }
+        let r = Command.run([runtime.executable, "image", "inspect", "--format", "{{.Id}}", reference], timeout: 60)
+        let id = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard r.succeeded, !id.isEmpty else {
+            throw .noImage(
+                reference: reference, runtime: runtime,
+                detail: ContainerError.lastLine(r.stderr, or: "exit status \(r.status)"))
+        }
+        return id.hasPrefix("sha256:") ? id : "sha256:" + id
+    }
+
+    /// Whether the runtime's store holds the image with this digest.
+    func exists(_ digest: String, runtime: ContainerRuntime) -> Bool {
+        let argv: [String] =
+            runtime.kind == .podman
+            ? [runtime.executable, "image", "exists", ContainerImages.bareID(digest)]
+            : [runtime.executable, "image", "inspect", "--format", "{{.Id}}", digest]
+        return Command.run(argv, timeout: 60).succeeded
+    }
+
+    /// Loads an archive into the runtime's store (once: concurrent steps wait for the first), and checks that
+    /// the store then holds the digest the key was computed with.
+    func load(_ archive: String, digest: String, runtime: ContainerRuntime) throws(ContainerError) {
+        let lockPath = locksDir + "/image-" + ContainerImages.bareID(digest) + ".lock"
+        let lock = try? FileLock.acquire(lockPath)
+        defer { lock?.unlock() }
+        if exists(digest, runtime: runtime) { return }
+        let r = Command.run([runtime.executable, "load", "-i", archive], timeout: 3600)
+        guard r.succeeded else { throw .command(what: "loading the image archive", report: ProgramReport(r)) }
+        guard exists(digest, runtime: runtime) else {
+            throw .archiveMismatch(path: archive, expected: digest, found: "another image")
+        }
+    }
+
+    /// The hex of a `sha256:` digest (podman's image ID form).
+    static func bareID(_ digest: String) -> String {
+        digest.hasPrefix("sha256:") ? String(digest.dropFirst(7)) : digest
+    }
+}
