@@ -1,6 +1,6 @@
 # The two commands that matter: `make demo` and `make test`. Both install what is missing first.
 SWIFT        ?= swift
-RELEASE_FLAGS = -c release --static-swift-stdlib
+# Release binaries come from scripts/build-release only (one set of flags, one release tree).
 REPRO_RELEASE = .build/release/repro
 
 .PHONY: bootstrap bootstrap-test build build-debug demo test bench conformance format-lint clean
@@ -12,8 +12,7 @@ bootstrap-test:
 	@scripts/bootstrap --test
 
 build: bootstrap
-	$(SWIFT) build $(RELEASE_FLAGS) --product repro
-	$(SWIFT) build $(RELEASE_FLAGS) --product repro-step
+	SWIFT=$(SWIFT) scripts/build-release repro repro-step
 
 build-debug: bootstrap
 	$(SWIFT) build --build-tests
@@ -36,6 +35,7 @@ test: bootstrap-test format-lint
 	  done; exit $$status
 
 bench: build
+	SWIFT=$(SWIFT) scripts/build-release repro-bench
 	Benchmarks/run
 
 # The project's own style (.swift-format: 4 spaces, 120 columns); `make test` runs it first.
