@@ -20,6 +20,12 @@ public enum JSONString {
         var text = text
         text.withUTF8 { utf8 in
             bytes.append(UInt8(ascii: "\""))
+            // Most strings (keys, digests, paths) need no escape: copy them whole.
+            if !needsEscape(utf8) {
+                bytes.append(contentsOf: utf8)
+                bytes.append(UInt8(ascii: "\""))
+                return
+            }
             var start = 0
             for (i, u) in utf8.enumerated() where u < 0x20 || u == 0x22 || u == 0x5C {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
@@ -38,5 +44,32 @@ public enum JSONString {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
             bytes.append(UInt8(ascii: "\""))
         }
+    }
+
+    /// Whether any byte is a control character, `"` or `\`: eight bytes at a time (SWAR), the rest one by one.
+    static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // A byte of x is zero ⇔ the matching high bit of (x − ones) & ~x & highs is set (exact, no false hits
+        // once the lowest such byte is found; any hit is all that is asked here).
+        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        func hasByteBelow0x20(_ x: UInt64) -> Bool { (x &- ones &* 0x20) & ~x & highs != 0 }
+        var i = 0
+        if let base = utf8.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= utf8.count {
+                let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                if hasByteBelow0x20(w) || hasZeroByte(w ^ (ones &* 0x22)) || hasZeroByte(w ^ (ones &* 0x5C)) {
+                    return true
+                }
+                i += 8
+            }
+        }
+        while i < utf8.count {
+            let u = utf8[i]
+            if u < 0x20 || u == 0x22 || u == 0x5C { return true }
+            i += 1
+        }
+        return false
     }
 }

@@ -11,6 +11,26 @@ import Testing
         #expect(back as? String == text)
     }
 
+    @Test func anEscapeAnywhereInALongStringIsFound() throws {
+        // The fast path reads eight bytes at a time: put each special character at every position of strings
+        // shorter and longer than a word, beside non-ASCII text (whose bytes are all above 0x7F).
+        for special in ["\"", "\\", "\n", "\u{1}", "\u{1f}"] {
+            for (length, filler) in [1, 7, 8, 9, 17].flatMap({ n in ["a", "é"].map { (n, $0) } }) {
+                for at in 0..<length {
+                    var chars = Array(repeating: filler, count: length)
+                    chars[at] = special
+                    let text = chars.joined()
+                    let back = try JSONSerialization.jsonObject(
+                        with: Data(JSONString.quoted(text).utf8), options: [.fragmentsAllowed])
+                    #expect(back as? String == text, "\(length) \(at)")
+                }
+            }
+        }
+        #expect(
+            JSONString.quoted("a plain sixty-four byte digest, or so; 0123456789abcdef ~{}")
+                == "\"a plain sixty-four byte digest, or so; 0123456789abcdef ~{}\"")
+    }
+
     @Test func appendingToBytesWritesTheSame() {
         var bytes = Array("x".utf8)
         JSONString.append("tab\there", to: &bytes)

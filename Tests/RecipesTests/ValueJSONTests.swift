@@ -28,4 +28,43 @@ struct ValueJSONTests {
     @Test func deepNestingIsRefused() {
         #expect(throws: JSONParseError.self) { try Value.parseJSON(String(repeating: "[", count: 10_000)) }
     }
+
+    @Test func theReaderTakesMembersOneByOne() throws {
+        let text =
+            #"{"a": "x", "skip": {"deep": [1, "]", {"}": null}]}, "list": [1, 2], "raw": {"k": true}, "d": {"a":1,"a":2}}"#
+        var seen: [String] = []
+        var list: [Int] = []
+        var raw: [UInt8] = []
+        var duplicate: Value = .null
+        try Value.readJSON(bytes: Array(text.utf8)) { r throws(JSONParseError) in
+            try r.members { r, key throws(JSONParseError) in
+                seen.append(key)
+                switch key {
+                case "a": #expect(try r.string() == "x")
+                case "list": try r.elements { r throws(JSONParseError) in list.append(try r.value().intValue ?? -1) }
+                case "raw": raw = try r.rawValue()
+                case "d": duplicate = try r.value()
+                default: try r.skip()
+                }
+            }
+        }
+        #expect(seen == ["a", "skip", "list", "raw", "d"])
+        #expect(list == [1, 2])
+        #expect(String(decoding: raw, as: UTF8.self) == #"{"k": true}"#)
+        #expect(duplicate == ["a": 2])
+    }
+
+    @Test func theReaderSaysWhatItExpected() {
+        func error(_ text: String, _ read: (inout JSONReader) throws(JSONParseError) -> Void) -> String? {
+            #expect(throws: JSONParseError.self) { try Value.readJSON(bytes: Array(text.utf8), read) }?.reason
+        }
+        #expect(
+            error("[1]") { r throws(JSONParseError) in try r.members { r, _ throws(JSONParseError) in try r.skip() } }
+                == "expected an object")
+        #expect(
+            error("{}") { r throws(JSONParseError) in try r.elements { r throws(JSONParseError) in try r.skip() } }
+                == "expected an array")
+        #expect(error("7") { r throws(JSONParseError) in _ = try r.string() } == "expected a string")
+        #expect(error("{} x") { r throws(JSONParseError) in try r.skip() } == "unexpected text after the value")
+    }
 }

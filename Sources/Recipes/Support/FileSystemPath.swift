@@ -61,22 +61,30 @@ public enum FileSystemPath {
     /// The whole file as bytes, or an error in words.
     public static func readBytes(_ path: String) throws(FileReadError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileReadError(path: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw FileReadError(path: path, reason: String(cString: strerror(errno)), code: errno) }
         defer { close(fd) }
-        var st = stat()
-        fstat(fd, &st)
-        var result = [UInt8]()
-        result.reserveCapacity(Int(st.st_size) + 1)
-        var chunk = [UInt8](repeating: 0, count: max(4096, min(Int(st.st_size) + 1, 1 << 20)))
+        // Straight into the result. Most files read here are small (a fully cached run reads one `meta.json` per
+        // node), so fstat sizes the buffer only for a file that fills the first 8 KiB; a file that grows still
+        // doubles it.
+        var result = [UInt8](repeating: 0, count: 8192)
+        var used = 0
+        var sized = false
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if used == result.count {
+                var st = stat()
+                let size = !sized && fstat(fd, &st) == 0 ? Int(st.st_size) + 1 : 0
+                sized = true
+                result += [UInt8](repeating: 0, count: max(result.count, size - result.count))
+            }
+            let n = result.withUnsafeMutableBytes { read(fd, $0.baseAddress! + used, $0.count - used) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw FileReadError(path: path, reason: String(cString: strerror(errno)))
+                throw FileReadError(path: path, reason: String(cString: strerror(errno)), code: errno)
             }
             if n == 0 { break }
-            result.append(contentsOf: chunk[0..<n])
+            used += n
         }
+        result.removeLast(result.count - used)
         return result
     }
 
@@ -102,5 +110,7 @@ public enum FileSystemPath {
 public struct FileReadError: Error, Sendable, CustomStringConvertible {
     public let path: String
     public let reason: String
+    /// The C library's `errno` (`ENOENT`: there is no such file).
+    public var code: Int32 = 0
     public var description: String { "cannot read '\(path)': \(reason)" }
 }

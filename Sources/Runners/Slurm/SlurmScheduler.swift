@@ -71,6 +71,11 @@ public final class SlurmScheduler: BatchScheduler {
         return nodes.count > 1 ? (0..<nodes.count).map { "\(job)_\($0)" } : [job]
     }
 
+    /// The recipe (the job's name) and the `sbatch` options: nodes that agree on both may be tasks of one array.
+    public func arrayKey(for node: BatchNode) -> String {
+        ([node.recipe] + options(for: node)).joined(separator: "\u{1}")
+    }
+
     /// The `sbatch` options for a node's resources.
     func options(for node: BatchNode) -> [String] {
         let r = node.resources

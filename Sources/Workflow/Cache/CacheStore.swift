@@ -35,12 +35,27 @@ public final class CacheStore: Sendable {
         access(entriesDir + "/" + key + "/meta.json", F_OK) == 0
     }
 
+    /// What the cache holds for a key: no complete entry, an entry whose record cannot be read, or the record.
+    public enum Lookup: Sendable {
+        case missing
+        case unreadable
+        case entry(EntryMeta)
+    }
+
+    /// The entry of a key, in one open of its `meta.json` (written last, so present only for a complete entry):
+    /// a fully cached run looks up every node.
+    public func lookup(_ key: String) -> Lookup {
+        let bytes: [UInt8]
+        do { bytes = try FileSystemPath.readBytes(entriesDir + "/" + key + "/meta.json") } catch {
+            return error.code == ENOENT ? .missing : .unreadable
+        }
+        return EntryMeta(jsonBytes: bytes).map(Lookup.entry) ?? .unreadable
+    }
+
     /// The entry's record, or nil when missing or unreadable.
     public func meta(_ key: String) -> EntryMeta? {
-        guard let bytes = try? FileSystemPath.readBytes(entriesDir + "/" + key + "/meta.json"),
-            let json = try? Value.parseJSON(bytes: bytes)
-        else { return nil }
-        return EntryMeta(json: json)
+        guard let bytes = try? FileSystemPath.readBytes(entriesDir + "/" + key + "/meta.json") else { return nil }
+        return EntryMeta(jsonBytes: bytes)
     }
 
     /// The newest entry made for a volatile or measured node key.

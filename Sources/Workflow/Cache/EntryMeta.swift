@@ -23,7 +23,10 @@ public struct EntryMeta: Sendable {
     public var created: Double
     public var duration: Double
     public var runner: String
-    public var host: Value
+    /// The machine that made it, parsed when asked (a cache hit does not need it).
+    public var host: Value { (try? Value.parseJSON(bytes: hostJSON)) ?? .null }
+    /// `host` as it is stored: JSON text.
+    var hostJSON: [UInt8]
     /// The build of repro that made it.
     public var repro: ReproBuild
     /// Runner details (Slurm job id, host it ran on).
@@ -57,42 +60,121 @@ public struct EntryMeta: Sendable {
     }
 
     /// Reads a `meta.json`; nil when it is not one (a corrupt entry is a miss, never a crash).
-    public init?(json: Value) {
-        guard case .map(let m) = json, m["format"]?.intValue == EntryMeta.formatVersion,
-            let entry = m["entry"]?.stringValue, let nodeKey = m["node_key"]?.stringValue,
-            let recipe = m["recipe"]?.stringValue, let policy = CachePolicy(rawValue: m["policy"]?.stringValue ?? ""),
-            let outputs = m["outputs"]?.mapValue, let digest = m["outputs_sha256"]?.stringValue,
-            let files = m["files"]?.listValue
+    ///
+    /// Field by field from the bytes, without a `Value` tree of the whole file: a fully cached run reads one of
+    /// these per node.
+    public init?(jsonBytes: [UInt8]) {
+        var m = Fields()
+        do {
+            try Value.readJSON(bytes: jsonBytes) { r throws(JSONParseError) in
+                try r.members { r, key throws(JSONParseError) in try m.read(key, from: &r) }
+            }
+        } catch {
+            return nil
+        }
+        guard m.format == EntryMeta.formatVersion, let entry = m.entry, let nodeKey = m.nodeKey,
+            let recipe = m.recipe, let policy = m.policy, let outputs = m.outputs, let digest = m.outputsDigest,
+            let files = m.files
         else { return nil }
         self.entryKey = entry
         self.nodeKey = nodeKey
         self.recipe = recipe
-        self.nodeID = m["node"]?.stringValue ?? recipe
+        self.nodeID = m.node ?? recipe
         self.policy = policy
-        self.inputs = m["inputs"]?.mapValue ?? [:]
-        self.variations = m["variations"]?.listValue?.compactMap(\.stringValue) ?? []
+        self.inputs = m.inputs
+        self.variations = m.variations
         self.storedOutputs = outputs
-        self.metrics = m["metrics"]?.mapValue ?? [:]
-        var records: [Digests.FileRecord] = []
-        for f in files {
-            guard let path = f["path"]?.stringValue, let sha = f["sha256"]?.stringValue else { return nil }
-            records.append(
-                Digests.FileRecord(
-                    path: path, sha256: sha, size: f["size"]?.intValue ?? 0,
-                    executable: f["executable"]?.boolValue ?? false,
-                    linkTarget: f["link"]?.stringValue, modified: f["mtime_ns"]?.intValue.map { Int64($0) }))
-        }
-        self.files = records
+        self.metrics = m.metrics
+        self.files = files
         self.outputsDigest = digest
-        self.created = m["created_epoch"]?.doubleValue ?? 0
-        self.duration = m["duration_s"]?.doubleValue ?? 0
-        self.runner = m["runner"]?.stringValue ?? "local"
-        self.host = m["host"] ?? .null
-        self.repro = ReproBuild(
-            version: m["repro_version"]?.stringValue ?? "?", commit: m["repro_commit"]?.stringValue,
-            dirty: m["repro_dirty"]?.boolValue)
-        self.execution = m["execution"]?.mapValue ?? [:]
-        self.spread = (m["spread"]?.mapValue ?? [:]).compactMapValues { MetricSpread(json: $0) }
+        self.created = m.created
+        self.duration = m.duration
+        self.runner = m.runner
+        self.hostJSON = m.hostJSON
+        self.repro = ReproBuild(version: m.reproVersion, commit: m.reproCommit, dirty: m.reproDirty)
+        self.execution = m.execution
+        self.spread = m.spread
+    }
+
+    /// The fields of a `meta.json` as they are read (the keys `json` writes).
+    struct Fields {
+        var format: Int?
+        var entry, nodeKey, recipe, node, outputsDigest, reproCommit: String?
+        var policy: CachePolicy?
+        var inputs: [String: Value] = [:]
+        var variations: [String] = []
+        var outputs: [String: Value]?
+        var metrics: [String: Value] = [:]
+        var files: [Digests.FileRecord]?
+        var created = 0.0
+        var duration = 0.0
+        var runner = "local"
+        var hostJSON = Array("null".utf8)
+        var reproVersion = "?"
+        var reproDirty: Bool?
+        var execution: [String: Value] = [:]
+        var spread: [String: MetricSpread] = [:]
+
+        mutating func read(_ key: String, from r: inout JSONReader) throws(JSONParseError) {
+            switch key {
+            case "format": format = try r.value().intValue
+            case "entry": entry = try r.string()
+            case "node_key": nodeKey = try r.string()
+            case "recipe": recipe = try r.string()
+            case "node": node = try r.string()
+            case "policy": policy = try r.value().stringValue.flatMap(CachePolicy.init(rawValue:))
+            case "inputs": inputs = try r.value().mapValue ?? [:]
+            case "variations": variations = try r.value().listValue?.compactMap(\.stringValue) ?? []
+            case "outputs": outputs = try r.value().mapValue
+            case "metrics": metrics = try r.value().mapValue ?? [:]
+            case "files": files = try Fields.files(&r)
+            case "outputs_sha256": outputsDigest = try r.string()
+            case "created_epoch": created = try r.value().doubleValue ?? 0
+            case "duration_s": duration = try r.value().doubleValue ?? 0
+            case "runner": runner = try r.value().stringValue ?? "local"
+            case "host": hostJSON = try r.rawValue()
+            case "repro_version": reproVersion = try r.value().stringValue ?? "?"
+            case "repro_commit": reproCommit = try r.value().stringValue
+            case "repro_dirty": reproDirty = try r.value().boolValue
+            case "execution": execution = try r.value().mapValue ?? [:]
+            case "spread": spread = (try r.value().mapValue ?? [:]).compactMapValues { MetricSpread(json: $0) }
+            default: try r.skip()
+            }
+        }
+
+        /// The file records; nil when one lacks its path or digest.
+        static func files(_ r: inout JSONReader) throws(JSONParseError) -> [Digests.FileRecord]? {
+            var records: [Digests.FileRecord] = []
+            var complete = true
+            try r.elements { r throws(JSONParseError) in
+                var path: String?
+                var sha: String?
+                var size = 0
+                var executable = false
+                var link: String?
+                var modified: Int64?
+                try r.members { r, key throws(JSONParseError) in
+                    switch key {
+                    case "path": path = try r.string()
+                    case "sha256": sha = try r.string()
+                    case "size": size = try r.value().intValue ?? 0
+                    case "executable": executable = try r.value().boolValue ?? false
+                    case "link": link = try r.value().stringValue
+                    case "mtime_ns": modified = try r.value().intValue.map { Int64($0) }
+                    default: try r.skip()
+                    }
+                }
+                guard let path, let sha else {
+                    complete = false
+                    return
+                }
+                records.append(
+                    Digests.FileRecord(
+                        path: path, sha256: sha, size: size, executable: executable, linkTarget: link,
+                        modified: modified))
+            }
+            return complete ? records : nil
+        }
     }
 
     public init(
@@ -116,7 +198,7 @@ public struct EntryMeta: Sendable {
         self.created = created
         self.duration = duration
         self.runner = runner
-        self.host = host
+        self.hostJSON = host.canonicalJSONBytes
         self.repro = repro
         self.execution = execution
         self.spread = spread

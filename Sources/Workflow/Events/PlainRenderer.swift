@@ -8,6 +8,10 @@ public final class PlainRenderer: EventSink {
     private let lastProgress = Mutex<[String: Double]>([:])
     private let verbose: Bool
     private let quiet: Bool
+    /// "cached" lines not yet written, and when the first of them was held: a fully cached run reports every node
+    /// at once, and one write per line was a visible share of its time. They are written within 0.1 s, before any
+    /// other line, and at the end.
+    private let held = Mutex<(text: String, since: Double)>(("", 0))
 
     /// - Parameter quiet: only warnings and failures.
     public init(verbose: Bool = false, quiet: Bool = false) {
@@ -35,12 +39,29 @@ public final class PlainRenderer: EventSink {
                 return true
             }
         }
-        if let line = PlainRenderer.line(for: event, verbose: verbose, progressDue: due) {
-            TextOutput.stderr(line + "\n")
+        guard let line = PlainRenderer.line(for: event, verbose: verbose, progressDue: due) else { return }
+        let now = Clock.monotonic()
+        let text = held.withLock { held -> String in
+            if case .hit = event {
+                if held.text.isEmpty { held.since = now }
+                held.text += line + "\n"
+                guard held.text.utf8.count >= 1 << 16 || now - held.since >= 0.1 else { return "" }
+                defer { held.text = "" }
+                return held.text
+            }
+            defer { held.text = "" }
+            return held.text + line + "\n"
         }
+        if !text.isEmpty { TextOutput.stderr(text) }
     }
 
-    public func finish() {}
+    public func finish() {
+        let text = held.withLock { held -> String in
+            defer { held.text = "" }
+            return held.text
+        }
+        if !text.isEmpty { TextOutput.stderr(text) }
+    }
 
     /// The text of an event, shared with the live view for lines that stay on screen.
     static func line(for event: RunEvent, verbose: Bool, progressDue: ((String) -> Bool)?) -> String? {

@@ -7,6 +7,9 @@ import Recipes
 /// shared cache and writes a result file into the run folder (`BatchResultFile`).
 public protocol BatchScheduler: Sendable {
     var name: String { get }
+    /// Nodes with equal keys that wait for the same jobs may go in as one array job: the key holds all the scheduler
+    /// would be told about a node besides its identity (for Slurm: the recipe and the `sbatch` options).
+    func arrayKey(for node: BatchNode) -> String
     /// Submits nodes as one job (or one array job when there are several) that starts after `after` succeeded.
     /// Returns one job id per node, in order (`123`, or `123_0`, `123_1`… for an array).
     func submit(_ nodes: [BatchNode], after: [String], folder: RunFolder) throws(BatchError) -> [String]
@@ -27,6 +30,14 @@ public struct BatchNode: Sendable {
     public var recipe: String
     public var resources: Resources
     public var timeout: Double?
+
+    public init(id: String, identity: String, recipe: String, resources: Resources, timeout: Double?) {
+        self.id = id
+        self.identity = identity
+        self.recipe = recipe
+        self.resources = resources
+        self.timeout = timeout
+    }
 }
 
 public enum BatchJobState: Sendable, Equatable {

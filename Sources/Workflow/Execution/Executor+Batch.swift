@@ -13,8 +13,8 @@ extension Executor {
         toSubmit.append(d)
     }
 
-    /// Submits what is waiting: independent nodes of one recipe with the same resources and the same jobs to
-    /// wait for go in as one array.
+    /// Submits what is waiting: nodes that their scheduler says may share an array (`arrayKey`) and that wait for
+    /// the same jobs go in as one array.
     func submitPending() {
         while !toSubmit.isEmpty {
             let batchNodes = toSubmit
@@ -35,12 +35,10 @@ extension Executor {
                     adopt(i, job: old.job, folder: old.folder)
                     continue
                 }
-                let after = afterJobs(i)
-                let r = node.instance.resources
+                let runner = runnerName(i)
                 let group =
-                    "\(runnerName(i))|\(node.recipe.name)|\(r.cpus)|\(r.memory ?? "")|\(r.time ?? "")|"
-                    + "\(r.partition ?? "")|\(r.gres ?? "")|\(r.account ?? "")|\(r.slurmOptions)|\(node.recipe.timeout ?? 0)|"
-                    + after.joined(separator: ",")
+                    runner + "\u{1}" + batch[runner]!.arrayKey(for: batchNode(i)) + "\u{1}"
+                    + afterJobs(i).joined(separator: ",")
                 if groups[group] == nil { order.append(group) }
                 groups[group, default: []].append(i)
             }
@@ -53,6 +51,14 @@ extension Executor {
 
     func runnerName(_ i: Int) -> String { (plan.nodes[i].runner ?? options.defaultRunner).rawValue }
 
+    /// What the batch scheduler is told about a node.
+    func batchNode(_ i: Int) -> BatchNode {
+        let node = plan.nodes[i]
+        return BatchNode(
+            id: node.id, identity: node.identity, recipe: node.recipe.name, resources: node.instance.resources,
+            timeout: node.recipe.timeout)
+    }
+
     /// The jobs in flight among a node's dependencies.
     func afterJobs(_ i: Int) -> [String] {
         Array(Set(plan.nodes[i].dependencyIndices.compactMap { inFlight[$0]?.job })).sorted()
@@ -60,11 +66,7 @@ extension Executor {
 
     func submit(_ members: [Int], after: [String]) {
         let scheduler = batch[runnerName(members[0])]!
-        let nodes = members.map { i in
-            BatchNode(
-                id: plan.nodes[i].id, identity: plan.nodes[i].identity, recipe: plan.nodes[i].recipe.name,
-                resources: plan.nodes[i].instance.resources, timeout: plan.nodes[i].recipe.timeout)
-        }
+        let nodes = members.map(batchNode)
         let jobs: [String]
         do {
             jobs = try scheduler.submit(nodes, after: after, folder: folder)

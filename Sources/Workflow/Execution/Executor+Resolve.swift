@@ -69,11 +69,14 @@ extension Executor {
             entryKey = ref
         case .volatile: return nil
         }
-        guard cache.hasEntry(entryKey) else { return nil }
-        guard let meta = cache.meta(entryKey) else {
+        let meta: EntryMeta
+        switch cache.lookup(entryKey) {
+        case .missing: return nil
+        case .unreadable:
             events.emit(.warning("cache entry \(entryKey.prefix(12)) of '\(node.id)' is unreadable; building it again"))
             damaged.insert(node.index)
             return nil
+        case .entry(let found): meta = found
         }
         if let change = cache.changeSinceRecorded(meta) {
             events.emit(
