@@ -59,8 +59,8 @@ public enum Command {
         }
         if let environment { p.environment = environment }
         if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe()
-        let err = mergeOutput ? out : Pipe()
+        let out = Pipe().closingOnExec()
+        let err = mergeOutput ? out : Pipe().closingOnExec()
         p.standardOutput = out
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
@@ -103,5 +103,16 @@ public enum Command {
             done.wait()
             return String(decoding: data, as: UTF8.self)
         }
+    }
+}
+
+extension Pipe {
+    /// Marks both ends close-on-exec in this process: the child that gets them as its standard descriptors still
+    /// does (dup2 clears the flag), but no other program started meanwhile inherits them. An inherited write end
+    /// keeps the reader from ever seeing the end of the output (a test saw a dead SUT go unnoticed for a minute).
+    public func closingOnExec() -> Pipe {
+        _ = fcntl(fileHandleForReading.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fileHandleForWriting.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        return self
     }
 }

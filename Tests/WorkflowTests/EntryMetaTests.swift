@@ -20,7 +20,8 @@ import Testing
         ],
         outputsDigest: "od", created: 1_796_541_781.25, duration: 0.5, runner: "slurm",
         host: .map(["hostname": .string("vm"), "cpus": .int(2)]),
-        repro: ReproBuild(version: "0.1.0", commit: "abc", dirty: true), execution: ["job": .string("12_3")])
+        repro: ReproBuild(version: "0.1.0", commit: "abc", dirty: true), execution: ["job": .string("12_3")],
+        spread: ["accuracy": MetricSpread(values: [0.96, 0.97, 0.98])])
 
     static func read(_ text: String) -> EntryMeta? { EntryMeta(jsonBytes: Array(text.utf8)) }
 
@@ -31,6 +32,7 @@ import Testing
             #expect(back.files == Self.meta.files)
             #expect(back.host["hostname"] == .string("vm"))
             #expect(back.repro == Self.meta.repro)
+            #expect(back.spread == Self.meta.spread)
         }
     }
 

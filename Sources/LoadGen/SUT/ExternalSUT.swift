@@ -31,6 +31,8 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
     let stderrPath: String
     let state = Mutex<State>(State())
     let loaded = DispatchSemaphore(value: 0)
+    /// Set when the process has ended (Foundation's termination handler).
+    let exited = Flag()
     let log: @Sendable (String) -> Void
     private var reader: Thread?
 
@@ -55,8 +57,8 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
         self.stderrPath = stderrPath
         self.log = log
         signal(SIGPIPE, SIG_IGN)
-        let stdinPipe = Pipe()
-        let stdoutPipe = Pipe()
+        let stdinPipe = Pipe().closingOnExec()
+        let stdoutPipe = Pipe().closingOnExec()
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         guard let errors = FileHandle(forWritingAtPath: stderrPath) else { throw .io("cannot write \(stderrPath)") }
         // A relative program path is resolved against the SUT's own working directory, as its relative arguments are.
@@ -72,6 +74,8 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
         process.standardError = errors
         if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         if let environment { process.environment = environment }
+        let exited = self.exited
+        process.terminationHandler = { _ in exited.set() }
         do { try process.run() } catch {
             throw .sut("cannot start the SUT '\(command.joined(separator: " "))': \(error.localizedDescription)")
         }
@@ -165,6 +169,15 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var pending: [UInt8] = []
         while true {
+            // The end of the output is normally the end of the SUT; but a program started elsewhere in this process
+            // meanwhile may hold the pipe open, so an exit with nothing left to read ends the loop too.
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, 100)
+            if ready == 0 {
+                if exited.isSet { break }
+                continue
+            }
+            if ready < 0 && errno == EINTR { continue }
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
@@ -263,5 +276,14 @@ public final class ExternalSUT: SystemUnderTest, QuerySampleLibrary, @unchecked 
             i += 2
         }
         return out
+    }
+}
+
+extension ExternalSUT {
+    /// A flag set on one thread and read on another.
+    final class Flag: Sendable {
+        private let value = Atomic<Bool>(false)
+        func set() { value.store(true, ordering: .releasing) }
+        var isSet: Bool { value.load(ordering: .acquiring) }
     }
 }
