@@ -55,7 +55,7 @@ public enum ActionWorker {
         let progressOpen = fcntl(ActionWorkerProtocol.progressDescriptor, F_GETFD) != -1
         let context = ActionContext(
             with: request.with, outDir: request.outDir, workDir: request.workDir, nodeID: request.nodeID,
-            environment: request.environment, persistentDir: request.persistentDir, cpus: request.cpus,
+            environment: environment(request), persistentDir: request.persistentDir, cpus: request.cpus,
             log: StepLog(stdoutPath: "/dev/stdout", stderrPath: "/dev/stderr"), cancellation: cancellation,
             progress: { p in
                 if progressOpen {
@@ -69,6 +69,16 @@ public enum ActionWorker {
             TextOutput.stderr("error: \(error)\n")
             return finish(["error": .string("\(error)")], 1)
         }
+    }
+
+    /// The step's environment: the request's, and the secrets it names from this process's own environment
+    /// (the runner set them there and kept them out of the request file).
+    static func environment(_ request: ActionWorkerProtocol.Request) -> [String: String] {
+        var env = request.environment
+        for name in request.secretNames {
+            if let value = getenv(name) { env[name] = String(cString: value) }
+        }
+        return env
     }
 
     /// `repro-step git-sync URL REV PATH`: clones or updates a work tree to a revision (for `repro pull`) and

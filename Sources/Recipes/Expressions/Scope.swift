@@ -7,6 +7,21 @@
 public struct Scope: Sendable {
     public var roots: [String: Value]
     public var latePrefixes: [[String]]
+    /// What `host.secret.NAME` reads here (only a step's `env:` may read a secret).
+    public var secrets: Secrets = .forbidden
+
+    /// `host.secret.NAME`: a variable of the invoking environment that is a secret. It reaches the step's
+    /// environment and nowhere else: keys hold a placeholder that says only that it was given, and every other
+    /// field that reads it is an error.
+    public enum Secrets: Sendable {
+        /// Not readable here (inputs, needs, outputs, `if:`, the run's text and parameters).
+        case forbidden
+        /// Planning a step's `env:`: `<secret NAME>` for each variable that is set (so rotating a secret
+        /// rebuilds nothing); an unset one is an error.
+        case placeholder(given: Set<String>)
+        /// Running the step: the values.
+        case values([String: String])
+    }
 
     public init(roots: [String: Value] = [:], latePrefixes: [[String]] = []) {
         self.roots = roots
@@ -65,6 +80,7 @@ public enum ExpressionEvaluator {
     }
 
     static func resolve(_ path: [String], in scope: Scope) throws(EvaluationFailure) -> Value {
+        if path.count >= 2 && path[0] == "host" && path[1] == "secret" { return try secret(path, in: scope) }
         if scope.isLate(path) { throw .late(path: path.joined(separator: ".")) }
         guard let root = scope.roots[path[0]] else {
             if scope.latePrefixes.contains(where: { $0.first == path[0] }) {
@@ -82,6 +98,30 @@ public enum ExpressionEvaluator {
             current = next
         }
         return current
+    }
+
+    static func secret(_ path: [String], in scope: Scope) throws(EvaluationFailure) -> Value {
+        guard path.count == 3 else {
+            throw .type(
+                problem: "read one secret by its name, as host.secret.NAME (found '\(path.joined(separator: "."))')")
+        }
+        let name = path[2]
+        switch scope.secrets {
+        case .forbidden:
+            throw .type(
+                problem: "'host.secret.\(name)' can be read only in a step's 'env:' (a secret reaches the step's "
+                    + "environment and nowhere else)")
+        case .placeholder(let given):
+            guard given.contains(name) else {
+                throw .type(problem: "the secret 'host.secret.\(name)' is not given: set \(name) in the environment")
+            }
+            return .string("<secret \(name)>")
+        case .values(let values):
+            guard let value = values[name] else {
+                throw .type(problem: "the secret 'host.secret.\(name)' is not given: set \(name) in the environment")
+            }
+            return .string(value)
+        }
     }
 
     static func subscriptValue(_ base: Value, _ index: Value) throws(EvaluationFailure) -> Value {

@@ -19,6 +19,9 @@ struct ContainerLaunch: Sendable {
     var readOnly: [String]
     /// Exactly the step's environment; nothing else of the caller's reaches the container.
     var environment: [String: String]
+    /// Variables of `environment` that hold secrets: named on the command line, their values handed to the
+    /// runtime through its own environment (`secretEnvironment`), so no process listing shows them.
+    var secretNames: Set<String> = []
     var network: Bool
     var command: String
 
@@ -59,14 +62,14 @@ struct ContainerLaunch: Sendable {
             for (path, readOnly) in mounts {
                 argv += ["--mount", "type=bind,source=\(path),target=\(path)" + (readOnly ? ",readonly" : "")]
             }
-            for (k, v) in env { argv += ["--env", "\(k)=\(v)"] }
+            for (k, v) in env { argv += ["--env", secretNames.contains(k) ? k : "\(k)=\(v)"] }
             return argv + [image, "-c", ContainerLaunch.shell, "sh", command]
         case .apptainer:
             try checkPaths(forbidden: ",:", runtime: "apptainer")
             var argv = [runtime.executable, "exec", "--cleanenv", "--contain", "--no-home", "--pwd", workdir]
             if !network { argv += ["--net", "--network", "none"] }
             for (path, readOnly) in mounts { argv += ["--bind", "\(path):\(path)" + (readOnly ? ":ro" : "")] }
-            for (k, v) in env { argv += ["--env", "\(k)=\(v)"] }
+            for (k, v) in env where !secretNames.contains(k) { argv += ["--env", "\(k)=\(v)"] }
             return argv + [image, "/bin/sh", "-c", ContainerLaunch.shell, "sh", command]
         }
     }
@@ -82,6 +85,17 @@ struct ContainerLaunch: Sendable {
             "--no-container-mount-home", "--no-container-entrypoint", "/bin/sh", "-c", ContainerLaunch.shell, "sh",
             command,
         ]
+    }
+
+    /// The secrets as the runtime program reads them from its own environment: podman and docker take the value
+    /// of `--env NAME` from there, apptainer passes `APPTAINERENV_NAME` into the container.
+    func secretEnvironment(_ runtime: ContainerRuntime) -> [String: String] {
+        var out: [String: String] = [:]
+        for name in secretNames {
+            guard let value = environment[name] else { continue }
+            out[runtime.kind == .apptainer ? "APPTAINERENV_" + name : name] = value
+        }
+        return out
     }
 
     /// `uid:gid` of this process when it is not root.

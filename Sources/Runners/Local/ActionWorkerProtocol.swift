@@ -19,12 +19,16 @@ public enum ActionWorkerProtocol {
         public var persistentDir: String
         public var cpus: Int
         public var resultPath: String
+        /// Variables of the step's environment that hold secrets: not in the request file (`environment` leaves
+        /// them out); the worker reads them from its own process environment, which the runner set.
+        public var secretNames: [String] = []
 
         public var json: Value {
             .map([
                 "action": .string(action), "with": .map(with), "out": .string(outDir), "work": .string(workDir),
                 "node": .string(nodeID), "env": .map(environment.mapValues { .string($0) }), "cpus": .int(cpus),
                 "result": .string(resultPath), "persistent": .string(persistentDir),
+                "secret_env": .list(secretNames.map { .string($0) }),
             ])
         }
 
@@ -53,6 +57,7 @@ public enum ActionWorkerProtocol {
                 environment: (json["env"]?.mapValue ?? [:]).compactMapValues(\.stringValue),
                 persistentDir: json["persistent"]?.stringValue ?? work, cpus: json["cpus"]?.intValue ?? 1,
                 resultPath: result)
+            secretNames = json["secret_env"]?.listValue?.compactMap(\.stringValue) ?? []
         }
     }
 

@@ -44,10 +44,11 @@ extension LocalRunner {
         }
         let requestPath = step.staging.path + "/action-request.json"
         let resultPath = step.staging.path + "/action-result.json"
-        let request = ActionWorkerProtocol.Request(
+        var request = ActionWorkerProtocol.Request(
             action: spec.name, with: with, outDir: step.staging.outDir, workDir: step.staging.workDir,
-            nodeID: step.nodeID, environment: environment(for: step), persistentDir: step.persistentDir,
-            cpus: step.resources.cpus, resultPath: resultPath)
+            nodeID: step.nodeID, environment: environment(for: step).filter { !step.secretNames.contains($0.key) },
+            persistentDir: step.persistentDir, cpus: step.resources.cpus, resultPath: resultPath)
+        request.secretNames = step.secretNames.sorted()
         do { try FileOps.write(request.json.prettyJSON(), to: requestPath) } catch {
             return .failed(StepFailure(reason: "\(error)"))
         }

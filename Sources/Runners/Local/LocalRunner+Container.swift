@@ -32,6 +32,7 @@ extension LocalRunner {
             image: ContainerImages.bareID(image.digest), workdir: step.staging.outDir,
             writable: [step.staging.path], readOnly: container.readOnly, environment: stepVariables(step),
             network: container.network, command: command)
+        launch.secretNames = step.secretNames
         var record = image.record.mapValue ?? [:]
         record["network"] = .bool(container.network)
         if let pyxis = SlurmContainers.pyxis(environment: callerEnvironment, path: path) {
@@ -64,7 +65,7 @@ extension LocalRunner {
     ) -> StepOutcome {
         let argv: [String]
         do { argv = try launch.argv(runtime) } catch { return .failed(error.failure) }
-        let environment = runtimeEnvironment()
+        let environment = runtimeEnvironment().merging(launch.secretEnvironment(runtime)) { _, secret in secret }
         let logSizes = [step.log.stdoutPath, step.log.stderrPath].map { LocalRunner.fileSize($0) }
         var run = runProcess(argv, step, environment: environment)
         // Exit 125 is the runtime's own failure; a missing image is loaded from its archive, once, and run again.

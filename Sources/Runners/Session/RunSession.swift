@@ -42,7 +42,8 @@ public struct RunSession {
         let registry: RecipeRegistry
         do { registry = try workspace.registry() } catch { throw .recipe(error) }
         let planner = Planner(
-            registry: registry, actions: actions, host: host, measuredRepeat: options.repeatMeasured)
+            registry: registry, actions: actions, host: host, measuredRepeat: options.repeatMeasured,
+            secretNames: Set(workspace.environment.keys))
         let plan: Plan
         do { plan = try planner.plan(requests) } catch { throw .workflow(error) }
         for name in options.fresh where !plan.nodes.contains(where: { $0.id == name || $0.recipe.name == name }) {
@@ -57,6 +58,23 @@ public struct RunSession {
         public var results: [Executor.NodeResult]
         public var folder: RunFolder
         public var manifest: Manifest
+    }
+
+    /// The secrets the plan's recipes read (`host.secret.NAME`) that the invoking environment gives.
+    public func secrets(for plan: Plan) -> [String: String] {
+        var out: [String: String] = [:]
+        for name in plan.namesRead(as: "host.secret") { out[name] = workspace.environment[name] }
+        return out
+    }
+
+    /// The `host` value as `request.json` keeps it for batch jobs, which plan with it: everything but the invoking
+    /// environment, of which only the variables the plan's recipes read as `host.env.NAME` (a job needs them to
+    /// compute the same keys). The rest of the environment — tokens among it — is nobody's business.
+    static func recordedHost(_ host: Value, _ plan: Plan) -> Value {
+        guard case .map(var m) = host, let env = m["env"]?.mapValue else { return host }
+        let read = plan.namesRead(as: "host.env")
+        m["env"] = .map(env.filter { read.contains($0.key) })
+        return .map(m)
     }
 
     /// Runs a plan to the end and records it. Returns even when steps failed (see `summary.status`).
@@ -76,7 +94,8 @@ public struct RunSession {
         let t0 = Clock.monotonic()
         events.emit(.runStarted(id: folder.id, nodes: plan.nodes.count, folder: folder.path))
         for w in plan.warnings { events.emit(.warning(w)) }
-        let record = RequestRecord(requests: requests, options: options, workspace: workspace, host: host)
+        let record = RequestRecord(
+            requests: requests, options: options, workspace: workspace, host: RunSession.recordedHost(host, plan))
         try? FileOps.write(record.json.prettyJSON(), to: RequestRecord.path(folder))
         let containers = workspace.containerImages
         let runners: [String: any StepRunner] = [
@@ -92,7 +111,8 @@ public struct RunSession {
         let executor = Executor(
             plan: plan, cache: cache, runners: runners, actions: actions, options: options,
             events: events, folder: folder, cancellation: cancellation,
-            repro: ReproVersion.build, batch: batch, adoptable: adoptable, images: containers)
+            repro: ReproVersion.build, secrets: secrets(for: plan), batch: batch, adoptable: adoptable,
+            images: containers)
         let status = executor.run()
         let context = Manifest.Context(
             runID: folder.id, command: command, requests: requests, options: options,

@@ -52,7 +52,8 @@ public enum ExecNode {
         let executor = Executor(
             plan: plan, cache: cache, runners: ["local": runner], actions: session.actions,
             options: record.options, events: PlainRenderer(), folder: folder,
-            cancellation: Cancellation(), repro: ReproVersion.build, images: containers)
+            cancellation: Cancellation(), repro: ReproVersion.build, secrets: session.secrets(for: plan),
+            images: containers)
         let result = executor.runOne(node.index, recordAs: "slurm")
         BatchResultFile.write(result, node: nodeID, folder: folder, execution: execution)
         return result.status == .built || result.status == .hit ? 0 : 1

@@ -13,7 +13,7 @@ extension Executor {
             runner: runners[runnerName], runnerName: runnerName, actions: actions,
             replace: options.noCache || options.isFresh(node) || damaged.contains(index), events: events,
             log: folder.log(for: node.id),
-            cancellation: cancellation, repro: repro)
+            cancellation: cancellation, repro: repro, secrets: secrets)
         let mailbox = self.mailbox
         let thread = Thread {
             mailbox.post(.done(index: index, result: builder.build()))
@@ -44,6 +44,8 @@ struct NodeBuilder: Sendable {
     let log: StepLog
     let cancellation: Cancellation
     let repro: ReproBuild
+    /// The secrets the step's `env:` may read; masked in its logs and outputs.
+    let secrets: [String: String]
 
     func build() -> Executor.BuildResult {
         let started = Clock.now()
@@ -138,7 +140,8 @@ struct NodeBuilder: Sendable {
         var env: [String: Value] = [:]
         let work: StepInvocation.Work?
         do {
-            let bare = runtimeScope(staging: staging, env: nil)
+            var bare = runtimeScope(staging: staging, env: nil)
+            bare.secrets = .values(secrets)
             for e in node.instance.env {
                 let v = try e.value.evaluate(in: bare, late: .error(field: "'env'"))
                 env[e.name] = v
@@ -186,16 +189,22 @@ struct NodeBuilder: Sendable {
             let outputsFile = staging.path + "/outputs.env"
             let nodeID = node.id
             let events = self.events
-            let invocation = StepInvocation(
+            var invocation = StepInvocation(
                 nodeID: node.id, key: key, work: work, environment: environment, staging: staging,
                 persistentDir: cache.root + "/actions/" + actionName(work), log: log,
                 outputsFile: outputsFile, timeout: node.recipe.timeout, resources: node.instance.resources,
                 cancellation: cancellation, container: container,
                 progress: { events.emit(.progress(node: nodeID, $0)) })
-            switch runner.run(invocation) {
+            let mask = SecretMask(secrets)
+            invocation.secretNames = Set(environment.filter { mask.mask($0.value) != $0.value }.keys)
+            let outcome = runner.run(invocation)
+            // What the step printed or reported may hold a secret it was given: masked before anyone reads it.
+            if !mask.isEmpty { for path in [log.stdoutPath, log.stderrPath] { mask.mask(file: path) } }
+            switch outcome {
             case .succeeded(let outputs, let execution):
                 var merged = OutputsFile.read(outputsFile)
                 for (k, v) in outputs { merged[k] = v }
+                if !mask.isEmpty { merged = merged.mapValues(mask.mask) }
                 // The declared outputs are what planning checks recipes against: one returned but not declared
                 // is a bug in repro's action, said where the tests see it.
                 if case .action(let spec, _) = work, let declared = spec.outputs {
@@ -208,7 +217,11 @@ struct NodeBuilder: Sendable {
                     }
                 }
                 return .success((merged, execution))
-            case .failed(let failure):
+            case .failed(var failure):
+                if !mask.isEmpty {
+                    failure.reason = mask.mask(failure.reason)
+                    failure.stderrTail = failure.stderrTail.map(mask.mask)
+                }
                 last = failure
                 if failure.cancelled || attempt == attempts { break }
                 let delay = min(30, Double(1 << (attempt - 1)))

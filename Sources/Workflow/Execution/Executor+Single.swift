@@ -54,7 +54,7 @@ extension Executor {
             runnerName: runner, actions: actions,
             replace: options.noCache || options.isFresh(node) || damaged.contains(index), events: events,
             log: folder.log(for: node.id),
-            cancellation: cancellation, repro: repro)
+            cancellation: cancellation, repro: repro, secrets: secrets)
         running.insert(index)
         finish(index, builder.build())
         return results[index]

@@ -61,6 +61,9 @@ public final class Executor {
     public let repro: ReproBuild
     /// Finds the digests of container steps' images (nil: container steps fail, saying so).
     public let images: (any ImageResolver)?
+    /// The secrets the plan's steps read (`host.secret.NAME`), by name: for their environments, and masked in
+    /// their logs and outputs.
+    public let secrets: [String: String]
 
     public internal(set) var results: [NodeResult]
     let dependants: [[Int]]
@@ -83,7 +86,7 @@ public final class Executor {
     public init(
         plan: Plan, cache: CacheStore, runners: [String: any StepRunner], actions: ActionCatalog,
         options: RunOptions, events: any EventSink, folder: RunFolder, cancellation: Cancellation,
-        repro: ReproBuild, batch: [String: any BatchScheduler] = [:],
+        repro: ReproBuild, secrets: [String: String] = [:], batch: [String: any BatchScheduler] = [:],
         adoptable: [String: (job: String, folder: RunFolder)] = [:], images: (any ImageResolver)? = nil
     ) {
         self.images = images
@@ -98,6 +101,7 @@ public final class Executor {
         self.folder = folder
         self.cancellation = cancellation
         self.repro = repro
+        self.secrets = secrets
         self.results = Array(repeating: NodeResult(), count: plan.nodes.count)
         var dependants = Array(repeating: [Int](), count: plan.nodes.count)
         var remaining = Array(repeating: 0, count: plan.nodes.count)

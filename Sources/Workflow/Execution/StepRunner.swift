@@ -23,6 +23,9 @@ public struct StepInvocation: Sendable {
     public var work: Work
     /// The declared environment (the runner adds PATH, HOME, TMPDIR and the REPRO_* variables).
     public var environment: [String: String]
+    /// The names in `environment` whose values hold a secret: a runner passes them to the step's process
+    /// environment only, never into a file (an action worker's request names them instead).
+    public var secretNames: Set<String> = []
     public var staging: CacheStore.Staging
     /// Where actions keep state that outlives a step (see `ActionContext.persistentDir`).
     public var persistentDir: String

@@ -86,7 +86,9 @@ extension Planner {
         }
         fields["inputs"] = .map(inputs)
 
-        let keyScope = instance.scope(keyMode: true)
+        var keyScope = instance.scope(keyMode: true)
+        // A secret enters the key as a placeholder that says only that it was given.
+        keyScope.secrets = .placeholder(given: secretNames)
         var env: [String: Value] = [:]
         do {
             for e in instance.env { env[e.name] = try e.value.evaluate(in: keyScope, late: .sourceText) }

@@ -37,15 +37,18 @@ public final class Planner {
     let defaultRunner: RunnerKind?
     /// `--repeat N`: how many times every measured step runs, over what recipes say.
     let measuredRepeat: Int?
+    /// The variables of the invoking environment a step's `env:` may read as `host.secret.NAME`.
+    let secretNames: Set<String>
     var assetDigests: [String: String] = [:]
     var pathDigests: [String: String] = [:]
 
     public init(
         registry: RecipeRegistry, actions: ActionCatalog, host: Value, defaultRunner: RunnerKind? = nil,
-        measuredRepeat: Int? = nil, nodeLimit: Int = Planner.defaultNodeLimit,
+        measuredRepeat: Int? = nil, secretNames: Set<String> = [], nodeLimit: Int = Planner.defaultNodeLimit,
         depthLimit: Int = Planner.defaultDepthLimit
     ) {
         self.measuredRepeat = measuredRepeat
+        self.secretNames = secretNames
         self.nodeLimit = nodeLimit
         self.depthLimit = depthLimit
         self.registry = registry
