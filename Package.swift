@@ -76,7 +76,11 @@ let package = Package(
             resources: [.copy("Rules")]),
         .target(name: "Runners", dependencies: ["Basics", "Workflow", "Submission"], exclude: ["README.md"]),
         .target(
-            name: "Actions", dependencies: ["Basics", "Runners", "Submission", "Fetch", "Kernels", "LoadGen"],
+            name: "Actions",
+            dependencies: [
+                "Basics", "Runners", "Submission", "Fetch", "Kernels", "LoadGen", "ONNX", "Imaging",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             exclude: ["README.md"]),
         // The verdicts of repro reproduce: a published result against its reproduction.
         .target(name: "Reproduction", dependencies: ["Workflow"], exclude: ["README.md"]),
@@ -89,7 +93,7 @@ let package = Package(
         .executableTarget(name: "repro-step", dependencies: ["Actions"]),
         // Benchmarks (make bench), not tests.
         .executableTarget(
-            name: "repro-bench", dependencies: ["Basics", "Fetch", "Workflow", "Kernels", "LoadGen"],
+            name: "repro-bench", dependencies: ["Basics", "Fetch", "Workflow", "Kernels", "LoadGen", "ONNX"],
             path: "Benchmarks/Sources/repro-bench"),
 
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),

@@ -16,7 +16,7 @@ public enum ActionWorker {
         [
             WriteFileAction(), TableAction(), SubmissionAction(), TrainingSubmissionAction(), FetchAction(),
             GitAction(), ExtractAction(), DetectAction(), PreprocessAction(), ModelAction(),
-            TrainAction(), LoadGenAction(), AccuracyAction(), AuditAction(), PowerAction(),
+            TrainAction(), LoadGenAction(), AccuracyAction(), AuditAction(), PowerAction(), ImageNetPreprocessAction(),
         ]
     }
 

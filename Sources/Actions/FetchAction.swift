@@ -1,4 +1,6 @@
+import Crypto
 import Fetch
+import Foundation
 import Recipes
 import Runners
 import Workflow
@@ -10,7 +12,15 @@ struct FetchAction: Implementation {
 
     func run(_ context: ActionContext) throws -> [String: Value] {
         let url = try context.string("url")
-        let expected = FetchSpec.noChecksum(context.with) ? nil : try context.string("sha256").lowercased()
+        let md5 = try context.optionalString("md5")?.lowercased()
+        if let md5, md5.count != 32 || !md5.allSatisfy(\.isHexDigit) {
+            throw ActionError.badParameter(name: "md5", problem: "expected 32 hex digits, found '\(md5)'")
+        }
+        let sha256 = try context.optionalString("sha256")?.lowercased()
+        guard sha256 != nil || md5 != nil else {
+            throw ActionError.missingParameter(action: context.nodeID, name: "sha256")
+        }
+        let expected = sha256 == "none" ? nil : sha256
         if let expected, expected.count != 64 || !expected.allSatisfy(\.isHexDigit) {
             throw ActionError.badParameter(
                 name: "sha256", problem: "expected 64 hex digits or 'none', found '\(expected)'")
@@ -19,8 +29,10 @@ struct FetchAction: Implementation {
         guard !filename.isEmpty, !filename.contains("/"), filename != "..", filename != "." else {
             throw ActionError.badParameter(name: "filename", problem: "'\(filename)' is not a file name")
         }
-        if expected == nil { context.log.err("warning: \(spec.warnings(with: context.with).joined())") }
-        let partialName = expected ?? Digests.text(url)
+        if FetchSpec.noChecksum(context.with) {
+            context.log.err("warning: \(spec.warnings(with: context.with).joined())")
+        }
+        let partialName = expected ?? md5.map { "md5-" + $0 } ?? Digests.text(url)
         var request = DownloadRequest(
             urls: [url] + (try context.strings("mirrors")),
             destination: context.outDir + "/" + filename,
@@ -40,13 +52,25 @@ struct FetchAction: Implementation {
                     StepProgress(done: Double(p.bytes), total: p.total.map(Double.init), unit: "bytes", detail: detail))
             }, isCancelled: { cancellation.isCancelled })
         let result = try downloader.download(request)
+        if let md5 {
+            let found = try FileDigests.md5(result.path)
+            guard found == md5 else {
+                try? FileManager.default.removeItem(atPath: result.path)
+                throw ActionError.failed(
+                    "\(result.url): MD5 mismatch: expected \(md5), found \(found) (\(result.size) bytes); the file was removed"
+                )
+            }
+            context.log.out("md5 \(found) verified")
+        }
         context.log.out(
             "fetched \(result.url): \(result.size) bytes, sha256 \(result.sha256)"
                 + (result.resumedBytes > 0 ? " (resumed after \(result.resumedBytes) bytes)" : ""))
-        return [
+        var outputs: [String: Value] = [
             "path": .string(result.path), "sha256": .string(result.sha256), "size": .int(result.size),
             "url": .string(result.url),
         ]
+        if let md5 { outputs["md5"] = .string(md5) }
+        return outputs
     }
 
     static func lastPart(of url: String) -> String {
@@ -125,5 +149,17 @@ struct DetectAction: Implementation {
         }
         context.log.out("found \(tool.name) \(tool.version) at \(tool.path)")
         return ["path": .string(tool.path), "version": .string(tool.version)]
+    }
+}
+
+/// Digests of files that are not SHA-256 (those are `Digests`), read in 1 MiB pieces.
+enum FileDigests {
+    /// The MD5 (hex) of a file: only for checking what a publisher lists, never for keys.
+    static func md5(_ path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw ActionError.failed("cannot read \(path)") }
+        defer { try? handle.close() }
+        var hasher = Insecure.MD5()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

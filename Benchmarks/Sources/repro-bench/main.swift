@@ -14,6 +14,8 @@ import Workflow
 //   repro-bench logits MODEL DATA COUNT OUT   logits of the first COUNT samples (float32)
 //   repro-bench train ARCH DATA_DIR BATCH EPOCHS THREADS  training images/s
 //   repro-bench loadgen SCENARIO QUERIES OUTDIR  LoadGen with a null SUT that answers at once (its overhead)
+//   repro-bench onnx-infer MODEL INPUT BATCH THREADS REPEAT  an ONNX ResNet-50: best seconds per batch, softmax
+//   repro-bench onnx-layers MODEL BATCH THREADS REPEAT  its convolutions' GFLOP/s against sgemm's
 let args = CommandLine.arguments
 func now() -> Double { Date().timeIntervalSince1970 }
 
@@ -69,6 +71,14 @@ case "train":
     print(String(decoding: try JSONSerialization.data(withJSONObject: r), as: UTF8.self))
 case "loadgen":
     let r = try LoadGenBench.run(scenario: args[2], queries: Int(args[3])!, output: args[4])
+    print(String(decoding: try JSONSerialization.data(withJSONObject: r), as: UTF8.self))
+case "onnx-infer":
+    let r = try ResNet50Bench.infer(
+        model: args[2], input: args[3], batch: Int(args[4])!, threads: Int(args[5])!, repeat: Int(args[6])!)
+    print(String(decoding: try JSONSerialization.data(withJSONObject: r), as: UTF8.self))
+case "onnx-layers":
+    let r = try ResNet50Bench.layers(
+        model: args[2], batch: Int(args[3])!, threads: Int(args[4])!, repeat: Int(args[5])!)
     print(String(decoding: try JSONSerialization.data(withJSONObject: r), as: UTF8.self))
 default:
     exit(2)

@@ -5,16 +5,19 @@ import LoadGen
 import Synchronization
 import Workflow
 
-/// The built-in system under test: a trained model on the Kernels, answering from the preprocessed validation set.
+/// The built-in system under test: a model on the Kernels answering from a memory-mapped sample library.
 /// `workers` threads take queued samples in batches of up to `maxBatch` (one sample at a time when the queue holds
 /// one, so single-stream latency is not padded); each answer is the predicted class as int32, little-endian.
+/// What a worker does with a batch (`Classify`) is made once per worker thread, so its buffers are its own.
 final class KernelsSUT: SystemUnderTest, QuerySampleLibrary, @unchecked Sendable {
+    /// The classes of the samples at these QSL indices.
+    typealias Classify = ([Int]) -> [Int]
+
     let name: String
+    /// What model it runs, for the record (`mlp`, `resnet8`, or an ONNX file's name).
+    let model: String
     let totalSampleCount: Int
     let performanceSampleCount: Int
-    let classifier: Classifier
-    let images: MappedTensor
-    let sampleSize: Int
     let maxBatch: Int
     let queue = Mutex(SampleQueue())
     let wake = DispatchSemaphore(value: 0)
@@ -24,32 +27,53 @@ final class KernelsSUT: SystemUnderTest, QuerySampleLibrary, @unchecked Sendable
     let workers: Int
     private var threads: [Thread] = []
 
-    init(weights: String, images path: String, workers: Int, maxBatch: Int) throws {
-        let network = try ModelFile.load(weights)
-        classifier = Classifier(network)
-        images = try MappedTensor(path: path)
-        try images.expect(.float32, rank: 4)
-        sampleSize = images.shape.dropFirst().reduce(1, *)
-        guard Array(images.shape.dropFirst()) == classifier.inputShape else {
-            throw ActionError.badParameter(
-                name: "data",
-                problem: "the images are \(images.shape.dropFirst().map(String.init).joined(separator: "x")) "
-                    + "but the model takes \(classifier.inputShape.map(String.init).joined(separator: "x"))")
-        }
-        totalSampleCount = images.shape[0]
-        performanceSampleCount = images.shape[0]
+    init(
+        name: String, model: String, sampleCount: Int, workers: Int, maxBatch: Int,
+        worker: @escaping @Sendable () -> Classify
+    ) {
+        self.name = name
+        self.model = model
+        totalSampleCount = sampleCount
+        performanceSampleCount = sampleCount
         self.maxBatch = max(1, maxBatch)
         self.workers = max(1, workers)
-        name = "repro-kernels-\(classifier.architecture.rawValue)"
         for i in 0..<self.workers {
-            let t = Thread { self.work() }  // strong: the thread ends when stopped, then lets go
+            let t = Thread { self.work(worker()) }  // strong: the thread ends when stopped, then lets go
             t.name = "repro-sut-\(i)"
             threads.append(t)
             t.start()
         }
     }
 
-    /// The validation set is memory-mapped: loading is the operating system's job.
+    /// A digits model (`model` step weights) on a preprocessed float32 validation set.
+    static func digits(weights: String, images path: String, workers: Int, maxBatch: Int) throws -> KernelsSUT {
+        let classifier = Classifier(try ModelFile.load(weights))
+        let images = try MappedTensor(path: path)
+        try images.expect(.float32, rank: 4)
+        let sampleSize = images.shape.dropFirst().reduce(1, *)
+        guard Array(images.shape.dropFirst()) == classifier.inputShape else {
+            throw ActionError.badParameter(
+                name: "data",
+                problem: "the images are \(images.shape.dropFirst().map(String.init).joined(separator: "x")) "
+                    + "but the model takes \(classifier.inputShape.map(String.init).joined(separator: "x"))")
+        }
+        let batch = max(1, maxBatch)
+        return KernelsSUT(
+            name: "repro-kernels-\(classifier.architecture.rawValue)", model: classifier.architecture.rawValue,
+            sampleCount: images.shape[0], workers: workers, maxBatch: batch
+        ) {
+            let workspace = Classifier.Workspace()
+            let input = UnsafeMutablePointer<Float>.allocate(capacity: batch * sampleSize)
+            return { indices in
+                for (i, index) in indices.enumerated() {
+                    (input + i * sampleSize).update(from: images.floats + index * sampleSize, count: sampleSize)
+                }
+                return classifier.classify(input, batch: indices.count, workspace: workspace)
+            }
+        }
+    }
+
+    /// The sample library is memory-mapped: loading is the operating system's job.
     func loadSamples(_ indices: [Int]) throws {}
     func unloadSamples(_ indices: [Int]) {}
 
@@ -66,10 +90,7 @@ final class KernelsSUT: SystemUnderTest, QuerySampleLibrary, @unchecked Sendable
         for _ in 0..<workers { wake.signal() }
     }
 
-    func work() {
-        let workspace = Classifier.Workspace()
-        let input = UnsafeMutablePointer<Float>.allocate(capacity: maxBatch * sampleSize)
-        defer { input.deallocate() }
+    func work(_ classify: Classify) {
         while !stopping.load(ordering: .acquiring) {
             let batch = queue.withLock { $0.take(maxBatch) }
             if batch.isEmpty {
@@ -77,12 +98,9 @@ final class KernelsSUT: SystemUnderTest, QuerySampleLibrary, @unchecked Sendable
                 continue
             }
             pending.subtract(batch.count, ordering: .relaxed)
-            for (i, (sample, _)) in batch.enumerated() {
-                (input + i * sampleSize).update(from: images.floats + sample.index * sampleSize, count: sampleSize)
-            }
-            let classes = classifier.classify(input, batch: batch.count, workspace: workspace)
+            let classes = classify(batch.map { $0.0.index })
             for (i, (sample, sink)) in batch.enumerated() {
-                let c = UInt32(truncatingIfNeeded: classes[i])
+                let c = UInt32(bitPattern: Int32(truncatingIfNeeded: classes[i]))
                 sink.complete(
                     id: sample.id, bytes: [UInt8(c & 255), UInt8(c >> 8 & 255), UInt8(c >> 16 & 255), UInt8(c >> 24)])
             }

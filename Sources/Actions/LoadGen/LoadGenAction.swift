@@ -58,7 +58,7 @@ struct LoadGenAction: Implementation {
         // Every key exists in every mode, so recipes can name them; what a mode does not measure is null.
         for key in [
             "result", "valid", "metric", "value", "samples_per_second", "latency_ms", "query_count", "sample_count",
-            "accuracy", "accuracy_line", "power_watts",
+            "accuracy", "accuracy_percent", "accuracy_line", "power_watts",
         ] { outputs[key] = .null }
         outputs["power"] = .string("not measured (\(mode == .accuracyOnly ? "accuracy run" : "power: none"))")
         if let status = exitStatus, status != 0 { outputs["sut_exit_status"] = .int(Int(status)) }
@@ -100,6 +100,7 @@ struct LoadGenAction: Implementation {
             let hash = try Digests.file(out + "/mlperf_log_accuracy.json").sha256
             try FileOps.write(accuracy.line + "\n", to: out + "/accuracy.txt")
             outputs["accuracy"] = .double(accuracy.accuracy)
+            outputs["accuracy_percent"] = .double(accuracy.accuracy * 100)
             outputs["accuracy_txt"] = .string(out + "/accuracy.txt")
             outputs["accuracy_log_sha256"] = .string(hash)
             outputs["accuracy_samples"] = .int(accuracy.total)

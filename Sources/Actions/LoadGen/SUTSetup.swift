@@ -17,6 +17,7 @@ struct SUTSetup {
     static func make(_ kind: String, context: ActionContext, scenario: TestScenario) throws -> SUTSetup {
         switch kind {
         case "kernels": return try kernels(context, scenario: scenario)
+        case "onnx": return try onnx(context, scenario: scenario)
         case "null":
             let rate = try context.double("null-rate", default: 1000)
             let sut = PacedNullSUT(
@@ -40,11 +41,13 @@ struct SUTSetup {
                 environmentLine: "external SUT `\(command.joined(separator: " "))`", shutdown: {},
                 finish: { sut.finish() })
         default:
-            throw ActionError.badParameter(name: "sut", problem: "expected kernels, null or external, found '\(kind)'")
+            throw ActionError.badParameter(
+                name: "sut", problem: "expected kernels, onnx, null or external, found '\(kind)'")
         }
     }
 
-    static func kernels(_ context: ActionContext, scenario: TestScenario) throws -> SUTSetup {
+    /// Workers, largest batch and kernel threads of a kernels SUT: the step's settings or the scenario's defaults.
+    static func workerSettings(_ context: ActionContext, scenario: TestScenario) throws -> (Int, Int, Int) {
         let streams = scenario == .singleStream || scenario == .multiStream
         let workers = try context.int("workers", default: streams ? 1 : context.cpus)
         let defaultBatch =
@@ -56,18 +59,31 @@ struct SUTSetup {
         let batch = try context.int("batch", default: defaultBatch)
         let threads = try context.int("threads", default: max(1, context.cpus / max(1, workers)))
         BLAS.setThreads(threads)
+        return (workers, batch, threads)
+    }
+
+    static func kernels(_ context: ActionContext, scenario: TestScenario) throws -> SUTSetup {
+        let (workers, batch, threads) = try workerSettings(context, scenario: scenario)
         let data = try context.string("data")
-        let sut = try KernelsSUT(
+        let sut = try KernelsSUT.digits(
             weights: try context.string("model"), images: data + "/val-images.rpt", workers: workers, maxBatch: batch)
+        return kernelsSetup(sut, kind: "kernels", workers: workers, batch: batch, threads: threads)
+    }
+
+    /// The record of a kernels SUT: its model, workers, batch, threads and the math libraries.
+    static func kernelsSetup(
+        _ sut: KernelsSUT, kind: String, workers: Int, batch: Int, threads: Int, extra: [String: Value] = [:]
+    ) -> SUTSetup {
         let env = KernelsEnvironment.current
-        let environment: Value = .map([
-            "sut": .string("kernels"), "architecture": .string(sut.classifier.architecture.rawValue),
+        var record: [String: Value] = [
+            "sut": .string(kind), "architecture": .string(sut.model),
             "workers": .int(workers), "batch": .int(batch), "threads": .int(threads),
             "blas_core": .string(env.blasCore), "blas_config": .string(env.blasConfig),
             "convolution": .string(env.convolution), "host": HostInfo.description,
-        ])
+        ]
+        record.merge(extra) { $1 }
         return SUTSetup(
-            sut: sut, qsl: sut, environment: environment,
+            sut: sut, qsl: sut, environment: .map(record),
             environmentLine:
                 "\(workers) worker(s), batch ≤ \(batch), \(threads) kernel thread(s) each, \(env.convolution), OpenBLAS \(env.blasCore)",
             shutdown: sut.shutdown, finish: { nil })

@@ -7,7 +7,7 @@ public enum BuiltinActions {
         [
             WriteFileAction(), TableAction(), SubmissionAction(), TrainingSubmissionAction(), FetchSpec(), GitSpec(),
             ExtractSpec(), DetectSpec(), PreprocessSpec(), ModelSpec(), TrainSpec(),
-            LoadGenSpec(), AccuracySpec(), AuditSpec(), PowerSpec(),
+            LoadGenSpec(), AccuracySpec(), AuditSpec(), PowerSpec(), ImageNetPreprocessSpec(),
         ]
     }
 

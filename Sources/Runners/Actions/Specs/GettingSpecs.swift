@@ -1,18 +1,26 @@
 import Recipes
 import Workflow
 
-/// `fetch`: a file over http(s) or from a file URL, verified by SHA-256 as it streams to disk.
+/// `fetch`: a file over http(s) or from a file URL, verified by SHA-256 as it streams to disk, and by MD5 where
+/// that is what the publisher gives (MLPerf's model files).
 public struct FetchSpec: ActionSpec {
     public let name = "fetch"
-    public let outputs: [String]? = ["path", "sha256", "size", "url"]
+    public let outputs: [String]? = ["path", "sha256", "md5", "size", "url"]
     public let version = "1"
     public var implementation: [String] { ImplementationSources.getting }
-    public let summary = "download a file (http, https, file), verify its sha256, resume, retry, try mirrors"
+    public let summary = "download a file (http, https, file), verify its sha256 and/or md5, resume, retry, try mirrors"
     public let parameters = [
         ActionParameter("url", .string, required: true, doc: "where to get it"),
         ActionParameter(
-            "sha256", .string, required: true,
-            doc: "the expected SHA-256 (hex); 'none' accepts any content and makes the step volatile"),
+            "sha256", .string,
+            doc:
+                "the expected SHA-256 (hex); 'none' accepts any content and makes the step volatile; give this, md5 or both"
+        ),
+        ActionParameter(
+            "md5", .string,
+            doc:
+                "the expected MD5 (hex), for files published with one; the output's sha256 is still what keys dependants"
+        ),
         ActionParameter("mirrors", .list, doc: "more URLs, tried in order after 'url'"),
         ActionParameter("filename", .string, doc: "the file name in the output folder (default: the URL's last part)"),
         ActionParameter("retries", .int, doc: "further attempts per source after a transient failure (default 3)"),
@@ -26,7 +34,7 @@ public struct FetchSpec: ActionSpec {
     public init() {}
 
     public static func noChecksum(_ with: [String: Value]) -> Bool {
-        with["sha256"]?.stringValue?.lowercased() == "none"
+        with["sha256"]?.stringValue?.lowercased() == "none" && (with["md5"] ?? .null) == .null
     }
 
     public func defaultPolicy(with: [String: Value]) -> CachePolicy? { FetchSpec.noChecksum(with) ? .volatile : nil }
