@@ -12,10 +12,8 @@ public struct FetchSpec: ActionSpec {
     public let parameters = [
         ActionParameter("url", .string, required: true, doc: "where to get it"),
         ActionParameter(
-            "sha256", .string,
-            doc:
-                "the expected SHA-256 (hex); 'none' accepts any content and makes the step volatile; give this, md5 or both"
-        ),
+            "sha256", .string, required: true,
+            doc: "the expected SHA-256 (hex); 'none' accepts any content and makes the step volatile (unless md5)"),
         ActionParameter(
             "md5", .string,
             doc:

@@ -7,8 +7,11 @@ public struct ImageNetPreprocessSpec: ActionSpec {
     public let outputs: [String]? = ["data", "images", "labels", "count", "list"]
     public let version = "1"
     public var implementation: [String] {
-        ["Sources/Actions/ImageNetPreprocessAction.swift"] + ImplementationSources.imaging
-            + ImplementationSources.kernels
+        // Of the kernels, only the tensor file format and the error type it writes with.
+        [
+            "Sources/Actions/ImageNetPreprocessAction.swift", "Sources/Kernels/Data/TensorFile.swift",
+            "Sources/Kernels/Support/KernelsError.swift",
+        ] + ImplementationSources.imaging
     }
     public let summary =
         "ImageNet JPEGs + val_map.txt -> 224x224 RGB uint8 crops as MLPerf's pre_process_vgg makes them, and labels"
