@@ -8,7 +8,8 @@ public struct LoadGenSpec: ActionSpec {
         "logs", "scenario", "mode", "model_name", "sut_name", "benchmark", "summary", "detail", "accuracy_log",
         "environment", "result", "valid", "invalid_reason", "metric", "value", "samples_per_second",
         "scheduled_samples_per_second", "latency_ms", "latency_ns", "query_count", "sample_count", "accuracy",
-        "accuracy_percent", "accuracy_txt", "accuracy_log_sha256", "accuracy_samples", "accuracy_line", "power", "power_watts",
+        "accuracy_percent", "accuracy_txt", "accuracy_log_sha256", "accuracy_samples", "accuracy_line", "power",
+        "power_watts",
         "samples_per_joule", "sut_exit_status", "round", "audit", "derating", "accuracy_log_entries", "peak_target_qps",
     ]
     public let version = "3"  // 2: direct/Winograd kernels, kernel threads; 3: power unavailable, not 0 W
