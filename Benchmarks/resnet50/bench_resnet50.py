@@ -48,8 +48,8 @@ def main():
             theirs = session.run(["softmax_tensor:0", "logits"], {"input_tensor:0": x})
             ours_best, theirs_best, diff, agree = float("inf"), float("inf"), None, None
             for _ in range(args.rounds):
-                out = subprocess.run([args.bench, "onnx-infer", model, path, batch, threads, args.repeat],
-                                     check=True, stdout=subprocess.PIPE, text=True).stdout
+                command = [args.bench, "onnx-infer", model, path, str(batch), str(threads), str(args.repeat)]
+                out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
                 r = json.loads(out)
                 ours_best = min(ours_best, r["seconds"])
                 ours = np.array(r["softmax"], dtype=np.float32).reshape(batch, -1)
@@ -66,7 +66,7 @@ def main():
         print(f"| {batch} | {threads} | {ours:.2f} | {theirs:.2f} | {ours / theirs:.2f}x | "
               f"top-1 {'same' if agree else 'DIFFERENT'}, max |softmax diff| {diff:.1e} |")
     for threads in (1, 2):
-        out = subprocess.run([args.bench, "onnx-layers", model, 1, threads, args.repeat], check=True,
+        out = subprocess.run([args.bench, "onnx-layers", model, "1", str(threads), str(args.repeat)], check=True,
                              stdout=subprocess.PIPE, text=True).stdout
         layers = json.loads(out)
         total = sum(r["seconds"] for r in layers)
