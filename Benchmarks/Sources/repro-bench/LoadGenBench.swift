@@ -16,25 +16,13 @@ enum LoadGenBench {
         func flushQueries() {}
     }
 
-    /// The same user.conf as Benchmarks/loadgen/official_null.py: the query count decides the length.
-    static func userConf(queries: Int) -> String {
-        """
-        *.SingleStream.min_duration = 0
-        *.SingleStream.min_query_count = \(queries)
-        resnet50.SingleStream.target_latency = 0.001
-        *.Offline.min_duration = 0
-        resnet50.Offline.min_query_count = \(queries)
-        *.Server.min_duration = 0
-        *.Server.min_query_count = \(queries)
-        resnet50.Server.target_qps = 1000000
-        """
-    }
-
-    static func run(scenario name: String, queries: Int, output: String) throws -> [String: Any] {
+    /// A test with `userConf` (the file Benchmarks/loadgen/run writes for every LoadGen it compares), timed from the
+    /// call to its return, logs written.
+    static func run(scenario name: String, userConf path: String, output: String) throws -> [String: Any] {
         let scenario = TestScenario(rawValue: name)!
         let settings = try SettingsLoader.settings(
             model: "resnet50", scenario: scenario, mode: .performanceOnly, mlperf: MLPerfConf.file(),
-            user: ConfigFile(path: "user.conf", text: userConf(queries: queries)))
+            user: ConfigFile(path: path, text: try String(contentsOfFile: path, encoding: .utf8)))
         let sut = Instant()
         let t0 = Date()
         let outcome = try LoadGen.run(settings: settings, sut: sut, qsl: sut, outputDirectory: output, trace: false)

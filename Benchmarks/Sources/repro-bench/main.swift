@@ -13,7 +13,7 @@ import Workflow
 //   repro-bench infer MODEL DATA BATCH THREADS  classification images/s
 //   repro-bench logits MODEL DATA COUNT OUT   logits of the first COUNT samples (float32)
 //   repro-bench train ARCH DATA_DIR BATCH EPOCHS THREADS  training images/s
-//   repro-bench loadgen SCENARIO QUERIES OUTDIR  LoadGen with a null SUT that answers at once (its overhead)
+//   repro-bench loadgen SCENARIO USER_CONF OUTDIR  LoadGen with a null SUT that answers at once (its overhead)
 //   repro-bench onnx-infer MODEL INPUT BATCH THREADS REPEAT  an ONNX ResNet-50: best seconds per batch, softmax
 //   repro-bench onnx-layers MODEL BATCH THREADS REPEAT  its convolutions' GFLOP/s against sgemm's
 let args = CommandLine.arguments
@@ -70,7 +70,7 @@ case "train":
         arch: args[2], data: args[3], batch: Int(args[4])!, epochs: Int(args[5])!, threads: Int(args[6])!)
     print(String(decoding: try JSONSerialization.data(withJSONObject: r), as: UTF8.self))
 case "loadgen":
-    let r = try LoadGenBench.run(scenario: args[2], queries: Int(args[3])!, output: args[4])
+    let r = try LoadGenBench.run(scenario: args[2], userConf: args[3], output: args[4])
     print(String(decoding: try JSONSerialization.data(withJSONObject: r), as: UTF8.self))
 case "onnx-infer":
     let r = try ResNet50Bench.infer(
