@@ -142,6 +142,52 @@ struct ReproduceTests {
         #expect(again.stdout.contains("differs here: the published text was used"), "\(again.stdout)")
     }
 
+    /// A folder recipe's other files are compared by their digest; when only its text differs here, the published
+    /// text runs with the local files.
+    @Test func aFolderRecipesFilesAreComparedAndKeptWithThePublishedText() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let recipe = """
+            summary: reads a file beside it
+            cache: measured
+            run: echo "lines=$(wc -l < ${{ recipe.dir }}/data.txt)" >> "$REPRO_OUTPUTS"
+            metrics:
+              lines: {value: "${{ run.outputs.lines }}", better: equal}
+            """
+        try cli.recipe("recipes/bundle/recipe.yaml", recipe)
+        try "a\nb\n".write(toFile: cli.root + "/recipes/bundle/data.txt", atomically: true, encoding: .utf8)
+        #expect(try cli.run(["run", "bundle"]).status == 0)
+        let manifest = try ReproduceTests.latestManifest(cli)
+        let same = try cli.run(["reproduce", manifest])
+        #expect(same.status == 0, "\(same.stdout)")
+        // The text changes here (a comment), the files do not: the published text runs beside the local files.
+        try cli.recipe("recipes/bundle/recipe.yaml", recipe + "\n# edited here\n")
+        let text = try cli.run(["reproduce", manifest])
+        #expect(text.status == 0, "\(text.stdout)\(text.stderr)")
+        #expect(text.stdout.contains("differs here: the published text was used"), "\(text.stdout)")
+        // A file beside the recipe changed: said, and the values tell whether it mattered.
+        try "a\nb\nc\n".write(toFile: cli.root + "/recipes/bundle/data.txt", atomically: true, encoding: .utf8)
+        let files = try cli.run(["reproduce", manifest])
+        #expect(files.status == 1)
+        #expect(
+            files.stdout.contains("FAILED: the files beside the recipe differ from the published ones"),
+            "\(files.stdout)")
+        #expect(files.stdout.contains("bundle  lines   2          3"), "\(files.stdout)")
+    }
+
+    /// A negative tolerance in a recipe is an error at its place.
+    @Test func aNegativeToleranceIsALocatedError() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.recipe(
+            "neg", "summary: n\nrun: echo\nmetrics:\n  t: {value: 1, better: lower, tolerance: -5%}\n")
+        let r = try cli.run(["run", "neg"])
+        #expect(r.status == 2)
+        #expect(
+            r.stderr.contains("neg.yaml:4:43: error: 'tolerance' of metric 't': must not be negative, found -5%"),
+            "\(r.stderr)")
+    }
+
     /// The machine comparison lists every key that differs or exists on one side only.
     @Test func everyMachineDifferenceIsListed() throws {
         let cli = try CLI()
