@@ -93,6 +93,10 @@ struct ImplementationSourcesTests {
         )
         let changed = before.names.filter { before.implementations[$0] != edited.implementations[$0] }
         #expect(changed == ["accuracy", "audit", "loadgen", "train"])
+        // Each kernel action has a file of its own: editing train's code is not editing preprocess's or model's.
+        let train = ActionCatalog(
+            BuiltinActions.all, sources: SourceTable.build.replacing("Sources/Actions/TrainAction.swift", digest: "e"))
+        #expect(before.names.filter { before.implementations[$0] != train.implementations[$0] } == ["train"])
         let cli = ActionCatalog(
             BuiltinActions.all, sources: SourceTable.build.replacing("Sources/repro/Repro.swift", digest: "edited"))
         #expect(before.names.allSatisfy { before.implementations[$0] == cli.implementations[$0] })

@@ -11,7 +11,7 @@ public struct PreprocessSpec: ActionSpec {
     public let version = "1"
     public var implementation: [String] {
         [
-            "Sources/Actions/KernelActions.swift", "Sources/Kernels/Data", "Sources/Kernels/Support/Random.swift",
+            "Sources/Actions/PreprocessAction.swift", "Sources/Kernels/Data", "Sources/Kernels/Support/Random.swift",
             "Sources/Kernels/Support/KernelsError.swift",
         ]
     }
@@ -32,7 +32,7 @@ public struct ModelSpec: ActionSpec {
     public let outputs: [String]? = ["weights", "sha256", "architecture", "parameters", "flops", "input_shape"]
     public let version = "1"
     public var implementation: [String] {
-        ["Sources/Actions/KernelActions.swift", "Sources/Kernels"] + ImplementationSources.basics
+        ["Sources/Actions/ModelAction.swift", "Sources/Kernels"] + ImplementationSources.basics
     }
     public let summary = "build an MLP or ResNet-8 with seeded initial weights (weights file + sha256)"
     public let parameters = [
@@ -50,7 +50,7 @@ public struct TrainSpec: ActionSpec {
         "runs", "score_rule", "score_s", "environment", "status", "accuracy", "weights", "logs", "architecture",
     ]
     public let version = "2"  // 2: direct/Winograd kernels, kernel threads
-    public var implementation: [String] { ["Sources/Actions/KernelActions.swift"] + ImplementationSources.kernels }
+    public var implementation: [String] { ["Sources/Actions/TrainAction.swift"] + ImplementationSources.kernels }
     public let summary = "train to a target validation accuracy (MLPerf semantics, :::MLLOG logs, seeded runs, score)"
     public let parameters = [
         ActionParameter("data", .path, required: true, doc: "a preprocess output folder (train/val tensor files)"),
