@@ -129,4 +129,51 @@ struct CommandLineTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("  bytes = 204800\n"), "\(r.stdout)")
     }
+
+    @Test func aDownloadShowsItsBytesAndRateWhileItRuns() throws {
+        let cli = try makeCLI()
+        defer { cli.cleanUp() }
+        // A loopback server that sends 3 MiB at about 600 KiB/s (5 s), so the plain progress line (after 3 s) comes.
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = [
+            "python3", "-c",
+            """
+            import http.server, socketserver, sys, time
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(3 << 20))
+                    self.end_headers()
+                    for _ in range(48):
+                        self.wfile.write(b"x" * 65536)
+                        self.wfile.flush()
+                        time.sleep(0.1)
+                def log_message(self, *a): pass
+            s = socketserver.TCPServer(("127.0.0.1", 0), H)
+            print(s.server_address[1], flush=True)
+            s.serve_forever()
+            """,
+        ]
+        let out = Pipe()
+        server.standardOutput = out
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate() }
+        let port = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try cli.recipe(
+            "slow-get",
+            "summary: a slow download\nrun:\n  action: fetch\n  with: {url: \"http://127.0.0.1:\(port)/data\", sha256: none}\n"
+        )
+        let r = try cli.run(["run", "slow-get"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let progress = r.stderr.split(separator: "\n").filter { $0.hasPrefix("  ...      slow-get: ") }
+        #expect(!progress.isEmpty, "\(r.stderr)")
+        // `1.8 MiB of 3.0 MiB (60%), 612.4 KiB/s, 2s left`: bytes and a rate, never nothing.
+        for line in progress {
+            #expect(line.contains(" of 3.0 MiB (") && line.contains("/s"), "\(line)")
+            #expect(!line.contains(": 0 B") && !line.contains(" 0 B/s"), "\(line)")
+        }
+    }
 }

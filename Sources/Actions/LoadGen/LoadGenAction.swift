@@ -36,10 +36,19 @@ struct LoadGenAction: Implementation {
         let outcome = try LoadGen.run(
             settings: settings, sut: setup.sut, qsl: setup.qsl, outputDirectory: out,
             trace: try context.bool("trace", default: true)
-        ) { completed, issued in
-            report(
-                StepProgress(done: Double(completed), total: Double(issued), unit: "samples", detail: scenario.rawValue)
-            )
+        ) { p in
+            // Against what ends the run: its minimum duration, or the samples it will issue.
+            if let minimum = p.minimumSeconds {
+                report(
+                    StepProgress(
+                        done: p.elapsed, total: minimum, unit: "s",
+                        detail: "\(p.completed) samples, \(scenario.rawValue)"))
+            } else {
+                report(
+                    StepProgress(
+                        done: Double(p.completed), total: p.expected.map(Double.init), unit: "samples",
+                        detail: scenario.rawValue))
+            }
         }
         let exitStatus = setup.finish()
 

@@ -35,8 +35,9 @@ struct Issuer {
     let settings: EffectiveSettings
     let queries: GeneratedQueries
     let accuracy: Bool
-    /// Called about twice a second with the samples completed and the samples issued so far.
-    var progress: ((_ completed: Int, _ issued: Int) -> Void)?
+    /// Called about twice a second with the samples completed and issued so far, the seconds since issuing
+    /// started, and whether issuing has stopped (the run waits for the last samples).
+    var progress: ((_ completed: Int, _ issued: Int, _ elapsed: Double, _ draining: Bool) -> Void)?
 
     /// Runs the queries; `firstID` numbers the samples (sequence ids continue across sets in accuracy mode); `log`
     /// says whose responses the accuracy log takes.
@@ -108,7 +109,9 @@ struct Issuer {
             queriesIssued += 1
             if let progress, now >= nextReport {
                 nextReport = now + 500_000_000
-                progress(sink.completed.load(ordering: .relaxed), queries.queryStart[queriesIssued])
+                progress(
+                    sink.completed.load(ordering: .relaxed), queries.queryStart[queriesIssued], Double(now) / 1e9, false
+                )
             }
             if accuracy { continue }
             let duration = now
@@ -146,7 +149,9 @@ struct Issuer {
                     + "TestSettings so they are more accurate.")
         }
         let samplesIssued = queriesIssued == 0 ? 0 : queries.queryStart[queriesIssued]
-        let report = progress.map { p in { (done: Int) in p(done, samplesIssued) } }
+        let report = progress.map { p in
+            { (done: Int) in p(done, samplesIssued, Double(Clock.monotonicNanoseconds() - origin) / 1e9, true) }
+        }
         if !timedOut && !sink.waitForAll(samplesIssued, stall: timeout, progress: report) {
             timedOut = true
             let missing = samplesIssued - sink.completed.load(ordering: .acquiring)

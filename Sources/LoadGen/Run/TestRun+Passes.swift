@@ -7,13 +7,13 @@ struct Test {
     let accuracyLog: AccuracyLog
     let trace: TraceLog
     var sampling: AccuracyLogSampling
-    let progress: ((Int, Int) -> Void)?
+    let progress: ((LoadGenProgress) -> Void)?
     /// The next sample's sequence id.
     var seq: UInt64 = 0
 
     init(
         sut: any SystemUnderTest, qsl: any QuerySampleLibrary, detail: DetailLog, accuracyLog: AccuracyLog,
-        trace: TraceLog, sampling: AccuracyLogSampling, progress: ((Int, Int) -> Void)?
+        trace: TraceLog, sampling: AccuracyLogSampling, progress: ((LoadGenProgress) -> Void)?
     ) {
         (self.sut, self.qsl, self.detail, self.accuracyLog) = (sut, qsl, detail, accuracyLog)
         (self.trace, self.sampling, self.progress) = (trace, sampling, progress)
@@ -44,7 +44,17 @@ struct Test {
         let queries = QueryGenerator.generate(settings: s, set: set, accuracy: false)
         LoadGen.logGenerated(detail, set, queries)
         let selection = sampling.selection(count: queries.sampleIndices.count, settings: s, accuracy: false)
-        let (result, sink) = Issuer(settings: s, queries: queries, accuracy: false, progress: progress)
+        // Timed by the minimum duration while issuing; Offline's one query, and the tail, by samples.
+        let minimum = Double(s.targetDurationMs) / 1000
+        let report = progress.map { p in
+            { (c: Int, i: Int, t: Double, draining: Bool) in
+                let timed = s.scenario != .offline && !draining
+                p(
+                    LoadGenProgress(
+                        completed: c, expected: timed ? nil : i, elapsed: t, minimumSeconds: timed ? minimum : nil))
+            }
+        }
+        let (result, sink) = Issuer(settings: s, queries: queries, accuracy: false, progress: report)
             .run(sut: sut, firstID: seq, log: selection)
         if case .slots = selection { record(sink, queries) }
         seq += UInt64(queries.sampleIndices.count)
@@ -81,7 +91,14 @@ struct Test {
             let selection = sampling.selection(count: queries.sampleIndices.count, settings: s, accuracy: true)
             let (result, sink) = Issuer(
                 settings: s, queries: queries, accuracy: true,
-                progress: progress.map { p in { c, i in p(done + c, done + i) } }
+                progress: progress.map { p in
+                    { c, _, t, _ in
+                        p(
+                            LoadGenProgress(
+                                completed: done + c, expected: Int(s.accuracySampleCount), elapsed: t,
+                                minimumSeconds: nil))
+                    }
+                }
             )
             .run(sut: sut, firstID: seq, log: selection)
             LoadGen.logIssueErrors(detail, result)

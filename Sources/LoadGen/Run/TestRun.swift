@@ -32,7 +32,7 @@ public enum LoadGen {
     public static func run(
         settings requested: TestSettings, sut: any SystemUnderTest, qsl: any QuerySampleLibrary,
         outputDirectory: String, trace: Bool = true,
-        progress: ((_ completed: Int, _ issued: Int) -> Void)? = nil
+        progress: ((LoadGenProgress) -> Void)? = nil
     ) throws(LoadGenError) -> TestOutcome {
         do { try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true) } catch
         {
