@@ -26,11 +26,13 @@ struct DocumentationTests {
             "a clone of MLCommons' results repository (gigabytes; CheckerTests check a tree of it)",
     ]
 
-    /// Recipes whose runs take minutes: their `run` and `submit` examples are planned instead.
+    /// Runs that take minutes, or a Slurm cluster (which only the Slurm tests may start): their `run` and `submit`
+    /// examples are planned instead.
     static func isLong(_ command: String) -> Bool {
         let words = command.split(separator: " ")
         guard words.count >= 3, words[1] == "run" || words[1] == "submit" else { return false }
         return ["mlperf-", "train-", "loadgen-"].contains { words[2].hasPrefix($0) }
+            || command.contains("--runner slurm")
     }
 
     /// `repro run X …` or `repro submit X …` of a long recipe as the plan of the same request: the run's
