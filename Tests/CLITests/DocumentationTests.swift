@@ -26,12 +26,12 @@ struct DocumentationTests {
             "a clone of MLCommons' results repository (gigabytes; CheckerTests check a tree of it)",
     ]
 
-    /// Runs that take minutes, or a Slurm cluster (which only the Slurm tests may start): their `run` and `submit`
-    /// examples are planned instead.
+    /// Runs that take minutes (training, LoadGen, building a container image), or a Slurm cluster (which only the
+    /// Slurm tests may start): their `run` and `submit` examples are planned instead.
     static func isLong(_ command: String) -> Bool {
         let words = command.split(separator: " ")
         guard words.count >= 3, words[1] == "run" || words[1] == "submit" else { return false }
-        return ["mlperf-", "train-", "loadgen-"].contains { words[2].hasPrefix($0) }
+        return ["mlperf-", "train-", "loadgen-", "container-"].contains { words[2].hasPrefix($0) }
             || command.contains("--runner slurm")
     }
 
@@ -119,15 +119,24 @@ struct DocumentationTests {
         }
     }
 
-    /// A project as a user has it: the shipped recipes as ./recipes, two runs of the demo behind it, and two git
-    /// repositories standing in for the remote ones the examples pull.
+    /// Data of the user's that examples name (planned, never read in full): folders (for `~/…`, under `home/`, the
+    /// real HOME being left alone for the container runtimes), files in the project.
+    static let userFolders = ["home/imagenet/val"]
+    static let userFiles = ["resnet50.onnx", "my.onnx"]
+
+    /// A project as a user has it: the shipped recipes as ./recipes, two runs of the demo behind it, the data the
+    /// examples name, and two git repositories standing in for the remote ones the examples pull.
     func project() throws -> (CLI, [String: String]) {
         let cli = try CLI()
         let fm = FileManager.default
+        for folder in DocumentationTests.userFolders {
+            try fm.createDirectory(atPath: cli.root + "/" + folder, withIntermediateDirectories: true)
+        }
+        for file in DocumentationTests.userFiles { fm.createFile(atPath: cli.root + "/" + file, contents: Data()) }
         try? fm.removeItem(atPath: cli.root + "/recipes")
         try fm.createSymbolicLink(atPath: cli.root + "/recipes", withDestinationPath: CLI.packageRoot + "/recipes")
         try fm.createSymbolicLink(atPath: cli.root + "/published", withDestinationPath: CLI.packageRoot + "/published")
-        var substitutions: [String: String] = [:]
+        var substitutions: [String: String] = ["~/imagenet/val": cli.root + "/home/imagenet/val"]
         for (url, name) in [
             ("https://github.com/example/mlperf-recipes", "mlperf-recipes"),
             ("file:///srv/git/recipes.git", "recipes.git"),
