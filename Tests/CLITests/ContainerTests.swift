@@ -188,6 +188,22 @@ struct ContainerTests {
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: cli.root + "/cache/tmp")) ?? []).isEmpty)
     }
 
+    @Test func aDockerArchiveOfTheImageHasTheSameDigestAndRuns() throws {
+        guard let image = TestImage.get() else { return }
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let archive = cli.root + "/image.docker.tar"
+        let save = try Podman.run(["save", "--quiet", "--format", "docker-archive", "-o", archive, image.digest])
+        try #require(save.status == 0, "\(save.err)")
+        try cli.recipe("data", ContainerTests.data)
+        try cli.recipe("boxed", ContainerTests.boxed(image: "docker-archive:" + archive))
+        try "given".write(toFile: cli.root + "/input.txt", atomically: true, encoding: .utf8)
+        let r = try cli.run(["run", "boxed", "file=input.txt"], timeout: 300)
+        #expect(r.status == 0, "\(r.stderr)")
+        let container = (try node(cli, "boxed")["execution"] as? [String: Any])?["container"] as? [String: Any]
+        #expect(container?["digest"] as? String == image.digest)
+    }
+
     @Test func aCacheCopiedToAnotherMachineLoadsItsImageThere() throws {
         guard let image = TestImage.get() else { return }
         let cli = try CLI()
