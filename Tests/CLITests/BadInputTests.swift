@@ -157,7 +157,8 @@ struct BadInputTests {
         try expectError(
             [("x", "summary: x\nrun:\n  action: wrte-file\n  with: {path: a, text: b}\n")], ["run", "x"],
             "recipes/x.yaml:3:11: error: no built-in action 'wrte-file'; did you mean 'write-file'? "
-                + "(actions: accuracy, audit, detect, extract, fetch, git, loadgen, model, power, preprocess, submission, table, train, training-submission, write-file)"
+                + "(actions: accuracy, audit, detect, extract, fetch, git, imagenet-preprocess, loadgen, model, power, "
+                + "preprocess, submission, table, train, training-submission, write-file)"
         )
     }
 }
