@@ -188,6 +188,32 @@ struct ContainerTests {
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: cli.root + "/cache/tmp")) ?? []).isEmpty)
     }
 
+    @Test func anImageArchiveIsKeyedWithoutARuntimeAndTheStepSaysWhatToInstall() throws {
+        guard let image = TestImage.get() else { return }
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.recipe("boxed", "summary: b\ncontainer: {image: \(image.archive), runtime: podman}\nrun: 'true'\n")
+        // The archive is read by repro itself, so a host without podman (a login node, a Pyxis node) plans the
+        // same key as one with it.
+        let empty = cli.root + "/empty-bin"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        let withPodman = try cli.run(["plan", "boxed"])
+        let without = try cli.run(["plan", "boxed"], env: ["PATH": empty])
+        #expect(withPodman.status == 0 && without.status == 0, "\(withPodman.stderr)\n\(without.stderr)")
+        let key = try #require(
+            withPodman.stdout.split(separator: "\n").first { $0.contains(" boxed") }?
+                .split(separator: " ", omittingEmptySubsequences: true).dropFirst().first)
+        #expect(without.stdout.contains("build   \(key)  boxed"), "\(without.stdout)")
+        // Running it there needs the runtime: the step says what to install, and leaves nothing.
+        let r = try cli.run(["run", "boxed"], env: ["PATH": empty])
+        #expect(r.status == 1)
+        #expect(
+            r.stderr.contains("failed   boxed: the container runtime 'podman' is not installed on ")
+                && r.stderr.contains("install podman and runc"), "\(r.stderr)")
+        #expect(cli.entries().isEmpty)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: cli.root + "/cache/tmp")) ?? []).isEmpty)
+    }
+
     @Test func aDockerArchiveOfTheImageHasTheSameDigestAndRuns() throws {
         guard let image = TestImage.get() else { return }
         let cli = try CLI()

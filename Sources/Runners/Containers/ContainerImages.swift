@@ -34,10 +34,18 @@ public final class ContainerImages: ImageResolver {
         if let known = resolved.withLock({ $0[memoKey] }) { return known }
         let image: ResolvedImage
         do {
-            let runtime = try self.runtime(choice)
+            // An image archive is read without a runtime, so keys can be computed where none is installed (a
+            // login node; a Pyxis node); the step then needs one where it runs. A name needs the runtime's store.
+            let runtime: ContainerRuntime?
+            if let file = ImageArchive.path(of: reference), !file.hasSuffix(".sif") {
+                runtime = try? self.runtime(choice)
+            } else {
+                runtime = try self.runtime(choice)
+            }
             image = ResolvedImage(
                 reference: reference, digest: try digest(of: reference, runtime: runtime),
-                runtime: runtime.kind.rawValue, runtimeVersion: runtime.version, resolvedAt: Clock.monotonic())
+                runtime: runtime?.kind.rawValue ?? "none on \(HostInfo.hostname)",
+                runtimeVersion: runtime?.version ?? "", resolvedAt: Clock.monotonic())
         } catch {
             throw error.failure
         }
@@ -53,16 +61,20 @@ public final class ContainerImages: ImageResolver {
         return found
     }
 
-    /// The image's digest as it is now: read from its archive, or asked of the runtime.
-    func digest(of reference: String, runtime: ContainerRuntime) throws(ContainerError) -> String {
+    /// The image's digest as it is now: read from its archive, or asked of the runtime (which a name needs).
+    func digest(of reference: String, runtime given: ContainerRuntime?) throws(ContainerError) -> String {
         if let file = ImageArchive.path(of: reference) {
-            if runtime.kind == .apptainer, file.hasSuffix(".sif") {
+            if let runtime = given, runtime.kind == .apptainer, file.hasSuffix(".sif") {
                 do { return "sha256:" + (try Digests.path(file)) } catch {
                     throw .noImage(reference: reference, runtime: runtime, detail: error.reason)
                 }
             }
             do { return try ImageArchive.read(file).digest } catch { throw .archive(error) }
         }
+        // A name is looked up in a store; where no runtime was found (a Pyxis node), podman's, which Enroot
+        // imports from, and its error says what to install.
+        let runtime: ContainerRuntime
+        if let given { runtime = given } else { runtime = try self.runtime(.podman) }
         guard runtime.kind != .apptainer else {
             throw .unsupported(
                 runtime: .apptainer,

@@ -19,9 +19,12 @@ extension LocalRunner {
         }
         let image = container.image
         let archive = ImageArchive.path(of: image.reference)
-        let runtime: ContainerRuntime
+        let pyxis = SlurmContainers.pyxis(environment: callerEnvironment, path: path)
+        // With Pyxis the node may have no runtime (Enroot runs the step); else the step needs one here.
+        let runtime: ContainerRuntime?
         do {
-            runtime = try containers.runtime(container.runtime)
+            runtime =
+                pyxis == nil ? try containers.runtime(container.runtime) : try? containers.runtime(container.runtime)
             try checkDigest(image, archive: archive, runtime: runtime, containers)
         } catch {
             step.log.err("repro: \(error)")
@@ -35,18 +38,25 @@ extension LocalRunner {
         launch.secretNames = step.secretNames
         var record = image.record.mapValue ?? [:]
         record["network"] = .bool(container.network)
-        if let pyxis = SlurmContainers.pyxis(environment: callerEnvironment, path: path) {
+        if let pyxis {
             record["launcher"] = .string("pyxis")
+            record["runtime"] = .string("enroot")
+            record["runtime_version"] = nil
             record["network"] = .string("shared (Enroot has no network isolation)")
             return runWithPyxis(launch, pyxis, step, record: record)
         }
+        guard let runtime else { return .failed(StepFailure(reason: "no container runtime")) }
         record["launcher"] = .string(runtime.kind.rawValue)
+        record["runtime"] = .string(runtime.kind.rawValue)
+        record["runtime_version"] = .string(runtime.version)
         if runtime.kind == .apptainer { launch.image = archive.map { "oci-archive:" + $0 } ?? image.reference }
         return runWithRuntime(launch, runtime, archive: archive, step, record: record)
     }
 
     /// The image must still be the one the key was computed with.
-    func checkDigest(_ image: ResolvedImage, archive: String?, runtime: ContainerRuntime, _ containers: ContainerImages)
+    func checkDigest(
+        _ image: ResolvedImage, archive: String?, runtime: ContainerRuntime?, _ containers: ContainerImages
+    )
         throws(ContainerError)
     {
         if archive == nil, Clock.monotonic() - image.resolvedAt < LocalRunner.recheckAfter { return }
