@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "SubmissionTests", dependencies: ["Submission"], exclude: ["Fixtures"]),
         .testTarget(name: "ReproductionTests", dependencies: ["Reproduction", "Workflow"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Workflow"]),
-        .testTarget(name: "ActionsTests", dependencies: ["Actions"]),
+        .testTarget(name: "ActionsTests", dependencies: ["Actions", "Kernels"]),
         .testTarget(name: "CLITests", dependencies: ["Workflow"]),
     ],
     swiftLanguageModes: [.v6]

@@ -81,6 +81,9 @@ struct OfficialCheckerHandOffTests {
         let options = submit.stdout.split(separator: "\n").filter { $0.hasPrefix("  --version") }
         #expect(options.count == 1 && options[0].contains("--version <round>"), "\(submit.stdout)")
         #expect(!submit.stdout.contains("Show the version."))
+        let check = try cli.run(["check", "--help"])
+        let checkOptions = check.stdout.split(separator: "\n").filter { $0.hasPrefix("  --version") }
+        #expect(checkOptions.count == 1 && checkOptions[0].contains("--version <round>"), "\(check.stdout)")
         let version = try cli.run(["--version"])
         #expect(version.status == 0 && version.stdout.split(separator: "\n").count == 1, "\(version.stdout)")
         let run = try cli.run(["run", "--help"])

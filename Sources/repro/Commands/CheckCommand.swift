@@ -7,12 +7,14 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check an MLPerf Inference submission tree against a round's rules, whoever made it.",
         discussion: """
-            TREE is the folder holding open/, closed/ or network/: a tree from repro submit, from another tool,
-            or downloaded from MLCommons' results repositories. The rules of each round (v5.1, v6.0, v6.1) are
-            data that follow MLCommons' checker of that round: the folder layout, the seeds, the benchmarks'
-            scenarios, accuracy targets and sample counts, the compliance tests (TEST01, TEST04) of the closed
-            division, the files and fields a tree must hold. Problems are listed in the official checker's words.
-            MLCommons' checker remains the authority (repro submit --official-checker).
+            TREE is the folder holding open/, closed/ or network/: a tree from repro
+            submit, from another tool, or downloaded from MLCommons' results
+            repositories. The rules of each round (v5.1, v6.0, v6.1) are data that
+            follow MLCommons' checker of that round: the folder layout, the seeds, the
+            benchmarks' scenarios, accuracy targets and sample counts, the compliance
+            tests (TEST01, TEST04) of the closed division, the files and fields a tree
+            must hold. Problems are listed in the official checker's words. MLCommons'
+            checker remains the authority (repro submit --official-checker).
 
             Examples:
               repro check submission/submission
@@ -20,9 +22,10 @@ struct CheckCommand: ParsableCommand {
               repro check short/submission --short-runs    # relaxations listed
               repro check submission/submission --json
 
-            --short-runs applies every rule but those a short run cannot meet, and lists them.
-            Exit status: 0 no problem, 1 problems (listed), 2 bad input (no tree there, an unknown round).
-            `repro --version` shows repro's version.
+            --short-runs applies every rule but those a short run cannot meet, and
+            lists them.
+            Exit status: 0 no problem, 1 problems (listed), 2 bad input (no tree
+            there, an unknown round). `repro --version` shows repro's version.
             """)
 
     @Argument(help: "The submission tree (the folder that holds open/, closed/ or network/).", completion: .directory)

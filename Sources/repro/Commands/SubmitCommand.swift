@@ -11,9 +11,10 @@ struct SubmitCommand: ParsableCommand {
         commandName: "submit",
         abstract: "Run a submission recipe, then copy its checked tree, tarball and SHA-256 out of the cache.",
         discussion: """
-            The recipe's last step is a `submission` action; everything it needs runs first, in parallel where the
-            recipes allow (timed steps are exclusive), and what is already in the cache is reused, so a run that
-            failed half-way resumes where it stopped.
+            The recipe's last step is a `submission` action; everything it needs runs
+            first, in parallel where the recipes allow (timed steps are exclusive), and
+            what is already in the cache is reused, so a run that failed half-way
+            resumes where it stopped.
 
             Examples:
               repro submit mlperf-submission-resnet-null         # 600 s per scenario
@@ -25,12 +26,16 @@ struct SubmitCommand: ParsableCommand {
               repro submit mlperf-submission-resnet-null \\
                 --official-checker ~/src/inference --version v6.1
 
-            --matrix AXIS=V1,V2 sets the recipe's list input AXIS (or AXISs, e.g. scenario -> scenarios), or, when
-            AXIS names a variation group, runs one request per variation (trees in OUT/1, OUT/2, ...).
-            --official-checker runs the MLCommons checker (tools/submission/submission_checker/main.py of an
-            mlcommons/inference checkout) on each tree; its whole output is saved as OUT/official-checker.log.
-            Exit status: 0 when the tree was made and every checker passed it, 1 when a checker found problems or
-            could not run (the reason is the last line), 2 for bad input. `repro --version` shows repro's version.
+            --matrix AXIS=V1,V2 sets the recipe's list input AXIS (or AXISs, e.g.
+            scenario -> scenarios), or, when AXIS names a variation group, runs one
+            request per variation (trees in OUT/1, OUT/2, ...).
+            --official-checker runs the MLCommons checker
+            (tools/submission/submission_checker/main.py of an mlcommons/inference
+            checkout) on each tree; its whole output is saved as
+            OUT/official-checker.log.
+            Exit status: 0 when the tree was made and every checker passed it, 1 when
+            a checker found problems or could not run (the reason is the last line),
+            2 for bad input. `repro --version` shows repro's version.
             """)
 
     @Argument(help: "A submission recipe (its run is a `submission` action).")
