@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "History", dependencies: ["Workflow", .product(name: "GRDB", package: "GRDB.swift")]),
         // Its rules are data, one file per MLPerf round (Sources/Submission/Rules/<round>.json).
         .target(
-            name: "Submission", dependencies: ["Basics", .product(name: "Crypto", package: "swift-crypto")],
+            name: "Submission", dependencies: ["Basics", "LoadGen", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Rules")]),
         .target(name: "Runners", dependencies: ["Basics", "Workflow", "Submission"], exclude: ["README.md"]),
         .target(

@@ -1,22 +1,23 @@
 import Basics
 import Foundation
+import LoadGen
 
 /// One benchmark × scenario of an inference submission: the folders of its performance and accuracy runs (each a
 /// `loadgen` step's output: LoadGen's files, `user.conf`, and `accuracy.txt` for the accuracy run), and of its
 /// compliance tests (each an `audit` step's `TEST0x` folder).
 public struct InferenceResult: Sendable {
     public var benchmark: String
-    public var scenario: String
+    public var scenario: TestScenario
     public var performance: String
     public var accuracy: String
     public var readme: String
     public var measurements: [String: String]
-    /// Test name (`TEST01`) → the folder to file as the result's `TEST01`.
-    public var audits: [String: String]
+    /// Test → the folder to file as the result's `TEST01` or `TEST04`.
+    public var audits: [AuditConfig.Test: String]
 
     public init(
-        benchmark: String, scenario: String, performance: String, accuracy: String, readme: String,
-        measurements: [String: String], audits: [String: String] = [:]
+        benchmark: String, scenario: TestScenario, performance: String, accuracy: String, readme: String,
+        measurements: [String: String], audits: [AuditConfig.Test: String] = [:]
     ) {
         self.benchmark = benchmark
         self.scenario = scenario
@@ -82,7 +83,7 @@ public enum InferenceTree {
             ]
             if let r {
                 values["benchmark"] = r.benchmark
-                values["scenario"] = r.scenario
+                values["scenario"] = r.scenario.rawValue
             }
             return root + "/" + Rules.Paths.fill(template, values)
         }
@@ -114,16 +115,16 @@ public enum InferenceTree {
             }
             guard let line = try? String(contentsOfFile: r.accuracy + "/accuracy.txt", encoding: .utf8) else {
                 throw SubmissionError(
-                    "\(r.accuracy)/accuracy.txt is missing: the accuracy run of \(r.benchmark) \(r.scenario) was not an accuracy run"
+                    "\(r.accuracy)/accuracy.txt is missing: the accuracy run of \(r.benchmark) \(r.scenario.rawValue) was not an accuracy run"
                 )
             }
             try AccuracyLogTruncation.write(
                 log: r.accuracy + "/mlperf_log_accuracy.json", accuracyText: line, into: dir + "/accuracy")
             let compliance = path(paths.compliance, r)
-            for (test, folder) in r.audits.sorted(by: { $0.key < $1.key }) {
+            for (test, folder) in r.audits.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 try fm.createDirectory(atPath: compliance, withIntermediateDirectories: true)
-                try? fm.removeItem(atPath: compliance + "/" + test)
-                try fm.copyItem(atPath: folder, toPath: compliance + "/" + test)
+                try? fm.removeItem(atPath: compliance + "/" + test.rawValue)
+                try fm.copyItem(atPath: folder, toPath: compliance + "/" + test.rawValue)
             }
         }
         return base

@@ -56,7 +56,7 @@ struct TreeTests {
             implementationReadme: "how\n", rules: rules,
             results: [
                 InferenceResult(
-                    benchmark: "resnet", scenario: "Offline", performance: root + "/runs/perf",
+                    benchmark: "resnet", scenario: .offline, performance: root + "/runs/perf",
                     accuracy: root + "/runs/acc",
                     readme: "# Offline\n", measurements: measurements)
             ])

@@ -24,7 +24,8 @@ struct AuditAction: Implementation {
         }
         let run = try context.string("run")
         let performance = try context.string("performance")
-        let info = try AuditAction.runResult(run)
+        let info: LoadGenRunRecord
+        do { info = try LoadGenRunRecord.read(stepOutput: run) } catch { throw ActionError.failed(error.description) }
         let folder = context.outDir + "/" + test.rawValue
         try FileOps.makeDirectories(folder + "/performance/run_1")
         for f in ["mlperf_log_summary.txt", "mlperf_log_detail.txt"] {
@@ -32,8 +33,7 @@ struct AuditAction: Implementation {
         }
         var outputs: [String: Value] = [
             "dir": .string(context.outDir), "folder": .string(folder), "test": .string(test.rawValue),
-            "benchmark": info["benchmark"] ?? .null,
-            "scenario": info["scenario"] ?? .null, "derating": info["derating"] ?? .null, "sampled": .null,
+            "sampled": .null,
             "fallback": .bool(false), "accuracy_passed": .null,
         ]
         let verdict: AuditVerification.Outcome
@@ -54,19 +54,14 @@ struct AuditAction: Implementation {
         try FileOps.write(verdict.text, to: folder + "/verify_performance.txt")
         outputs["performance_passed"] = .bool(verdict.passed)
         context.log.out(verdict.text.trimmingCharacters(in: .whitespacesAndNewlines))
+        let passed = outputs["passed"]?.boolValue == true
+        let record = AuditRecord(
+            test: test, benchmark: info.benchmark, scenario: info.scenario, passed: passed, derating: info.derating)
+        outputs["derating"] = .null
+        outputs.merge(try StepRecord.outputs(record)) { _, recorded in recorded }
         try FileOps.write(Value.map(outputs).prettyJSON(), to: context.outDir + "/result.json")
-        context.log.out("\(test.rawValue): \(outputs["passed"]?.boolValue == true ? "TEST PASS" : "TEST FAIL")")
+        context.log.out("\(test.rawValue): \(passed ? "TEST PASS" : "TEST FAIL")")
         return outputs
-    }
-
-    /// A loadgen step's `result.json`.
-    static func runResult(_ dir: String) throws -> [String: Value] {
-        guard let data = FileManager.default.contents(atPath: dir + "/result.json"),
-            let value = try? Value.parseJSON(bytes: Array(data)), let map = value.mapValue
-        else {
-            throw ActionError.failed("\(dir) is not a loadgen step's output (it has no result.json)")
-        }
-        return map
     }
 
     /// TEST01's accuracy: the sampled responses against the accuracy run's; when they differ, the fallback scores

@@ -52,18 +52,21 @@ struct LoadGenAction: Implementation {
         }
         let exitStatus = setup.finish()
 
+        // What the audit and submission steps read back (typed, see LoadGenRunRecord).
+        let record = LoadGenRunRecord(
+            benchmark: try context.optionalString("benchmark") ?? (modelName == "resnet50" ? "resnet" : modelName),
+            scenario: scenario, mode: mode, sutName: setup.sut.name,
+            derating: scenario == .server ? try context.double("derate", default: 1) : nil)
         var outputs: [String: Value] = [
-            "logs": .string(out), "scenario": .string(scenario.rawValue), "mode": .string(mode.rawValue),
-            "model_name": .string(modelName), "sut_name": .string(setup.sut.name),
-            "benchmark": .string(
-                try context.optionalString("benchmark") ?? (modelName == "resnet50" ? "resnet" : modelName)),
+            "logs": .string(out), "model_name": .string(modelName),
             "summary": .string(out + "/mlperf_log_summary.txt"), "detail": .string(out + "/mlperf_log_detail.txt"),
             "accuracy_log": .string(out + "/mlperf_log_accuracy.json"), "environment": setup.environment,
             "round": .string(try context.optionalString("round") ?? Rules.newest),
             "audit": try context.optionalString("audit").map(Value.string) ?? .null,
-            "derating": scenario == .server ? .double(try context.double("derate", default: 1)) : .null,
+            "derating": .null,
             "accuracy_log_entries": .int(outcome.accuracySamplesLogged),
         ]
+        outputs.merge(try StepRecord.outputs(record)) { _, recorded in recorded }
         // Every key exists in every mode, so recipes can name them; what a mode does not measure is null.
         for key in [
             "result", "valid", "metric", "value", "samples_per_second", "latency_ms", "query_count", "sample_count",

@@ -2,7 +2,7 @@
 /// folder set them; LoadGen applies them after the other settings files, for model `*`.
 public enum AuditConfig {
     /// The tests repro runs: TEST01 (accuracy sampled in performance mode) and TEST04 (one sample over and over).
-    public enum Test: String, Sendable, CaseIterable {
+    public enum Test: String, Sendable, CaseIterable, Codable {
         case test01 = "TEST01"
         case test04 = "TEST04"
     }

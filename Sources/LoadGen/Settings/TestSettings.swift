@@ -1,5 +1,5 @@
 /// The scenarios of MLPerf Inference.
-public enum TestScenario: String, Sendable, CaseIterable {
+public enum TestScenario: String, Sendable, CaseIterable, Codable {
     case singleStream = "SingleStream"
     case multiStream = "MultiStream"
     case server = "Server"
@@ -7,7 +7,7 @@ public enum TestScenario: String, Sendable, CaseIterable {
 }
 
 /// What a run measures.
-public enum TestMode: String, Sendable, CaseIterable {
+public enum TestMode: String, Sendable, CaseIterable, Codable {
     /// Accuracy then performance (two runs, as MLCommons' submission mode).
     case submissionRun = "SubmissionRun"
     case accuracyOnly = "AccuracyOnly"

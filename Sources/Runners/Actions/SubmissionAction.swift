@@ -91,27 +91,28 @@ public struct SubmissionAction: Action {
         for (k, v) in context.with["measurements"]?.mapValue ?? [:] { measurements[k] = v.interpolated }
         let command = context.with["reproduce"]?.mapValue.flatMap(SubmitCommandLine.render)
 
-        let accuracyRuns = try context.strings("accuracy").map { try SubmissionAction.runInfo($0) }
-        let audits = try context.strings("audits").map { try SubmissionAction.auditInfo($0) }
+        let accuracyRuns = try context.strings("accuracy").map { dir in (dir, try SubmissionAction.runRecord(dir)) }
+        let audits = try context.strings("audits").map { dir in (dir, try SubmissionAction.auditRecord(dir)) }
         var results: [InferenceResult] = []
         for dir in try context.strings("performance") {
-            let perf = try SubmissionAction.runInfo(dir)
+            let perf = try SubmissionAction.runRecord(dir)
             guard
-                let acc = accuracyRuns.first(where: { $0.benchmark == perf.benchmark && $0.scenario == perf.scenario })
+                let acc = accuracyRuns.first(where: {
+                    $0.1.benchmark == perf.benchmark && $0.1.scenario == perf.scenario
+                })
             else {
-                throw ActionError.failed("no accuracy run for \(perf.benchmark) \(perf.scenario) among 'accuracy'")
+                throw ActionError.failed(
+                    "no accuracy run for \(perf.benchmark) \(perf.scenario.rawValue) among 'accuracy'")
             }
+            let own = audits.filter { $0.1.benchmark == perf.benchmark && $0.1.scenario == perf.scenario }
             results.append(
                 InferenceResult(
-                    benchmark: perf.benchmark, scenario: perf.scenario, performance: dir, accuracy: acc.dir,
-                    readme: SubmissionAction.resultReadme(
-                        perf, command: command,
-                        audits: audits.filter { $0.benchmark == perf.benchmark && $0.scenario == perf.scenario }),
+                    benchmark: perf.benchmark, scenario: perf.scenario, performance: dir, accuracy: acc.0,
+                    readme: SubmissionAction.resultReadme(perf, command: command, audits: own.map(\.1)),
                     measurements: measurements,
                     audits: Dictionary(
-                        audits.filter { $0.benchmark == perf.benchmark && $0.scenario == perf.scenario }.map {
-                            ($0.test, $0.folder)
-                        }, uniquingKeysWith: { a, _ in a })))
+                        own.map { ($0.1.test, AuditRecord.folder(stepOutput: $0.0, test: $0.1.test)) },
+                        uniquingKeysWith: { a, _ in a })))
         }
         let description = SystemDescription.fromMachine(
             .current, declarations: declarations, systemName: system, framework: framework, overrides: fields)
@@ -142,17 +143,17 @@ public struct SubmissionAction: Action {
 
     /// The README of one result: what made it, its compliance tests (and any derating), and the command that makes
     /// the tree again.
-    static func resultReadme(_ run: RunInfo, command: String?, audits: [AuditInfo]) -> String {
+    static func resultReadme(_ run: LoadGenRunRecord, command: String?, audits: [AuditRecord]) -> String {
         var text = """
-            # \(run.benchmark) \(run.scenario)
+            # \(run.benchmark) \(run.scenario.rawValue)
 
             Made by repro \(ReproVersion.current): a `loadgen` step (repro's LoadGen, following the rules of MLCommons \
-            LoadGen 6.0.17), scenario \(run.scenario), system under test \(run.sut).
+            LoadGen 6.0.17), scenario \(run.scenario.rawValue), system under test \(run.sutName).
 
 
             """
-        for a in audits.sorted(by: { $0.test < $1.test }) {
-            text += "\(a.test): \(a.passed ? "TEST PASS" : "TEST FAIL")"
+        for a in audits.sorted(by: { $0.test.rawValue < $1.test.rawValue }) {
+            text += "\(a.test.rawValue): \(a.passed ? "TEST PASS" : "TEST FAIL")"
             if let derating = a.derating, derating != 1 {
                 text += ", run at \(derating) × the Server target QPS (derated, as submitters do)"
             }
@@ -184,45 +185,14 @@ public struct SubmissionAction: Action {
         return text
     }
 
-    /// What an `audit` step's `result.json` says: the test, its result's benchmark and scenario, and its verdict.
-    struct AuditInfo {
-        let folder: String
-        let test: String
-        let benchmark: String
-        let scenario: String
-        let passed: Bool
-        let derating: Double?
+    /// A `loadgen` step's record (its `result.json`), typed; an output folder that is not one is a clear error.
+    static func runRecord(_ dir: String) throws -> LoadGenRunRecord {
+        do { return try LoadGenRunRecord.read(stepOutput: dir) } catch { throw ActionError.failed(error.description) }
     }
 
-    static func auditInfo(_ dir: String) throws -> AuditInfo {
-        guard let data = FileManager.default.contents(atPath: dir + "/result.json"),
-            let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-            let test = json["test"] as? String, let scenario = json["scenario"] as? String
-        else {
-            throw ActionError.failed("\(dir) is not an audit step's output (no result.json with a test and a scenario)")
-        }
-        return AuditInfo(
-            folder: dir + "/" + test, test: test, benchmark: json["benchmark"] as? String ?? "resnet",
-            scenario: scenario, passed: json["passed"] as? Bool ?? false, derating: json["derating"] as? Double)
-    }
-
-    struct RunInfo {
-        let dir: String
-        let benchmark: String
-        let scenario: String
-        let sut: String
-    }
-
-    static func runInfo(_ dir: String) throws -> RunInfo {
-        guard let data = FileManager.default.contents(atPath: dir + "/result.json"),
-            let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-            let scenario = json["scenario"] as? String
-        else {
-            throw ActionError.failed("\(dir) is not a loadgen step's output (no result.json with a scenario)")
-        }
-        return RunInfo(
-            dir: dir, benchmark: json["benchmark"] as? String ?? "resnet", scenario: scenario,
-            sut: json["sut_name"] as? String ?? "?")
+    /// An `audit` step's record (its `result.json`), typed.
+    static func auditRecord(_ dir: String) throws -> AuditRecord {
+        do { return try AuditRecord.read(stepOutput: dir) } catch { throw ActionError.failed(error.description) }
     }
 
     /// Writes `problems.txt`, `submission.tar.gz` (of the tree) and its `.sha256` into `outDir`.
