@@ -15,11 +15,11 @@ public enum BuildInfo {
     /// package (`Sources/Kernels/Ops/Conv2D.swift`).
     public static let sourceDigests: [String: String] = {
         var out: [String: String] = [:]
-        for line in Generated.sources.split(separator: "\n") {
-            // `sha256sum` lines: 64 hex digits, two spaces (or space and '*'), the path.
+        for line in Generated.sources.utf8.split(separator: UInt8(ascii: "\n")) {
+            // `sha256sum` lines: 64 hex digits, two spaces (or space and '*'), the path. Read as UTF-8 bytes:
+            // counting Characters made this table a visible share of every repro start.
             guard line.count > 66 else { continue }
-            let digest = line.prefix(64)
-            out[String(line.dropFirst(66))] = String(digest)
+            out[String(decoding: line.dropFirst(66), as: UTF8.self)] = String(decoding: line.prefix(64), as: UTF8.self)
         }
         return out
     }()

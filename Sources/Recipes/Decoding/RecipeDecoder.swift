@@ -355,13 +355,16 @@ extension SHA256 {
 
 extension Digest {
     public var hexString: String {
-        let table: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for byte in self {
-            out.append(table[Int(byte >> 4)])
-            out.append(table[Int(byte & 0x0F)])
+        // Straight from the digest's bytes into the string's storage: every node's key is one of these.
+        withUnsafeBytes { raw in
+            String(unsafeUninitializedCapacity: raw.count * 2) { out in
+                let table: StaticString = "0123456789abcdef"
+                for (i, byte) in raw.enumerated() {
+                    out[2 * i] = table.utf8Start[Int(byte >> 4)]
+                    out[2 * i + 1] = table.utf8Start[Int(byte & 0x0F)]
+                }
+                return raw.count * 2
+            }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,4 +1,5 @@
 import Recipes
+import Synchronization
 
 /// What the planner knows of a built-in step (`run: {action: NAME, with: ...}`): its name, its version and the
 /// sources that implement it (both enter keys, so changed code changes them), its parameters and the cache policy
@@ -63,13 +64,26 @@ public struct ActionParameter: Sendable {
 /// The set of actions a run can use, with the code identity of each (computed once, when the catalog is made).
 public struct ActionCatalog: Sendable {
     public let specs: [String: any ActionSpec]
-    /// Per action, the digest of each path of its `implementation` (what enters keys).
-    public let implementations: [String: [String: String]]
+    let sources: @Sendable () -> SourceTable
+    /// Digests already computed, by action: a run computes them only for the actions its plan uses (hashing
+    /// every action's sources cost a cached run of one node more than the rest of its work).
+    private let computed = ImplementationDigests()
 
     /// `sources` is the table of this build; tests pass another to see what a source edit would rebuild.
-    public init(_ specs: [any ActionSpec], sources: SourceTable = .build) {
+    public init(_ specs: [any ActionSpec], sources: SourceTable? = nil) {
         self.specs = Dictionary(specs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        self.implementations = self.specs.mapValues { sources.digests(of: $0.implementation) }
+        self.sources = { sources ?? .build }
+    }
+
+    /// The digest of each path of an action's `implementation` (what enters keys); empty for an unknown action.
+    public func implementation(of name: String) -> [String: String] {
+        guard let spec = specs[name] else { return [:] }
+        return computed.value(for: name) { sources().digests(of: spec.implementation) }
+    }
+
+    /// Every action's `implementation` digests.
+    public var implementations: [String: [String: String]] {
+        Dictionary(uniqueKeysWithValues: specs.keys.map { ($0, implementation(of: $0)) })
     }
 
     public func spec(named name: String) -> (any ActionSpec)? { specs[name] }
@@ -194,5 +208,17 @@ public struct StepProgress: Sendable {
         self.total = total
         self.unit = unit
         self.detail = detail
+    }
+}
+
+/// A catalog's implementation digests, computed once per action, on whichever thread first asks.
+final class ImplementationDigests: Sendable {
+    private let digests = Mutex<[String: [String: String]]>([:])
+
+    func value(for name: String, compute: () -> [String: String]) -> [String: String] {
+        if let known = digests.withLock({ $0[name] }) { return known }
+        let value = compute()
+        digests.withLock { $0[name] = value }
+        return value
     }
 }

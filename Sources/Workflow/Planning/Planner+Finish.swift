@@ -113,7 +113,7 @@ extension Planner {
                 for (param, value) in with { evaluated[param] = try value.evaluate(in: runScope, late: .sourceText) }
                 fields["run"] = .map([
                     "action": .string(name), "version": .string(action.version),
-                    "implementation": .map((actions.implementations[name] ?? [:]).mapValues { .string($0) }),
+                    "implementation": .map(actions.implementation(of: name).mapValues { .string($0) }),
                     "with": .map(evaluated),
                 ])
                 if policy == nil { policy = action.defaultPolicy(with: evaluated) }
