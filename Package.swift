@@ -6,9 +6,10 @@ import PackageDescription
 // repro-step, the worker that runs built-in actions, so `repro` itself starts in milliseconds; `repro` links only
 // SQLite (through GRDB, for the history of metrics).
 // C targets are imported only by the module that wraps them.
+// Linux only: repro reads /proc and calls Glibc and Linux process and locking calls directly (Basics refuses to
+// build elsewhere, with that message).
 let package = Package(
     name: "repro",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "repro", targets: ["repro"]),
         .executable(name: "repro-step", targets: ["repro-step"]),
