@@ -8,7 +8,6 @@ it prints medians, the ratio Snakemake / repro, the machine and how loaded it wa
 Usage: bench_engine.py REPRO_BINARY [--snakemake PATH] [--sizes 1000] [--repeat 7] [--json FILE]
 """
 import argparse
-import datetime
 import json
 import os
 import shutil
@@ -17,6 +16,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import machine  # noqa: E402
 
 RECIPES = {
     "chain": """summary: one link of a generated chain
@@ -102,22 +104,6 @@ def make_snakemake_outputs(kind, n, root):
         os.utime(full, (t + k * 0.001, t + k * 0.001))
 
 
-def machine():
-    model = "unknown CPU"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} CPUs"
-
-
-def load():
-    return "load average %.2f %.2f %.2f" % os.getloadavg()
-
-
 def version(cmd):
     try:
         return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout.strip().splitlines()[0]
@@ -144,7 +130,7 @@ def main():
     results = []
     snake_version = version([args.snakemake, "--version"]) if args.snakemake else None
     print(f"engine overhead: whole processes, median of {args.repeat}, repro and Snakemake taking turns")
-    print(f"  {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {machine()}; {load()} at the start")
+    print(machine.start_line())
     print(f"  repro {version([repro, '--version'])}" + (f"; Snakemake {snake_version}" if snake_version else ""))
     print(f"{'DAG':<14} {'nodes':>6} {'Snakemake / repro':>18} {'repro run (cached)':>19} {'snakemake no-op':>16} {'repro plan':>11}")
 
@@ -188,7 +174,7 @@ def main():
                 text += f"{'':>18} {cached * 1000:>16.0f} ms {'':>16}"
             print(text + f" {plan * 1000:>8.0f} ms")
             results.append(row)
-    print(f"  {load()} at the end")
+    print(machine.end_line())
     print("ratio = Snakemake's no-op re-run time / repro's fully cached run time (higher is better for repro)")
     if goals:
         print("goal (1,000 nodes: cached run under 100 ms and at least 15x Snakemake): " + ("met" if all(goals) else "NOT met"))

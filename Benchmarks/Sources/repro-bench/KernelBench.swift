@@ -1,12 +1,13 @@
+import Basics
 import Foundation
 import Kernels
 
 /// Kernel measurements for Benchmarks/kernels: printed as JSON for the Python driver.
 enum KernelBench {
     static func seconds(_ body: () -> Void) -> Double {
-        let t0 = Date()
+        let t0 = Clock.monotonic()
         body()
-        return Date().timeIntervalSince(t0)
+        return Clock.monotonic() - t0
     }
 
     /// Runs `body` until at least `minimum` seconds have passed; returns seconds per call.
@@ -14,11 +15,11 @@ enum KernelBench {
         body()
         var calls = 0
         let t = seconds {
-            let start = Date()
+            let start = Clock.monotonic()
             repeat {
                 body()
                 calls += 1
-            } while Date().timeIntervalSince(start) < minimum
+            } while Clock.monotonic() - start < minimum
         }
         return t / Double(calls)
     }
@@ -108,21 +109,30 @@ enum KernelBench {
         let n = images.shape[0] / batch * batch
         let parameters = network.parameters
         var seen = 0
+        var losses: [Double] = []
+        /// One pass over the data in order; its mean loss (the same batches as the PyTorch side sees).
         func epoch() {
             var first = 0
+            var total = 0.0
+            var batches = 0
             while first + batch <= n {
                 x.data.update(from: images.floats + first * sample, count: batch * sample)
                 let y = network.forward(x, training: true)
-                _ = SoftmaxCrossEntropy.lossAndGradient(logits: y, labels: labels.ints + first, grad: grad)
+                total += Double(SoftmaxCrossEntropy.lossAndGradient(logits: y, labels: labels.ints + first, grad: grad))
+                batches += 1
                 network.backward(grad)
                 sgd.step(parameters)
                 first += batch
                 seen += batch
             }
+            losses.append(total / Double(max(1, batches)))
         }
         epoch()  // warm up
         seen = 0
         let t = seconds { for _ in 0..<epochs { epoch() } }
-        return ["images_per_second": Double(seen) / t, "batch": batch, "threads": threads, "arch": arch]
+        return [
+            "images_per_second": Double(seen) / t, "batch": batch, "threads": threads, "arch": arch,
+            "epoch_losses": losses,
+        ]
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import LoadGen
 
@@ -24,9 +25,9 @@ enum LoadGenBench {
             model: "resnet50", scenario: scenario, mode: .performanceOnly, mlperf: MLPerfConf.file(),
             user: ConfigFile(path: path, text: try String(contentsOfFile: path, encoding: .utf8)))
         let sut = Instant()
-        let t0 = Date()
+        let t0 = Clock.monotonic()
         let outcome = try LoadGen.run(settings: settings, sut: sut, qsl: sut, outputDirectory: output, trace: false)
-        let seconds = Date().timeIntervalSince(t0)
+        let seconds = Clock.monotonic() - t0
         return [
             "seconds": seconds, "queries": outcome.performance?.queryCount ?? 0,
             "samples": outcome.performance?.sampleCount ?? 0,

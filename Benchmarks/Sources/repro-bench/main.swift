@@ -1,3 +1,4 @@
+import Basics
 import Fetch
 import Foundation
 import Kernels
@@ -17,7 +18,7 @@ import Workflow
 //   repro-bench onnx-infer MODEL INPUT BATCH THREADS REPEAT  an ONNX ResNet-50: best seconds per batch, softmax
 //   repro-bench onnx-layers MODEL BATCH THREADS REPEAT  its convolutions' GFLOP/s against sgemm's
 let args = CommandLine.arguments
-func now() -> Double { Date().timeIntervalSince1970 }
+func now() -> Double { Clock.monotonic() }
 
 guard args.count >= 3 else {
     FileHandle.standardError.write(Data("usage: see Benchmarks/Sources/repro-bench/main.swift\n".utf8))
