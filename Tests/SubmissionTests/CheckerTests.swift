@@ -94,6 +94,28 @@ import Testing
             ])
     }
 
+    @Test func theRoundsOtherBenchmarksAreNotCheckedAndSaySo() throws {
+        let dir = try copy()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let results = dir + "/closed/Lenovo/results/\(CheckerTests.system)"
+        for folder in ["llama2-70b-99/Offline", "llama3_1-8b/Offline", "llama3_1-8b/Server", "digits-mlp/Offline"] {
+            try FileManager.default.createDirectory(
+                atPath: results + "/" + folder + "/performance/run_1", withIntermediateDirectories: true)
+        }
+        let report = try TreeChecker.check(root: dir, rules: try Rules.load("v5.1"), shownAs: "")
+        let shown = "closed/Lenovo/results/\(CheckerTests.system)"
+        let why = "is a benchmark of v5.1 whose rules repro does not hold"
+        #expect(
+            report.notChecked == [
+                "\(shown)/llama2-70b-99 (1 scenario): llama2-70b-99 \(why)",
+                "\(shown)/llama3_1-8b (2 scenarios): llama3_1-8b \(why)",
+            ])
+        // A name that is no benchmark of the round is a problem; the published results stay clean.
+        #expect(report.problems.first?.hasPrefix("\(shown)/digits-mlp: digits-mlp is not a benchmark of v5.1") == true)
+        #expect(report.problems.allSatisfy { $0.contains("/digits-mlp") }, "\(report.problems)")
+        #expect(report.results == 3)
+    }
+
     @Test func shortRunsListTheirRelaxations() throws {
         let report = try TreeChecker.check(root: CheckerTests.fixture, rules: try Rules.load("v5.1"), shortRuns: true)
         #expect(report.relaxations == TreeChecker.shortRunRelaxations)

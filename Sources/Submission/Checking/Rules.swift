@@ -115,6 +115,9 @@ public struct Rules: Decodable, Sendable {
     /// Other names of benchmarks (`resnet50` → `resnet`).
     public let modelMapping: [String: String]
     public let benchmarks: [String: Benchmark]
+    /// The round's other benchmarks (the official checker's list), whose rules repro does not hold: their results
+    /// are reported as not checked, not as problems.
+    public let uncheckedBenchmarks: [String]
     /// The regular expression of each accuracy figure, applied from the start of a line of `accuracy.txt`.
     public let accuracyPatterns: [String: String]
 
@@ -129,6 +132,7 @@ public struct Rules: Decodable, Sendable {
         case maxAccuracyLogBytes = "max_accuracy_log_bytes"
         case modelMapping = "model_mapping"
         case accuracyPatterns = "accuracy_patterns"
+        case uncheckedBenchmarks = "unchecked_benchmarks"
     }
 
     /// The rounds repro has rules for, oldest first.
@@ -145,6 +149,11 @@ public struct Rules: Decodable, Sendable {
         if let b = benchmarks[folder] { return (folder, b) }
         if let name = modelMapping[folder], let b = benchmarks[name] { return (name, b) }
         return nil
+    }
+
+    /// Whether a folder names one of the round's benchmarks whose rules repro does not hold.
+    public func isUnchecked(_ folder: String) -> Bool {
+        uncheckedBenchmarks.contains(modelMapping[folder] ?? folder)
     }
 
     /// The rules of `round`.

@@ -8,6 +8,8 @@ public struct CheckReport: Sendable {
     public var relaxations: [String] = []
     /// The results (system × benchmark × scenario) checked.
     public var results = 0
+    /// The benchmark folders of the round's other benchmarks, whose rules repro does not hold: not checked, said so.
+    public var notChecked: [String] = []
 }
 
 /// A tree that cannot be checked at all (bad input rather than a problem of the tree).
@@ -27,6 +29,7 @@ public struct TreeChecker {
     let shortRuns: Bool
     var problems: [String] = []
     var results = 0
+    var notChecked: [String] = []
 
     /// The short-run profile's relaxations, in words.
     public static let shortRunRelaxations = [
@@ -57,7 +60,8 @@ public struct TreeChecker {
             }
         }
         return CheckReport(
-            problems: checker.problems, relaxations: shortRuns ? shortRunRelaxations : [], results: checker.results)
+            problems: checker.problems, relaxations: shortRuns ? shortRunRelaxations : [], results: checker.results,
+            notChecked: checker.notChecked)
     }
 
     // MARK: The walk
@@ -86,6 +90,12 @@ public struct TreeChecker {
         let path = "\(division)/\(submitter)/results/\(system)/\(folder)"
         let scenarios = TreeChecker.directories(at(path))
         let benchmark = rules.benchmark(folder)
+        if benchmark == nil, rules.isUnchecked(folder) {
+            notChecked.append(
+                "\(show(path)) (\(scenarios.count) scenario\(scenarios.count == 1 ? "" : "s")): \(folder) is a "
+                    + "benchmark of \(rules.round) whose rules repro does not hold")
+            return
+        }
         if benchmark == nil {
             problems.append(
                 "\(show(path)): \(folder) is not a benchmark of \(rules.round) that this checker knows (known: "

@@ -13,8 +13,10 @@ struct CheckCommand: ParsableCommand {
             follow MLCommons' checker of that round: the folder layout, the seeds, the
             benchmarks' scenarios, accuracy targets and sample counts, the compliance
             tests (TEST01, TEST04) of the closed division, the files and fields a tree
-            must hold. Problems are listed in the official checker's words. MLCommons'
-            checker remains the authority (repro submit --official-checker).
+            must hold. Problems are listed in the official checker's words. Results of
+            the round's benchmarks whose rules repro does not hold (the LLMs, dlrm,
+            ...) are listed as not checked, not as problems. MLCommons' checker
+            remains the authority (repro submit --official-checker).
 
             Examples:
               repro check submission/submission
@@ -50,7 +52,7 @@ struct CheckCommand: ParsableCommand {
         if json {
             let object: [String: Any] = [
                 "round": rules.round, "results": report.results, "problems": report.problems,
-                "relaxations": report.relaxations,
+                "relaxations": report.relaxations, "not_checked": report.notChecked,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             Output.line(String(decoding: data, as: UTF8.self))
@@ -59,9 +61,17 @@ struct CheckCommand: ParsableCommand {
                 Output.line("short-run profile; not required:")
                 for r in report.relaxations { Output.line("  - " + r) }
             }
+            if !report.notChecked.isEmpty {
+                Output.line("not checked (repro's rules of \(rules.round) do not cover these benchmarks):")
+                for n in report.notChecked { Output.line("  - " + n) }
+            }
             for p in report.problems { Output.line(p) }
         }
-        let results = "\(report.results) result\(report.results == 1 ? "" : "s")"
+        var results = "\(report.results) result\(report.results == 1 ? "" : "s")"
+        if !report.notChecked.isEmpty {
+            let n = report.notChecked.count
+            results += "; \(n) benchmark folder\(n == 1 ? "" : "s") not checked"
+        }
         guard report.problems.isEmpty else {
             Output.error(
                 "repro check: \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") in \(results) "
