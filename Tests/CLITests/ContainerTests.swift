@@ -9,7 +9,7 @@ import Testing
 @Suite("container steps", .serialized)
 struct ContainerTests {
     /// A step that shows what it sees inside: the os, its mounts, its environment and its network.
-    static func boxed(image: String) -> String {
+    static func boxed(image: String, runtime: String = "auto") -> String {
         """
         summary: looks around inside the image
         inputs:
@@ -21,6 +21,7 @@ struct ContainerTests {
           DECLARED: yes-${{ inputs.tag }}
         container:
           image: \(image)
+          runtime: \(runtime)
         run: |
           . /etc/os-release
           echo "os=$ID-$VERSION_ID" >> "$REPRO_OUTPUTS"

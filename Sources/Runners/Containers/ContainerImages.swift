@@ -107,7 +107,17 @@ public final class ContainerImages: ImageResolver {
         defer { lock?.unlock() }
         if exists(digest, runtime: runtime) { return }
         let r = Command.run([runtime.executable, "load", "-i", archive], timeout: 3600)
-        guard r.succeeded else { throw .command(what: "loading the image archive", report: ProgramReport(r)) }
+        guard r.succeeded else {
+            // Debian 12's Docker (20.10) loads Docker archives only; `docker load` of an OCI one fails obscurely.
+            if runtime.kind == .docker, (try? ImageArchive.read(archive))?.format == .oci {
+                throw .command(
+                    what: "loading the OCI image archive into Docker \(runtime.version) (Docker 20.10, as Debian 12 "
+                        + "ships it, loads Docker archives only: name one saved with 'podman save --format "
+                        + "docker-archive' or 'docker save', or run the step with podman)",
+                    report: ProgramReport(r))
+            }
+            throw .command(what: "loading the image archive", report: ProgramReport(r))
+        }
         guard exists(digest, runtime: runtime) else {
             throw .archiveMismatch(path: archive, expected: digest, found: "another image")
         }

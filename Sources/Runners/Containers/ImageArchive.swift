@@ -14,6 +14,12 @@ struct ImageArchive: Sendable {
     let digest: String
     /// The name the archive gives the image (`org.opencontainers.image.ref.name`, or a Docker `RepoTags` entry).
     let name: String?
+    let format: Format
+
+    enum Format: String, Sendable {
+        case oci = "OCI"
+        case docker = "Docker"
+    }
 
     enum Problem: Error, CustomStringConvertible {
         case unreadable(String, String)
@@ -59,7 +65,7 @@ struct ImageArchive: Sendable {
                 config.hasPrefix("sha256:")
             else { throw .notAnImage(path, "its manifest names no sha256 configuration") }
             let name = manifests[0]["annotations"]?["org.opencontainers.image.ref.name"]?.stringValue
-            return ImageArchive(path: path, digest: config, name: name)
+            return ImageArchive(path: path, digest: config, name: name, format: .oci)
         }
         if files.contains("manifest.json") {
             let entries = try json("manifest.json").listValue ?? []
@@ -67,7 +73,7 @@ struct ImageArchive: Sendable {
                 let config = files.read(configPath)
             else { throw .notAnImage(path, "its manifest.json must describe one image with its 'Config'") }
             let name = entries[0]["RepoTags"]?.listValue?.first?.stringValue
-            return ImageArchive(path: path, digest: "sha256:" + Digests.bytes(config), name: name)
+            return ImageArchive(path: path, digest: "sha256:" + Digests.bytes(config), name: name, format: .docker)
         }
         throw .notAnImage(path, "it has neither index.json nor manifest.json")
     }
