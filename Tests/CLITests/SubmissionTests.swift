@@ -123,7 +123,8 @@ struct SubmissionTests {
             // The measurements README carries the exact command; the user.conf names the model's own name.
             let command =
                 "repro submit mlperf-submission-digits,_\(i == 1 ? "mlp" : "resnet8") availability=available "
-                + "division=open min_duration_ms=300 scenarios=Offline seed=1 submitter=repro system_type=edge"
+                + "division=open min_duration_ms=300 round=v6.1 scenarios=Offline seed=1 submitter=repro "
+                + "system_type=edge"
             let result = try String(
                 contentsOfFile: "\(results)/\(system)/\(model)/Offline/README.md", encoding: .utf8)
             #expect(result.contains("\n    \(command)\n"), "\(result)")
