@@ -115,19 +115,11 @@ struct ClosedDivisionTests {
         #expect(r.status == 1, "digits-mlp is no MLPerf benchmark: \(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("digits-mlp is not a benchmark of v5.1 that this checker knows"), "\(r.stdout)")
         let tree = cli.root + "/digits/submission/closed/repro"
-        let system = try #require(try FileManager.default.contentsOfDirectory(atPath: tree + "/systems").first)
-            .replacingOccurrences(of: ".json", with: "")
-        for scenario in ["SingleStream", "MultiStream", "Offline"] {
-            let folder = "\(tree)/compliance/\(system)/digits-mlp/\(scenario)"
-            let test01 = try FileManager.default.contentsOfDirectory(atPath: folder + "/TEST01")
-            #expect(Set(test01) == ["accuracy", "performance", "verify_accuracy.txt", "verify_performance.txt"])
-            let accuracy = try String(contentsOfFile: folder + "/TEST01/verify_accuracy.txt", encoding: .utf8)
-            #expect(accuracy.split(separator: "\n").contains("TEST PASS"), "\(scenario): \(accuracy)")
-            #expect(accuracy.contains("num_perf_log_data_mismatch = 0\n"))
-            let test04 = try FileManager.default.contentsOfDirectory(atPath: folder + "/TEST04")
-            #expect(Set(test04) == ["performance", "verify_performance.txt"])
-            let readme = try String(
-                contentsOfFile: "\(tree)/measurements/\(system)/digits-mlp/\(scenario)/README.md", encoding: .utf8)
+        let system = try ComplianceFolders.system(tree)
+        let scenarios = ["SingleStream", "MultiStream", "Offline"]
+        for readme in try ComplianceFolders.check(
+            tree: tree, system: system, benchmark: "digits-mlp", scenarios: scenarios)
+        {
             #expect(readme.contains("TEST01: TEST "), "\(readme)")
             #expect(readme.contains(" division=closed min_duration_ms=300 round=v5.1 "), "\(readme)")
         }

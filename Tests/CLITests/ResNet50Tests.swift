@@ -81,6 +81,32 @@ struct ResNet50Tests {
         }
     }
 
+    /// mlperf-submission-resnet50 in the closed division (v5.1 layout) on the generated model and images: every
+    /// scenario has its TEST01 and TEST04 folders from mlperf-audit-resnet50. The runs are far too short to be
+    /// valid (the checker lists that); the answers are deterministic, so TEST01's accuracy verification passes.
+    @Test func aClosedSubmissionHasItsComplianceFolders() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try makeInputs(cli.root)
+        let r = try cli.run(
+            [
+                "submit", "mlperf-submission-resnet50", "--recipes", ResNet50Tests.recipes,
+                "model=\(cli.root)/small224.onnx", "imagenet=\(cli.root)/imagenet", "count=16", "min_duration_ms=300",
+                "min_query_count=16", "target_qps=100", "division=closed", "--version", "v5.1", "--out", "r50",
+            ], timeout: 600)
+        #expect(r.status == 1, "short runs of 16 images are no valid result: \(r.stdout)\(r.stderr)")
+        let tree = cli.root + "/r50/submission/closed/ReproTeam"
+        // <cpus>xCPU_repro_builtin
+        let system = try ComplianceFolders.system(tree)
+        #expect(system.hasSuffix("xCPU_repro_builtin"))
+        let scenarios = ["SingleStream", "MultiStream", "Offline"]
+        for readme in try ComplianceFolders.check(tree: tree, system: system, benchmark: "resnet", scenarios: scenarios)
+        {
+            #expect(readme.contains("    repro submit mlperf-submission-resnet50 "), "\(readme)")
+            #expect(readme.contains(" division=closed ") && readme.contains(" round=v5.1 "), "\(readme)")
+        }
+    }
+
     @Test func theModelFetchChecksMD5OverALoopbackServer() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
