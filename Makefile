@@ -55,6 +55,7 @@ CONFORMANCE_DIVISION ?= open
 CONFORMANCE_VERSION ?= v6.1
 conformance: build
 	@test -n "$(MLPERF_INFERENCE_SRC)" || { echo "make conformance: set MLPERF_INFERENCE_SRC to an mlcommons/inference checkout"; exit 2; }
+	@scripts/bootstrap --conformance
 	$(REPRO_RELEASE) submit mlperf-submission-resnet-null min_duration_ms=$(CONFORMANCE_DURATION_MS) \
 	  division=$(CONFORMANCE_DIVISION) --version $(CONFORMANCE_VERSION) --out conformance \
 	  --official-checker $(MLPERF_INFERENCE_SRC)
