@@ -49,7 +49,7 @@ extension SUTSetup {
                 + "\(model.graph.nodes.count) operations after folding, \(model.graph.flopsPerSample) FLOP per image; "
                 + "answers \(answer.description)")
         return kernelsSetup(
-            sut, kind: "onnx", workers: workers, batch: batch, threads: threads,
+            sut, kind: .onnx, workers: workers, batch: batch, threads: threads,
             extra: ["model": .string(path), "class_offset": .int(answer.offset), "output": .string(answer.output)])
     }
 }

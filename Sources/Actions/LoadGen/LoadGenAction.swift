@@ -23,7 +23,7 @@ struct LoadGenAction: Implementation {
         try FileOps.write(
             try LoadGenAction.userConf(context, model: modelName, scenario: scenario), to: out + "/user.conf")
 
-        let sutKind = try context.optionalString("sut") ?? "kernels"
+        let sutKind = try SUTKind(parameter: try context.optionalString("sut") ?? SUTKind.kernels.rawValue)
         let setup = try SUTSetup.make(sutKind, context: context, scenario: scenario)
         defer { setup.shutdown() }
         log.out(

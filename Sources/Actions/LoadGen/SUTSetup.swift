@@ -4,6 +4,27 @@ import LoadGen
 import Recipes
 import Workflow
 
+/// The systems under test a `loadgen` step can drive (its `sut:` parameter).
+enum SUTKind: String, CaseIterable {
+    /// The digits model on repro's kernels.
+    case kernels
+    /// An ONNX model on repro's kernels.
+    case onnx
+    /// The paced null SUT (answers at a set rate; for LoadGen itself).
+    case null
+    /// A program over the external-SUT protocol.
+    case external
+
+    init(parameter text: String) throws {
+        guard let kind = SUTKind(rawValue: text) else {
+            throw ActionError.badParameter(
+                name: "sut",
+                problem: "expected \(SUTKind.allCases.map(\.rawValue).joined(separator: ", ")), found '\(text)'")
+        }
+        self = kind
+    }
+}
+
 /// The SUT and QSL of a `loadgen` step, and what to record about how it ran.
 struct SUTSetup {
     let sut: any SystemUnderTest
@@ -14,20 +35,21 @@ struct SUTSetup {
     /// Ends the SUT; an external SUT's exit status.
     let finish: () -> Int32?
 
-    static func make(_ kind: String, context: ActionContext, scenario: TestScenario) throws -> SUTSetup {
+    static func make(_ kind: SUTKind, context: ActionContext, scenario: TestScenario) throws -> SUTSetup {
         switch kind {
-        case "kernels": return try kernels(context, scenario: scenario)
-        case "onnx": return try onnx(context, scenario: scenario)
-        case "null":
+        case .kernels: return try kernels(context, scenario: scenario)
+        case .onnx: return try onnx(context, scenario: scenario)
+        case .null:
             let rate = try context.double("null-rate", default: 1000)
             let sut = PacedNullSUT(
                 samplesPerSecond: rate, totalSampleCount: try context.int("total-count", default: 50000),
                 performanceSampleCount: try context.int("performance-count", default: 1024))
             return SUTSetup(
-                sut: sut, qsl: sut, environment: .map(["sut": .string("null"), "samples_per_second": .double(rate)]),
+                sut: sut, qsl: sut,
+                environment: .map(["sut": .string(kind.rawValue), "samples_per_second": .double(rate)]),
                 environmentLine: "built-in null SUT paced at \(rate) samples/s", shutdown: sut.shutdown, finish: { nil }
             )
-        case "external":
+        case .external:
             let command = try context.strings("command")
             let log = context.log
             let sut = try ExternalSUT(
@@ -37,12 +59,9 @@ struct SUTSetup {
                 stderrPath: context.outDir + "/sut-stderr.log", log: { log.out("sut: " + $0) })
             return SUTSetup(
                 sut: sut, qsl: sut,
-                environment: .map(["sut": .string("external"), "command": .list(command.map { .string($0) })]),
+                environment: .map(["sut": .string(kind.rawValue), "command": .list(command.map { .string($0) })]),
                 environmentLine: "external SUT `\(command.joined(separator: " "))`", shutdown: {},
                 finish: { sut.finish() })
-        default:
-            throw ActionError.badParameter(
-                name: "sut", problem: "expected kernels, onnx, null or external, found '\(kind)'")
         }
     }
 
@@ -67,16 +86,16 @@ struct SUTSetup {
         let data = try context.string("data")
         let sut = try KernelsSUT.digits(
             weights: try context.string("model"), images: data + "/val-images.rpt", workers: workers, maxBatch: batch)
-        return kernelsSetup(sut, kind: "kernels", workers: workers, batch: batch, threads: threads)
+        return kernelsSetup(sut, kind: .kernels, workers: workers, batch: batch, threads: threads)
     }
 
     /// The record of a kernels SUT: its model, workers, batch, threads and the math libraries.
     static func kernelsSetup(
-        _ sut: KernelsSUT, kind: String, workers: Int, batch: Int, threads: Int, extra: [String: Value] = [:]
+        _ sut: KernelsSUT, kind: SUTKind, workers: Int, batch: Int, threads: Int, extra: [String: Value] = [:]
     ) -> SUTSetup {
         let env = KernelsEnvironment.current
         var record: [String: Value] = [
-            "sut": .string(kind), "architecture": .string(sut.model),
+            "sut": .string(kind.rawValue), "architecture": .string(sut.model),
             "workers": .int(workers), "batch": .int(batch), "threads": .int(threads),
             "blas_core": .string(env.blasCore), "blas_config": .string(env.blasConfig),
             "convolution": .string(env.convolution), "host": HostInfo.description,

@@ -36,7 +36,8 @@ public struct LoadGenSpec: ActionSpec {
             "benchmark", .string, doc: "the benchmark's folder name in a submission (default: resnet for resnet50)"),
         ActionParameter("user-conf", .path, doc: "a user.conf (LoadGen's format); read after repro's mlperf.conf"),
         ActionParameter("settings", .map, doc: "overrides on top, e.g. {min_duration: 10000, target_qps: 500}"),
-        ActionParameter("sut", .string, doc: "kernels (default: the model on the built-in kernels), null or external"),
+        ActionParameter(
+            "sut", .string, doc: "kernels (default: the model on the built-in kernels), onnx, null or external"),
         ActionParameter("model", .path, doc: "weights file (kernels SUT)"),
         ActionParameter(
             "data", .path, doc: "a preprocess output folder; its validation split is the QSL (kernels SUT)"),
