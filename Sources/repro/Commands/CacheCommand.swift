@@ -120,10 +120,11 @@ struct CacheShow: ParsableCommand {
 struct CacheRemove: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rm", abstract: "Remove entries by key (prefix) or by recipe.",
-        discussion: "Examples:\n  repro cache rm demo\n  repro cache rm --recipe demo-shard")
+        discussion: "Examples:\n  repro cache rm demo\n  repro cache rm --recipe demo-shard --json")
 
     @Argument(help: "Keys or key prefixes, or node ids or recipe names (their newest entry).") var keys: [String] = []
     @Option(help: "Remove every entry of this recipe.") var recipe: String?
+    @Flag(help: "Print the keys removed as a JSON list.") var json = false
     @OptionGroup var location: LocationOptions
 
     func run() throws {
@@ -135,13 +136,14 @@ struct CacheRemove: ParsableCommand {
         }
         if let recipe {
             let ofRecipe = cache.entryKeys().filter { cache.meta($0)?.recipe == recipe }
-            if ofRecipe.isEmpty { Output.line("no entries of recipe '\(recipe)'") }
+            if ofRecipe.isEmpty && !json { Output.line("no entries of recipe '\(recipe)'") }
             targets += ofRecipe
         }
         for key in targets {
             do { try cache.remove(key) } catch { throw fail(error, code: 1) }
-            Output.line("removed \(key.prefix(16))")
+            if !json { Output.line("removed \(key.prefix(16))") }
         }
+        if json { Output.line(Value.list(targets.map(Value.string)).canonicalJSON) }
     }
 }
 
@@ -155,15 +157,32 @@ struct CacheGC: ParsableCommand {
             Examples:
               repro cache gc
               repro cache gc --older-than 30 --dry-run    # list; remove nothing
+              repro cache gc --dry-run --json
             """)
 
     @OptionGroup var location: LocationOptions
     @Option(help: "Days to keep superseded volatile and measured entries.") var keepDays: Double = 30
     @Option(help: "Also remove any entry not used for this many days.") var olderThan: Double?
     @Flag(help: "List what would be removed; remove nothing.") var dryRun = false
+    @Flag(help: "One JSON object on stdout: each removal (kind, key, node, reason, bytes) and the totals.")
+    var json = false
 
     func run() throws {
         let report = location.workspace.cache.gc(unreferencedDays: keepDays, olderThanDays: olderThan, dryRun: dryRun)
+        if json {
+            let removed: [Value] = report.removed.map { r in
+                .map([
+                    "kind": .string(r.kind.rawValue), "key": .string(r.key), "node": r.node.map(Value.string) ?? .null,
+                    "reason": .string(r.reason), "bytes": .int(Int(r.bytes)),
+                ])
+            }
+            let v: Value = .map([
+                "dry_run": .bool(dryRun), "removed": .list(removed), "entries": .int(report.entries),
+                "staging": .int(report.staging), "locks": .int(report.locks), "bytes": .int(Int(report.bytes)),
+            ])
+            Output.line(v.canonicalJSON)
+            return
+        }
         let verb = dryRun ? "would remove" : "removed"
         for r in report.removed {
             Output.line(
@@ -187,10 +206,13 @@ struct CacheVerify: ParsableCommand {
               repro cache verify
               repro cache verify demo
               repro cache verify --repair
+              repro cache verify --json
             """)
 
     @Argument(help: "Keys or prefixes (default: every entry).") var keys: [String] = []
     @Flag(help: "Remove each damaged entry, so the next run that needs it builds it again.") var repair = false
+    @Flag(help: "One JSON object on stdout: the entries verified, each problem, and what --repair removed.")
+    var json = false
     @OptionGroup var location: LocationOptions
 
     func run() throws {
@@ -206,10 +228,35 @@ struct CacheVerify: ParsableCommand {
         let problems = cache.verify(targets)
         let count = targets?.count ?? cache.entryKeys().count
         let stale = cache.staleStaging()
+        // --repair: each damaged entry removed (node, key), or the one that could not be.
+        var removed: [(node: String, key: String)] = []
+        var unremovable: (node: String, key: String, error: String)?
+        if repair {
+            for key in Set(problems.map(\.key)).sorted() {
+                let node = cache.meta(key)?.nodeID ?? "an unreadable entry"
+                do { try cache.remove(key) } catch {
+                    unremovable = (node, key, "\(error)")
+                    break
+                }
+                removed.append((node, key))
+            }
+        }
+        if json {
+            let v: Value = .map([
+                "entries": .int(count), "abandoned_builds": .int(stale.count),
+                "problems": .list(
+                    problems.map { .map(["key": .string($0.key), "message": .string($0.message)]) }),
+                "removed": .list(removed.map { .map(["key": .string($0.key), "node": .string($0.node)]) }),
+                "not_removed": unremovable.map { .map(["key": .string($0.key), "error": .string($0.error)]) } ?? .null,
+            ])
+            Output.line(v.canonicalJSON)
+            if !problems.isEmpty && (!repair || unremovable != nil) { throw ExitCode(1) }
+            return
+        }
         if !stale.isEmpty {
             Output.line(
-                "note: \(stale.count) abandoned build folder(s) in \(DisplayPath.of(cache.stagingDir)); 'repro cache gc' removes them"
-            )
+                "note: \(stale.count) abandoned build folder(s) in \(DisplayPath.of(cache.stagingDir)); "
+                    + "'repro cache gc' removes them")
         }
         if problems.isEmpty {
             Output.line("verified \(count) entries: all files match their records")
@@ -218,17 +265,15 @@ struct CacheVerify: ParsableCommand {
         for p in problems { Output.line("problem: \(p)") }
         Output.line("verified \(count) entries: \(problems.count) problem(s)")
         guard repair else { throw ExitCode(1) }
-        var removed: [String] = []
-        for key in Set(problems.map(\.key)).sorted() {
-            let node = cache.meta(key)?.nodeID ?? "an unreadable entry"
-            do { try cache.remove(key) } catch {
-                Output.line("repair: \(key.prefix(12)) (\(node)) could not be removed: \(error)")
-                throw ExitCode(1)
-            }
-            removed.append("\(node) (\(key.prefix(12)))")
+        if let unremovable {
+            Output.line(
+                "repair: \(unremovable.key.prefix(12)) (\(unremovable.node)) could not be removed: \(unremovable.error)"
+            )
+            throw ExitCode(1)
         }
         Output.line(
             "repaired: removed \(removed.count) damaged entr\(removed.count == 1 ? "y" : "ies"): "
-                + removed.joined(separator: ", ") + "; the next run that needs them builds them again")
+                + removed.map { "\($0.node) (\($0.key.prefix(12)))" }.joined(separator: ", ")
+                + "; the next run that needs them builds them again")
     }
 }

@@ -16,12 +16,14 @@ struct CompareCommand: ParsableCommand {
             Examples:
               repro compare last~1 last
               repro compare last~1 last --threshold 10%
+              repro compare last~1 last --json
             """)
 
     @Argument(help: "The baseline run (an id, a unique prefix, last, last~N).") var runA: String
     @Argument(help: "The run to compare with it.") var runB: String
     @Option(help: "Changes beyond this count as better or worse (default: each metric's tolerance).")
     var threshold: Share?
+    @Flag(help: "One JSON object on stdout: the pairs, and the metrics only the first run has.") var json = false
     @OptionGroup var location: LocationOptions
 
     func run() throws {
@@ -33,6 +35,16 @@ struct CompareCommand: ParsableCommand {
             (a, b) = (try store.resolve(runA), try store.resolve(runB))
             result = try Regression.compare(a, b, store: HistoryRecorder.open(cacheDirectory: w.cacheDirectory))
         } catch { throw fail(error) }
+        if json {
+            let t = threshold?.value
+            let v: Value = .map([
+                "a": .string(a), "b": .string(b),
+                "pairs": .list(result.pairs.map { HistoryText.json($0, threshold: t) }),
+                "only_in_a": .list(result.onlyInA.map { HistoryText.json($0, threshold: t) }),
+            ])
+            Output.line(v.canonicalJSON)
+            return
+        }
         if result.pairs.isEmpty && result.onlyInA.isEmpty {
             Output.line("neither \(a) nor \(b) has recorded metrics")
             return

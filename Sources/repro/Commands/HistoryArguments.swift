@@ -31,12 +31,22 @@ enum HistoryText {
     static func number(_ v: Double?) -> String { v.map(TextOutput.number) ?? "-" }
     static func percent(_ c: Double?) -> String { c.map { String(format: "%+.1f%%", $0 * 100) } ?? "-" }
 
-    static func verdict(_ j: MetricJudgement) -> String {
-        switch j {
-        case .better: "better"
-        case .same: "same"
-        case .worse: "worse"
-        }
+    static func verdict(_ j: MetricJudgement) -> String { j.rawValue }
+
+    /// A metric change as `regress --json` and `compare --json` print it.
+    static func json(_ c: MetricChange, threshold: Double?) -> Value {
+        let tolerance = c.tolerance(override: threshold)
+        func number(_ v: Double?) -> Value { v.map(Value.double) ?? .null }
+        return .map([
+            "node": .string(c.node), "metric": .string(c.name), "unit": c.unit.map(Value.string) ?? .null,
+            "series": .string(c.series), "run": .string(c.run),
+            "baseline_run": c.baselineRun.map(Value.string) ?? .null,
+            "baseline": number(c.baseline), "value": number(c.current), "change": number(c.change),
+            "better": .string(c.better.rawValue), "tolerance": .double(tolerance.value),
+            "tolerance_from": .string(tolerance.source),
+            "verdict": c.judgement(threshold: threshold).map { .string($0.rawValue) } ?? .null,
+            "new_series": c.follows.map { .list($0.differences.map(Value.string)) } ?? .null,
+        ])
     }
 }
 

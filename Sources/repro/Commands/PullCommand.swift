@@ -17,6 +17,7 @@ struct PullCommand: ParsableCommand {
               repro pull file:///srv/git/recipes.git@main
               repro pull                                   # update them all
               repro pull --list
+              repro pull --list --json
               repro pull --pin mlperf-recipes              # keep it at its commit
               repro pull --remove mlperf-recipes
             Exit status: 0, 1 when the cache cannot be written, 2 for a URL or revision that cannot be fetched, or
@@ -30,11 +31,13 @@ struct PullCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keep a pulled repository at its current commit.", valueName: "name")) var pin: String?
     @Option(help: ArgumentHelp("Let a pinned repository follow its revision again.", valueName: "name"))
     var unpin: String?
+    @Flag(help: "With --list: print as JSON.") var json = false
     @OptionGroup var location: LocationOptions
 
     func validate() throws {
         let chosen = [repository != nil, list, remove != nil, pin != nil, unpin != nil].filter { $0 }.count
         if chosen > 1 { throw ValidationError("give one of URL, --list, --remove, --pin and --unpin") }
+        if json && !list { throw ValidationError("--json goes with --list") }
     }
 
     func run() throws {
@@ -75,14 +78,27 @@ struct PullCommand: ParsableCommand {
 
     func printList(_ repos: RecipeRepositories) {
         let entries = repos.entries()
+        func recipeCount(_ e: RecipeRepositories.Entry) -> Int? {
+            try? RecipeRegistry(searchPath: [e.recipesFolder(cacheDirectory: repos.cacheDirectory)]).names.count
+        }
+        if json {
+            let listed: [Value] = entries.map { e in
+                .map([
+                    "name": .string(e.name), "url": .string(e.url), "revision": e.revision.map(Value.string) ?? .null,
+                    "commit": .string(e.commit), "pinned": .bool(e.pinned),
+                    "recipes": recipeCount(e).map(Value.int) ?? .null,
+                ])
+            }
+            TextOutput.stdout(Value.list(listed).prettyJSON())
+            return
+        }
         if entries.isEmpty {
             Output.line("no recipe repositories yet; add one with 'repro pull URL[@REV]'")
             return
         }
         var rows = [["NAME", "REVISION", "COMMIT", "PINNED", "RECIPES", "URL"]]
         for e in entries {
-            let folder = e.recipesFolder(cacheDirectory: repos.cacheDirectory)
-            let count = (try? RecipeRegistry(searchPath: [folder]).names.count).map(String.init) ?? "?"
+            let count = recipeCount(e).map(String.init) ?? "?"
             rows.append([
                 e.name, e.revision ?? "(default)", String(e.commit.prefix(12)), e.pinned ? "yes" : "", count, e.url,
             ])

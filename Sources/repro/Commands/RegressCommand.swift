@@ -21,6 +21,7 @@ struct RegressCommand: ParsableCommand {
               repro regress --since 12h    # every series measured in the last 12 hours
               repro regress --baseline best --threshold 10%
               repro regress --baseline last~1 --run last
+              repro regress --json
             Exit status: 0 no regression, 1 regressions (listed), 2 bad input.
             """)
 
@@ -33,6 +34,7 @@ struct RegressCommand: ParsableCommand {
             "Judge every series measured since then: a duration (90m, 12h, 2d), a UTC time or a run.",
             valueName: "when"))
     var since: Since?
+    @Flag(help: "One JSON object on stdout: every metric judged, and the regressions.") var json = false
     @OptionGroup var location: LocationOptions
 
     func run() throws {
@@ -61,6 +63,17 @@ struct RegressCommand: ParsableCommand {
         let compared = changes.filter { $0.baseline != nil }.count
         let rule = threshold.map { "\($0)" } ?? "its tolerance"
         let summary = "\(compared) compared, \(changes.count - compared) without a baseline"
+        if json {
+            let v: Value = .map([
+                "judged": .string(what), "baseline": .string("\(baseline)"),
+                "threshold": t.map(Value.double) ?? .null, "compared": .int(compared),
+                "regressions": .int(regressions.count),
+                "metrics": .list(changes.map { HistoryText.json($0, threshold: t) }),
+            ])
+            Output.line(v.canonicalJSON)
+            if !regressions.isEmpty { throw ExitCode(1) }
+            return
+        }
         for c in changes where c.baseline == nil {
             if let follows = c.follows {
                 Output.line(

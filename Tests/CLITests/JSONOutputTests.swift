@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+/// `--json` on the commands a script reads: regress, compare, lint, actions, pull --list and the cache's gc,
+/// verify and rm each print JSON on stdout that holds what their text holds, with the same exit status.
+@Suite("json output", .serialized)
+struct JSONOutputTests {
+    func object(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+    }
+
+    func list(_ text: String) throws -> [Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any], "\(text)")
+    }
+
+    @Test func historyCommandsPrintTheirJudgementsAsJSON() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.recipe(
+            "scored",
+            """
+            summary: a measured step with a declared tolerance
+            inputs:
+              value: {type: float, default: 100}
+            run: echo "rate=${{ inputs.value }}" >> "$REPRO_OUTPUTS"
+            cache: measured
+            metrics:
+              rate: {value: "${{ run.outputs.rate }}", better: higher, tolerance: 10%}
+            """)
+        #expect(try cli.run(["run", "scored"]).status == 0)
+        #expect(try cli.run(["run", "scored", "value=80"]).status == 0)  // another request: a new series
+        #expect(try cli.run(["run", "scored", "value=100"]).status == 0)
+        #expect(try cli.run(["run", "scored"]).status == 0)  // measured again: the same value in its series
+
+        let regress = try cli.run(["regress", "--json"])
+        #expect(regress.status == 0, "\(regress.stderr)")
+        let judged = try object(regress.stdout)
+        #expect(judged["regressions"] as? Int == 0)
+        let metrics = try #require(judged["metrics"] as? [[String: Any]])
+        #expect(metrics.count == 1 && metrics[0]["metric"] as? String == "rate")
+        #expect(metrics[0]["tolerance"] as? Double == 0.1 && metrics[0]["tolerance_from"] as? String == "recipe")
+
+        let compare = try cli.run(["compare", "last~2", "last~1", "--json"])
+        #expect(compare.status == 0, "\(compare.stderr)")
+        let pairs = try #require(try object(compare.stdout)["pairs"] as? [[String: Any]])
+        // value=80 against value=100's run: not the same request, so not paired; what differs is named.
+        #expect(pairs.count == 1 && pairs[0]["baseline"] is NSNull)
+        #expect((pairs[0]["new_series"] as? [String])?.first?.contains("value") == true, "\(pairs)")
+    }
+
+    @Test func aRegressionIsExitOneWithJSONToo() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.recipe(
+            "rate",
+            """
+            summary: a measured rate read from a file the test changes
+            run: echo "rate=$(cat "${{ recipe.dir }}/rate.txt")" >> "$REPRO_OUTPUTS"
+            cache: measured
+            metrics:
+              rate: {value: "${{ run.outputs.rate }}", better: higher, tolerance: 10%}
+            """)
+        try "100\n".write(toFile: cli.root + "/recipes/rate.txt", atomically: true, encoding: .utf8)
+        #expect(try cli.run(["run", "rate"]).status == 0)
+        try "80\n".write(toFile: cli.root + "/recipes/rate.txt", atomically: true, encoding: .utf8)
+        #expect(try cli.run(["run", "rate"]).status == 0)
+        let regress = try cli.run(["regress", "--json"])
+        #expect(regress.status == 1, "\(regress.stdout)\(regress.stderr)")
+        let judged = try object(regress.stdout)
+        #expect(judged["regressions"] as? Int == 1)
+        let metric = try #require((judged["metrics"] as? [[String: Any]])?.first)
+        #expect(metric["verdict"] as? String == "worse" && metric["baseline"] as? Double == 100)
+        #expect(metric["value"] as? Double == 80)
+    }
+
+    @Test func lintActionsPullAndCachePrintJSON() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.recipe("good", "summary: fine\nrun: echo hi\n")
+        try cli.recipe("bad", "summary: broken\nrun: echo hi\nnedds: []\nsumary: x\n")
+        try cli.recipe("settings", "learning_rate: 0.1\n")
+        let lint = try cli.run(["lint", "recipes", "--json"])
+        #expect(lint.status == 2)
+        let report = try object(lint.stdout)
+        let problems = try #require(report["problems"] as? [[String: Any]])
+        #expect(problems.count == 2)
+        #expect(problems.map { $0["line"] as? Int } == [3, 4])
+        #expect(problems.allSatisfy { ($0["file"] as? String)?.hasSuffix("bad.yaml") == true })
+        #expect(problems.allSatisfy { $0["column"] as? Int == 1 && $0["severity"] as? String == "error" })
+        #expect((problems[0]["message"] as? String)?.contains("did you mean 'needs'?") == true)
+        #expect((report["skipped"] as? [[String: Any]])?.count == 1)
+        try FileManager.default.removeItem(atPath: cli.root + "/recipes/bad.yaml")
+        let clean = try cli.run(["lint", "recipes", "--json"])
+        #expect(clean.status == 0)
+        let none = try object(clean.stdout)["problems"] as? [Any]
+        #expect(none?.isEmpty == true)
+
+        let actions = try list(try cli.run(["actions", "write-file", "--json"]).stdout)
+        let action = try #require(actions.first as? [String: Any])
+        #expect(action["name"] as? String == "write-file")
+        #expect((action["parameters"] as? [[String: Any]])?.contains { $0["name"] as? String == "path" } == true)
+        #expect(try cli.run(["actions", "nosuch", "--json"]).status == 2)
+
+        #expect(try list(try cli.run(["pull", "--list", "--json"]).stdout).isEmpty)
+        #expect(try cli.run(["pull", "--json"]).status == 2)  // --json goes with --list
+
+        #expect(try cli.run(["run", "good"]).status == 0)
+        let verify = try object(try cli.run(["cache", "verify", "--json"]).stdout)
+        #expect(verify["entries"] as? Int == 1 && (verify["problems"] as? [Any])?.isEmpty == true)
+        let gc = try object(try cli.run(["cache", "gc", "--dry-run", "--json"]).stdout)
+        #expect(gc["dry_run"] as? Bool == true && gc["removed"] is [Any])
+        let removed = try list(try cli.run(["cache", "rm", "--recipe", "good", "--json"]).stdout)
+        #expect(removed.count == 1)
+        #expect(try object(try cli.run(["cache", "verify", "--json"]).stdout)["entries"] as? Int == 0)
+    }
+}
