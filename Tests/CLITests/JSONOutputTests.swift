@@ -113,4 +113,31 @@ struct JSONOutputTests {
         #expect(removed.count == 1)
         #expect(try object(try cli.run(["cache", "verify", "--json"]).stdout)["entries"] as? Int == 0)
     }
+
+    @Test func reproduceAndWhyPrintJSON() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let (text, reproduce) = try ReproduceTests().published(cli)
+        let again = try reproduce(text, ["--json"])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        let report = try object(again.stdout)
+        #expect(report["reproduced"] as? Bool == true && report["failed"] as? Int == 0)
+        let verdicts = try #require(report["verdicts"] as? [[String: Any]])
+        let checksum = try #require(verdicts.first { $0["name"] as? String == "checksum" })
+        #expect(checksum["published"] as? String == "9455" && checksum["allowed"] as? String == "exact")
+        #expect(checksum["outcome"] as? String == "ok")
+        let edited = try reproduce(
+            text.replacingOccurrences(of: "\"checksum\": 9455", with: "\"checksum\": 9456"), ["--json"])
+        #expect(edited.status == 1)
+        #expect(try object(edited.stdout)["reproduced"] as? Bool == false)
+
+        let why = try cli.run(["why", "squares", "--json"])
+        #expect(why.status == 0, "\(why.stderr)")
+        let history = try object(why.stdout)
+        #expect(history["node"] as? String == "squares")
+        let runs = try #require(history["runs"] as? [[String: Any]])
+        #expect(runs.count >= 2 && runs.allSatisfy { $0["reason"] is String && $0["changes"] is [Any] })
+        #expect(
+            runs.allSatisfy { ["cached", "built", "failed", "not run", "skipped"].contains($0["status"] as? String) })
+    }
 }

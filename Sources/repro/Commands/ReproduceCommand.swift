@@ -37,18 +37,14 @@ struct ReproduceCommand: ParsableCommand {
         help: ArgumentHelp(
             "The tolerance of every timed value instead of its recipe's (10% or 0.1).", valueName: "share"))
     var tolerance: String?
+    @Flag(help: "One JSON object on stdout (after the run's progress on stderr): every verdict and the machine.")
+    var json = false
     @OptionGroup var location: LocationOptions
 
     func validate() throws {
-        if let tolerance, Self.share(tolerance) == nil {
+        if let tolerance, Share(argument: tolerance) == nil {
             throw ValidationError("--tolerance expects a share that is not negative (10% or 0.1), found '\(tolerance)'")
         }
-    }
-
-    static func share(_ text: String) -> Double? {
-        let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
-        guard let value, value >= 0, value.isFinite else { return nil }
-        return value
     }
 
     func run() throws {
@@ -76,7 +72,12 @@ struct ReproduceCommand: ParsableCommand {
         let report = Reproduction.judge(
             published, reproduced: outcome.manifest, setup: setup.verdicts, cache: workspace.cache,
             runStatus: outcome.summary.status, acceptBetter: acceptBetter,
-            timedTolerance: tolerance.flatMap(Self.share))
+            timedTolerance: tolerance.flatMap(Share.init(argument:))?.value)
+        if json {
+            Output.line(VerdictText.json(report, manifest: outcome.summary.manifestPath).canonicalJSON)
+            if !report.reproduced { throw ExitCode(1) }
+            return
+        }
         Output.line(VerdictText.report(report))
         if outcome.summary.status != .succeeded {
             Output.line(

@@ -1,9 +1,34 @@
+import Recipes
 import Reproduction
 import Workflow
 
 /// A reproduction's report as text: the values as a table, then the recipes, the tarball and the tree, the
 /// machine, and the verdict.
 enum VerdictText {
+    /// The report as `repro reproduce --json` prints it.
+    static func json(_ r: ReproductionReport, manifest: String) -> Value {
+        let verdicts: [Value] = r.verdicts.map { v in
+            .map([
+                "kind": .string(v.kind.rawValue), "subject": .string(v.subject), "name": .string(v.name),
+                "published": .string(v.published), "reproduced": .string(v.reproduced),
+                "difference": .string(v.difference), "allowed": .string(v.allowed),
+                "outcome": .string(v.outcome.rawValue),
+                "note": .string(v.note),
+            ])
+        }
+        let machine: [Value] = r.machine.map { m in
+            .map([
+                "key": .string(m.key), "published": m.published.map(Value.string) ?? .null,
+                "reproduced": m.reproduced.map(Value.string) ?? .null, "nodes": .list(m.nodes.map(Value.string)),
+            ])
+        }
+        return .map([
+            "reproduced": .bool(r.reproduced), "run_status": .string(r.runStatus.rawValue),
+            "manifest": .string(manifest), "failed": .int(r.failed.count), "verdicts": .list(verdicts),
+            "machine": .list(machine),
+        ])
+    }
+
     static func report(_ r: ReproductionReport) -> String {
         var lines: [String] = []
         var rows = [["NODE", "METRIC", "PUBLISHED", "REPRODUCED", "DIFFERENCE", "ALLOWED", "VERDICT"]]

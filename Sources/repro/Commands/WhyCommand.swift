@@ -18,12 +18,14 @@ struct WhyCommand: ParsableCommand {
               repro why demo
               repro why 'demo-shard[index=3]'
               repro why demo-numbers --run last~1 --runs-back 3
+              repro why demo --json
             """)
 
     @Argument(help: "A node id as 'repro show' prints it, or a recipe name with one node.") var node: String
     @Option(name: .customLong("run"), help: "Look from this run back (default: the newest run with the node).")
     var runName: String?
     @Option(help: "How many runs with the node to show.") var runsBack: Int = 5
+    @Flag(help: "One JSON object on stdout: the node and each run that planned it, newest first.") var json = false
     @OptionGroup var location: LocationOptions
 
     func validate() throws {
@@ -37,6 +39,19 @@ struct WhyCommand: ParsableCommand {
         do {
             history = try NodeHistory.find(node, runs: store, cache: workspace.cache, from: runName, limit: runsBack)
         } catch { throw fail(error) }
+        if json {
+            let runs: [Value] = history.appearances.map { a in
+                .map([
+                    "run": .string(a.run), "started": .string(a.started), "reason": .string(a.reason),
+                    "status": .string(a.node.status.word),
+                    "entry": (a.node.entry ?? a.node.key).map(Value.string) ?? .null,
+                    "compared_with": a.comparedWith.map(Value.string) ?? .null,
+                    "key_files_missing": .bool(a.keyFilesMissing), "changes": .list(a.changes.map(Value.string)),
+                ])
+            }
+            Output.line(Value.map(["node": .string(history.id), "runs": .list(runs)]).canonicalJSON)
+            return
+        }
         guard let latest = history.appearances.first else { return }
         let newestRun = store.ids.last
         if runName == nil, latest.run != newestRun {
