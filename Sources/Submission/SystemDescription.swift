@@ -37,16 +37,35 @@ public enum SystemDescription {
     /// The text of a field repro cannot read from the machine.
     public static let unknown = "unknown (repro cannot read this from the machine)"
 
+    /// MLPerf's divisions.
+    public enum Division: String, Sendable, CaseIterable {
+        case open, closed
+    }
+
+    /// A system's status, as the submitter declares it.
+    public enum Availability: String, Sendable, CaseIterable {
+        case available, preview, rdi
+    }
+
+    /// A system's category: edge, datacenter or both.
+    public enum SystemType: String, Sendable, CaseIterable {
+        case edge, datacenter
+        case datacenterAndEdge = "datacenter,edge"
+
+        /// Also `edge,datacenter` (the other order), as MLPerf's checker takes it.
+        public init?(declared text: String) {
+            self.init(rawValue: text == "edge,datacenter" ? "datacenter,edge" : text)
+        }
+    }
+
     /// The statements only a submitter can make; a submission recipe gives each of them explicitly.
     public struct Declarations: Sendable {
-        public var division: String
+        public var division: Division
         public var submitter: String
-        /// `available`, `preview` or `rdi`.
-        public var status: String
-        /// `edge`, `datacenter` or both (`datacenter,edge`).
-        public var systemType: String
+        public var status: Availability
+        public var systemType: SystemType
 
-        public init(division: String, submitter: String, status: String, systemType: String) {
+        public init(division: Division, submitter: String, status: Availability, systemType: SystemType) {
             (self.division, self.submitter, self.status, self.systemType) = (division, submitter, status, systemType)
         }
     }
@@ -64,11 +83,11 @@ public enum SystemDescription {
         overrides: [String: String] = [:]
     ) -> [String: String] {
         var d: [String: String] = [:]
-        d["division"] = declarations.division
+        d["division"] = declarations.division.rawValue
         d["submitter"] = declarations.submitter
-        d["status"] = declarations.status
+        d["status"] = declarations.status.rawValue
         d["system_name"] = systemName
-        d["system_type"] = declarations.systemType
+        d["system_type"] = declarations.systemType.rawValue
         d["system_type_detail"] = unknown
         d["number_of_nodes"] = "1"
         let cpu = CPUInfo.current

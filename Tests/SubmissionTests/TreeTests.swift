@@ -51,7 +51,7 @@ struct TreeTests {
             division: "open", submitter: "Team", system: "box",
             systemDescription: SystemDescription.fromMachine(
                 host,
-                declarations: .init(division: "open", submitter: "Team", status: "available", systemType: "edge"),
+                declarations: .init(division: .open, submitter: "Team", status: .available, systemType: .edge),
                 systemName: "box", framework: "repro"),
             implementationReadme: "how\n", rules: rules,
             results: [

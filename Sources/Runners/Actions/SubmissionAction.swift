@@ -40,18 +40,17 @@ public struct SubmissionAction: Action {
 
     public init() {}
 
-    static let divisions = ["open", "closed"]
-    static let availabilities = ["available", "preview", "rdi"]
-    static let systemTypes = ["edge", "datacenter", "datacenter,edge", "edge,datacenter"]
-
-    /// A declaration the recipe must make, checked against the values MLPerf allows.
-    static func declaration(_ context: ActionContext, _ name: String, allowed: [String]) throws -> String {
+    /// A declaration the recipe must make, one of the values MLPerf allows.
+    static func declaration<T: RawRepresentable & CaseIterable>(
+        _ context: ActionContext, _ name: String, parse: (String) -> T? = T.init(rawValue:)
+    ) throws -> T where T.RawValue == String {
         let value = try context.string(name)
-        guard allowed.contains(value) else {
+        guard let declared = parse(value) else {
             throw ActionError.badParameter(
-                name: name, problem: "expected \(allowed.joined(separator: " or ")), found '\(value)'")
+                name: name,
+                problem: "expected \(T.allCases.map(\.rawValue).joined(separator: " or ")), found '\(value)'")
         }
-        return value
+        return declared
     }
 
     /// The parameters that carry the submitter's declarations (shared with `training-submission`).
@@ -69,10 +68,10 @@ public struct SubmissionAction: Action {
     /// The declarations a submission recipe made, each checked against the values MLPerf allows.
     static func declarations(_ context: ActionContext) throws -> SystemDescription.Declarations {
         SystemDescription.Declarations(
-            division: try declaration(context, "division", allowed: divisions),
+            division: try declaration(context, "division"),
             submitter: try context.string("submitter"),
-            status: try declaration(context, "availability", allowed: availabilities),
-            systemType: try declaration(context, "system-type", allowed: systemTypes))
+            status: try declaration(context, "availability"),
+            systemType: try declaration(context, "system-type", parse: SystemDescription.SystemType.init(declared:)))
     }
 
     public func run(_ context: ActionContext) throws -> [String: Value] {
@@ -121,7 +120,7 @@ public struct SubmissionAction: Action {
             ?? "repro's LoadGen driving the system under test; see the README of each result for the command.\n"
         let foreign = Set(results.map(\.benchmark)).filter { rules.benchmark($0) == nil }.sorted()
         let submission = InferenceSubmission(
-            division: declarations.division, submitter: declarations.submitter, system: system,
+            division: declarations.division.rawValue, submitter: declarations.submitter, system: system,
             systemDescription: description, implementationReadme: implementation, rules: rules, results: results,
             treeReadme: foreign.isEmpty
                 ? nil : SubmissionAction.practiceReadme(foreign, command: command, kind: "Inference"))

@@ -49,7 +49,7 @@ public struct TrainingSubmissionAction: Action {
         let command = context.with["reproduce"]?.mapValue.flatMap(SubmitCommandLine.render)
         let root = context.outDir + "/submission"
         let base = try TrainingTree.write(
-            logs: try context.strings("logs"), benchmark: benchmark, division: declarations.division,
+            logs: try context.strings("logs"), benchmark: benchmark, division: declarations.division.rawValue,
             submitter: declarations.submitter, system: system, systemDescription: description,
             readme: try context.optionalString("implementation") ?? "repro's train action on its built-in kernels.\n",
             treeReadme: TrainingSubmissionAction.mlperfBenchmarks.contains(benchmark)
