@@ -3,7 +3,7 @@ SWIFT        ?= swift
 # Release binaries come from scripts/build-release only (one set of flags, one release tree).
 REPRO_RELEASE = .build/release/repro
 
-.PHONY: bootstrap bootstrap-test build build-debug demo test bench conformance format-lint clean
+.PHONY: bootstrap bootstrap-test build build-debug demo test bench conformance format-lint clean publish
 
 bootstrap:
 	@scripts/bootstrap
@@ -37,6 +37,12 @@ test: bootstrap-test format-lint
 bench: build
 	SWIFT=$(SWIFT) scripts/build-release repro-bench
 	Benchmarks/run
+
+# Re-makes every published result (published/mlperf-digits-short, which make test reproduces, and
+# published/mlperf-digits) from this commit of a clean checkout, checks the short one reproduces, and says what to
+# commit (docs/results.md, "Publishing a result"). Commits nothing itself.
+publish: bootstrap
+	SWIFT=$(SWIFT) scripts/republish
 
 # The project's own style (.swift-format: 4 spaces, 120 columns); `make test` runs it first.
 format-lint:

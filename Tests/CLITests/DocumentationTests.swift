@@ -18,6 +18,8 @@ struct DocumentationTests {
             "runs the whole published flow again (minutes of training and LoadGen); make test reproduces a short one",
         "repro reproduce published/mlperf-digits/manifest.json": "the same, by its manifest",
         "repro reproduce published/mlperf-digits --tolerance 100% --accept-better": "the same, judged more loosely",
+        "repro reproduce published/mlperf-digits-short --exact-only":
+            "what PublishedResultTests runs in make test (half a minute of training and LoadGen)",
         "repro check submission/submission":
             "checks the tree repro submit makes (a 35-minute run; ClosedDivisionTests check one)",
         "repro check submission/submission --json": "the same, as JSON",

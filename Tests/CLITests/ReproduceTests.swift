@@ -81,6 +81,14 @@ struct ReproduceTests {
         let widened = try reproduce(
             text.replacingOccurrences(of: "\"rate\": 1000", with: "\"rate\": 2000"), ["--tolerance", "60%"])
         #expect(widened.status == 0, "\(widened.stdout)")
+        // On a noisy machine: timed values judged and printed, only exact values counted.
+        let exactOnly = try reproduce(
+            text.replacingOccurrences(of: "\"rate\": 1000", with: "\"rate\": 2000"), ["--exact-only"])
+        #expect(exactOnly.status == 0, "\(exactOnly.stdout)")
+        #expect(exactOnly.stdout.contains("not judged (--exact-only): lower than published"), "\(exactOnly.stdout)")
+        let exactFails = try reproduce(
+            text.replacingOccurrences(of: "\"checksum\": 9455", with: "\"checksum\": 9456"), ["--exact-only"])
+        #expect(exactFails.status == 1)
 
         // A published spread (a step that ran several times) widens what is allowed: 1,050..1,500 ±10%.
         let spread = """

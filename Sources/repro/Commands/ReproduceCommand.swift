@@ -20,13 +20,15 @@ struct ReproduceCommand: ParsableCommand {
             the submission tree that holds no timing. A timed value is judged two-sided: it must lie within the
             published spread widened by the recipe's tolerance (±10% when none), so a run twice as fast did not
             reproduce either (--accept-better to let better values pass). Recipe texts and the digests of a folder
-            recipe's files are compared, and every machine key that differs is listed.
+            recipe's files are compared, and every machine key that differs is listed. On a busy machine,
+            --exact-only still judges and prints timed values but counts only the exact ones (as make test does).
 
             Examples:
               repro reproduce published/mlperf-digits    # made by scripts/publish
               repro reproduce published/mlperf-digits/manifest.json
               repro reproduce "runs/$(ls runs | tail -n 1)"  # a run of your own
               repro reproduce published/mlperf-digits --tolerance 100% --accept-better
+              repro reproduce published/mlperf-digits-short --exact-only  # make test's
             Exit status: 0 when everything reproduced, 1 when something did not, 2 for bad input.
             """)
 
@@ -39,6 +41,8 @@ struct ReproduceCommand: ParsableCommand {
     var tolerance: String?
     @Flag(help: "One JSON object on stdout (after the run's progress on stderr): every verdict and the machine.")
     var json = false
+    @Flag(help: "Fail only on exact values; timed values are judged and printed, not counted (a noisy machine).")
+    var exactOnly = false
     @OptionGroup var location: LocationOptions
 
     func validate() throws {
@@ -72,7 +76,7 @@ struct ReproduceCommand: ParsableCommand {
         let report = Reproduction.judge(
             published, reproduced: outcome.manifest, setup: setup.verdicts, cache: workspace.cache,
             runStatus: outcome.summary.status, acceptBetter: acceptBetter,
-            timedTolerance: tolerance.flatMap(Share.init(argument:))?.value)
+            timedTolerance: tolerance.flatMap(Share.init(argument:))?.value, exactOnly: exactOnly)
         if json {
             Output.line(VerdictText.json(report, manifest: outcome.summary.manifestPath).canonicalJSON)
             if !report.reproduced { throw ExitCode(1) }
