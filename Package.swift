@@ -84,7 +84,13 @@ let package = Package(
             ],
             exclude: ["README.md"]),
         // The verdicts of repro reproduce: a published result against its reproduction.
-        .target(name: "Reproduction", dependencies: ["Workflow"], exclude: ["README.md"]),
+        // It reads MLCommons results folders with Submission's readers and LoadGen's settings files.
+        .target(
+            name: "Reproduction",
+            dependencies: [
+                "Basics", "Workflow", "Submission", "LoadGen", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["README.md"]),
         .executableTarget(
             name: "repro",
             dependencies: [
@@ -107,7 +113,8 @@ let package = Package(
         .testTarget(name: "LoadGenTests", dependencies: ["Basics", "LoadGen"], exclude: ["Fixtures"]),
         .testTarget(name: "RunnersTests", dependencies: ["Runners"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission"], exclude: ["Fixtures"]),
-        .testTarget(name: "ReproductionTests", dependencies: ["Reproduction", "Workflow"]),
+        .testTarget(
+            name: "ReproductionTests", dependencies: ["Reproduction", "Workflow", "Submission", "LoadGen", "Recipes"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Workflow"]),
         .testTarget(name: "ActionsTests", dependencies: ["Actions", "Kernels"]),
         .testTarget(name: "CLITests", dependencies: ["Workflow"]),

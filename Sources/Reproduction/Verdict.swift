@@ -19,6 +19,8 @@ public struct Verdict: Sendable, Equatable {
         case file
         /// The run itself (planned, succeeded, every published node run).
         case run
+        /// An effective LoadGen setting of a published MLPerf run, against the reproduction's detail log.
+        case setting
     }
 
     public enum Outcome: String, Sendable {

@@ -20,7 +20,7 @@ struct Repro: ParsableCommand {
             CacheCommand.self, RunsCommand.self, ShowCommand.self, WhyCommand.self, ActionsCommand.self,
             PullCommand.self, SubmitCommand.self, CheckCommand.self, HistoryCommand.self, CompareCommand.self,
             RegressCommand.self,
-            ReportCommand.self, ReproduceCommand.self, ExecNodeCommand.self,
+            ReportCommand.self, ReproduceCommand.self, ImportCommand.self, ExecNodeCommand.self,
         ])
 
     /// Parses and runs the command. A usage error (unknown option, missing argument, unknown subcommand) exits 2,

@@ -24,6 +24,8 @@ struct DocumentationTests {
             "checks the tree repro submit makes (a 35-minute run; ClosedDivisionTests check one)",
         "repro check submission/submission --json": "the same, as JSON",
         "repro check short/submission --short-runs": "the same, of a short run",
+        "repro reproduce ~/inference_results_v5.1/closed/GATEOverflow imagenet=~/imagenet/val":
+            "ResNet-50 on all 50,000 ImageNet images (hours); PublishedReproductionTests reproduce it with stand-ins",
         "repro check ~/inference_results_v5.1 --version v5.1":
             "a clone of MLCommons' results repository (gigabytes; CheckerTests check a tree of it)",
     ]
@@ -138,7 +140,12 @@ struct DocumentationTests {
         try? fm.removeItem(atPath: cli.root + "/recipes")
         try fm.createSymbolicLink(atPath: cli.root + "/recipes", withDestinationPath: CLI.packageRoot + "/recipes")
         try fm.createSymbolicLink(atPath: cli.root + "/published", withDestinationPath: CLI.packageRoot + "/published")
-        var substitutions: [String: String] = ["~/imagenet/val": cli.root + "/home/imagenet/val"]
+        // Clones of MLCommons' results repositories: the folders of them kept as test fixtures.
+        var substitutions: [String: String] = [
+            "~/imagenet/val": cli.root + "/home/imagenet/val",
+            "~/inference_results_v5.1/": CLI.packageRoot + "/Tests/Fixtures/mlcommons-results/inference_results_v5.1/",
+            "~/inference_results_v4.1/": CLI.packageRoot + "/Tests/Fixtures/mlcommons-results/inference_results_v4.1/",
+        ]
         for (url, name) in [
             ("https://github.com/example/mlperf-recipes", "mlperf-recipes"),
             ("file:///srv/git/recipes.git", "recipes.git"),

@@ -198,8 +198,21 @@ struct LoadGenAction: Implementation {
         return settings
     }
 
-    /// repro's mlperf.conf with the seeds of the asked round (the newest's by default).
+    /// repro's mlperf.conf with the seeds of the asked round (the newest's by default), or with `seeds` given
+    /// outright (a published run's, of a round repro has no rules for).
     static func mlperfConf(_ context: ActionContext) throws -> ConfigFile {
+        let given = try context.strings("seeds")
+        if !given.isEmpty {
+            let numbers = given.compactMap { UInt64($0) }
+            guard numbers.count == 3, given.count == 3 else {
+                throw ActionError.badParameter(
+                    name: "seeds",
+                    problem: "expected three whole numbers (qsl, sample index, schedule), found \(given)")
+            }
+            return try MLPerfConf.file(
+                round: "given by the step", seeds: .init(qsl: numbers[0], sampleIndex: numbers[1], schedule: numbers[2])
+            )
+        }
         let round = try context.optionalString("round") ?? Rules.newest
         let rules: Rules
         do { rules = try Rules.load(round) } catch {

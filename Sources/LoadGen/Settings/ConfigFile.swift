@@ -123,9 +123,14 @@ public struct ConfigFile: Sendable {
 
     /// The value for (model, scenario, key) by LoadGen's precedence: `model.scenario`, `*.scenario`, `model.*`,
     /// `*.*`; within a file the last line wins.
-    func lookup(model: String, scenario: String, key: String) -> String? {
+    public func lookup(model: String, scenario: String, key: String) -> String? {
+        entry(model: model, scenario: scenario, key: key)?.value
+    }
+
+    /// The line that gives (model, scenario, key) its value, by the precedence of `lookup`.
+    public func entry(model: String, scenario: String, key: String) -> Entry? {
         for (m, s) in [(model, scenario), ("*", scenario), (model, "*"), ("*", "*")] {
-            if let e = entries.last(where: { $0.model == m && $0.scenario == s && $0.key == key }) { return e.value }
+            if let e = entries.last(where: { $0.model == m && $0.scenario == s && $0.key == key }) { return e }
         }
         return nil
     }

@@ -8,8 +8,23 @@ import Workflow
 struct ReproduceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reproduce",
-        abstract: "Run a published result again from its manifest and compare it value by value.",
+        abstract:
+            "Run a published result again (repro's, or an MLCommons results folder's) and judge it value by value.",
         discussion: """
+            SOURCE is a folder made by scripts/publish (or a repro manifest), or a folder of an MLCommons results
+            repository: a submitter folder (closed/ORG), or a system, benchmark or scenario folder inside it, with
+            system=, benchmark= and scenario= picking the rest. For an MLCommons result, repro derives the request
+            from the published files: the benchmark's recipe, the LoadGen settings of the detail log and user.conf
+            as published, the SUT (onnxruntime at the published version where the result used it, else repro's
+            kernels), the model (model-info.json resolved to a recipe that fetches it), the data set (imagenet=,
+            which only you can give), and shows what differs between the published machine and this one. Inputs
+            given as name=value (model=, imagenet=, count=, min_duration_ms=, threads=, sut=, user_conf=FILE, …)
+            win. --plan prints the request without running it. The verdict: accuracy exactly or against the
+            closed-division target, VALID/INVALID exactly, the scenario's metric within MLPerf's ±10 % on the same
+            system, framework and settings (else said, not judged), every effective LoadGen setting of the detail
+            log; the last line says in words what reproduced.
+
+            For a repro manifest:
             The manifest holds the exact recipe texts, the requests and their inputs, every node's metrics (with
             their spread when a measured step ran several times) and the machine. repro runs the same requests with
             nothing reused, measured steps as many times as they were, with the published recipe texts where the
@@ -24,6 +39,11 @@ struct ReproduceCommand: ParsableCommand {
             --exact-only still judges and prints timed values but counts only the exact ones (as make test does).
 
             Examples:
+              repro reproduce ~/inference_results_v5.1/closed/GATEOverflow --plan
+              repro reproduce ~/inference_results_v5.1/closed/GATEOverflow \\
+                imagenet=~/imagenet/val
+              repro reproduce ~/inference_results_v4.1/open/Krai --plan \\
+                scenario=SingleStream count=500 threads=2
               repro reproduce published/mlperf-digits    # made by scripts/publish
               repro reproduce published/mlperf-digits/manifest.json
               repro reproduce "runs/$(ls runs | tail -n 1)"  # a run of your own
@@ -32,7 +52,17 @@ struct ReproduceCommand: ParsableCommand {
             Exit status: 0 when everything reproduced, 1 when something did not, 2 for bad input.
             """)
 
-    @Argument(help: "A manifest.json, or a folder holding one (a published result).") var source: String
+    @Argument(
+        help: "A folder of an MLCommons results repository, a folder made by scripts/publish, or a manifest.json.",
+        completion: .directory)
+    var source: String
+    @Argument(
+        help: ArgumentHelp(
+            "MLCommons results: system=, benchmark=, scenario= pick the result; other name=value are inputs.",
+            valueName: "name=value"))
+    var assignments: [String] = []
+    @Flag(help: "Print the request derived from a published MLCommons result, and run nothing.")
+    var plan = false
     @Flag(help: "Let values beyond the published spread in their good direction pass (one-sided).")
     var acceptBetter = false
     @Option(
@@ -52,6 +82,10 @@ struct ReproduceCommand: ParsableCommand {
     }
 
     func run() throws {
+        if isMLCommonsResult { return try runPublished() }
+        if !assignments.isEmpty || plan {
+            throw fail("error: name=value inputs and --plan apply to MLCommons results folders; \(source) is not one")
+        }
         let published: PublishedResult
         do { published = try PublishedResult.read(source) } catch {
             Output.line("cannot reproduce \(source): \(error)")

@@ -26,6 +26,9 @@ public struct LoadGenSpec: ActionSpec {
         ActionParameter(
             "round", .string, doc: "the MLPerf round whose seeds mlperf.conf sets (v5.1, v6.0, v6.1; default v6.1)"),
         ActionParameter(
+            "seeds", .list,
+            doc: "instead of round: the qsl, sample-index and schedule RNG seeds (a published run's, of another round)"),
+        ActionParameter(
             "audit", .string, doc: "TEST01 or TEST04: the compliance test's audit.config, applied last (model *)"),
         ActionParameter("audit-config", .path, doc: "an audit.config file to apply last, as LoadGen does"),
         ActionParameter(
