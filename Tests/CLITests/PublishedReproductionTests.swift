@@ -100,6 +100,12 @@ struct PublishedReproductionTests {
         let last = try #require(out.split(separator: "\n").last.map(String.init))
         #expect(last.hasPrefix("reproduced: result as published; not judged: accuracy (another model"), "\(last)")
         #expect(r.status == 0, "everything comparable agreed")
+        let json = try cli.run(["reproduce", Self.gate, "--json"] + inputs + Self.recipes, timeout: 600)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json.stdout)")
+        #expect(object["reproduced"] as? Bool == true && json.status == 0, "\(json.stdout)")
+        #expect((object["conclusion"] as? String)?.hasPrefix("reproduced: result as published") == true)
+        #expect((object["verdicts"] as? [[String: Any]])?.contains { $0["kind"] as? String == "setting" } == true)
 
         let imported = try cli.run(
             ["import", Self.gate, "--out", "imported/mlperf-gate-offline.yaml"] + inputs)

@@ -35,6 +35,17 @@ extension ReproduceCommand {
         let outcome = try planAndRun(session, requests, workspace: workspace)
         let report = reproduction.judge(
             outcome.manifest, cache: workspace.cache, runStatus: outcome.summary.status)
+        if json {
+            var object = VerdictText.json(report, manifest: outcome.summary.manifestPath)
+            if case .map(var fields) = object {
+                fields["reproduced"] = .bool(reproduction.reproduced(report))
+                fields["conclusion"] = .string(reproduction.conclusion(report))
+                object = .map(fields)
+            }
+            Output.line(object.canonicalJSON)
+            if !reproduction.reproduced(report) { throw ExitCode(1) }
+            return
+        }
         Output.line(PublishedText.verdict(report, reproduction))
         if outcome.summary.status != .succeeded {
             Output.line(
