@@ -1,4 +1,5 @@
 import Foundation
+import LoadGen
 
 /// The verifications of MLPerf's compliance tests, with the rules, thresholds and pass strings of
 /// mlcommons/inference's `compliance/TEST01/verify_accuracy.py`, `TEST01/verify_performance.py` and
@@ -114,10 +115,19 @@ public enum AuditVerification {
     // MARK: Performance
 
     /// The score each scenario is judged by in TEST01 (detail log keys).
-    static let test01Fields = [
-        "Offline": "result_samples_per_second", "SingleStream": "early_stopping_latency_ss",
-        "MultiStream": "early_stopping_latency_ms", "Server": "result_completed_samples_per_sec",
+    static let test01Fields: [TestScenario: String] = [
+        .offline: "result_samples_per_second", .singleStream: "early_stopping_latency_ss",
+        .multiStream: "early_stopping_latency_ms", .server: "result_completed_samples_per_sec",
     ]
+
+    /// How far a compliance run's score may be from the submission run's: 10 %, or 20 % for single-stream scores
+    /// up to 200,000 and multistream ones up to 1,600,000 (ns, or queries per second for TEST04).
+    static func threshold(_ scenario: TestScenario, score: Double) -> Double {
+        switch scenario {
+        case .singleStream where score <= 200_000, .multiStream where score <= 1_600_000: 0.20
+        default: 0.10
+        }
+    }
 
     /// TEST01's performance: the audited run within ±10 % of the submission run's score (±20 % for single-stream
     /// latencies up to 0.2 ms and multistream ones up to 1.6 ms); both VALID; a Server run with the same latency
@@ -131,11 +141,14 @@ public enum AuditVerification {
         for (log, path) in [(ref, reference), (run, test)] where log.string("result_validity") != "VALID" {
             return fail("Invalid results in \(path)")
         }
-        let scenario = ref.string("effective_scenario") ?? ""
-        guard run.string("effective_scenario") == scenario else {
+        let named = ref.string("effective_scenario") ?? ""
+        guard let scenario = TestScenario(rawValue: named) else {
+            return fail("no known scenario in \(reference) (effective_scenario '\(named)')")
+        }
+        guard run.string("effective_scenario") == scenario.rawValue else {
             return fail("Test and reference scenarios do not match!")
         }
-        if scenario == "Server",
+        if scenario == .server,
             ref.integer("effective_target_latency_ns") != run.integer("effective_target_latency_ns")
         {
             return fail("Server target latency mismatch")
@@ -143,10 +156,7 @@ public enum AuditVerification {
         guard let field = test01Fields[scenario], let refScore = ref.number(field), let testScore = run.number(field)
         else { return fail("no score in the logs") }
         text += "Reference score = \(refScore)\nTest score = \(testScore)\n"
-        var threshold = 0.10
-        if (scenario == "SingleStream" && refScore <= 200_000) || (scenario == "MultiStream" && refScore <= 1_600_000) {
-            threshold = 0.20
-        }
+        let threshold = AuditVerification.threshold(scenario, score: refScore)
         let passed = refScore * (1 - threshold) <= testScore && testScore <= refScore * (1 + threshold)
         return Outcome(text: text + (passed ? "TEST PASS\n" : "TEST FAIL: Test score invalid\n"), passed: passed)
     }
@@ -162,58 +172,56 @@ public enum AuditVerification {
         guard let run = summaryScore(test) else { return fail("cannot read a score in \(test)") }
         if !ref.valid { return fail("Reference results are invalid") }
         if !run.valid { return fail("Test results are invalid") }
-        if ref.scenario == "Server", ref.targetLatency != run.targetLatency {
+        if ref.scenario == .server, ref.targetLatency != run.targetLatency {
             return fail("Server target latency mismatch")
         }
         if ref.scenario != run.scenario { return fail("Test and reference scenarios do not match!") }
         text += "reference score = \(ref.score)\ntest score = \(run.score)\n"
-        var threshold = 0.10
-        if (ref.scenario == "SingleStream" && ref.score <= 200_000)
-            || (ref.scenario == "MultiStream" && ref.score <= 1_600_000)
-        {
-            threshold = 0.20
-        }
+        let threshold = AuditVerification.threshold(ref.scenario, score: ref.score)
         let passed = run.score < ref.score * (1 + threshold)
         return Outcome(text: text + (passed ? "TEST PASS\n" : "TEST FAIL: Test score invalid\n"), passed: passed)
     }
 
     struct SummaryScore {
-        var scenario = ""
-        var score = 0.0
-        var valid = true
+        var scenario: TestScenario
+        var score: Double
+        var valid: Bool
         var targetLatency: String?
     }
 
     /// The scenario, score and validity a `mlperf_log_summary.txt` states.
     static func summaryScore(_ path: String) -> SummaryScore? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        var s = SummaryScore()
+        var scenario: TestScenario?
+        var score = 0.0
+        var valid = true
+        var targetLatency: String?
         func value(_ line: Substring) -> String? {
             line.range(of: ": ").map { String(line[$0.upperBound...]).trimmingCharacters(in: .whitespaces) }
         }
         for line in text.split(separator: "\n") {
             if line.hasPrefix("Scenario") {
-                s.scenario = value(line) ?? ""
+                scenario = value(line).flatMap(TestScenario.init(rawValue:))
             } else if line.hasPrefix("Result is"), value(line) == "INVALID" {
-                s.valid = false
-            } else if s.scenario == "SingleStream",
+                valid = false
+            } else if scenario == .singleStream,
                 line.range(of: "Early stopping (90th|90.0th|99.9th) percentile estimate", options: .regularExpression)
                     != nil, let v = value(line).flatMap(Double.init), v > 0
             {
-                s.score = 1e9 / v
-            } else if s.scenario == "MultiStream",
+                score = 1e9 / v
+            } else if scenario == .multiStream,
                 line.range(of: "Early stopping (99th|99.0th) percentile estimate", options: .regularExpression) != nil,
                 let v = value(line).flatMap(Double.init), v > 0
             {
-                s.score = 1e9 / v
-            } else if s.scenario == "Server", line.hasPrefix("Completed samples per second") {
-                s.score = value(line).flatMap(Double.init) ?? 0
-            } else if s.scenario == "Server", line.hasPrefix("target_latency (ns)") {
-                s.targetLatency = value(line)
-            } else if s.scenario == "Offline", line.hasPrefix("Samples per second") {
-                s.score = value(line).flatMap(Double.init) ?? 0
+                score = 1e9 / v
+            } else if scenario == .server, line.hasPrefix("Completed samples per second") {
+                score = value(line).flatMap(Double.init) ?? 0
+            } else if scenario == .server, line.hasPrefix("target_latency (ns)") {
+                targetLatency = value(line)
+            } else if scenario == .offline, line.hasPrefix("Samples per second") {
+                score = value(line).flatMap(Double.init) ?? 0
             }
         }
-        return s.scenario.isEmpty ? nil : s
+        return scenario.map { SummaryScore(scenario: $0, score: score, valid: valid, targetLatency: targetLatency) }
     }
 }
