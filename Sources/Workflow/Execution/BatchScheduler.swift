@@ -21,6 +21,23 @@ public protocol BatchScheduler: Sendable {
     func isAlive(_ job: String) -> Bool
     /// The last lines the job itself wrote (its batch output file), for failures that left no result file.
     func outputTail(job: String, node: String, folder: RunFolder) -> [String]
+    /// How a job that wrote no result ended, in words, from the state and exit code `poll` reported: only the
+    /// scheduler knows what its states mean (which one is a time limit, which a lost node).
+    func describeEnd(job: String, state: String, exitCode: Int32?, host: String?) -> BatchJobEnd
+}
+
+/// How a batch job that wrote no result ended: the reason in words, and whether it ran out of time or was lost with
+/// its node (then the next run builds it again).
+public struct BatchJobEnd: Sendable, Equatable {
+    public var reason: String
+    public var timedOut: Bool
+    public var lost: Bool
+
+    public init(reason: String, timedOut: Bool = false, lost: Bool = false) {
+        self.reason = reason
+        self.timedOut = timedOut
+        self.lost = lost
+    }
 }
 
 /// What a batch scheduler needs to know about a node.

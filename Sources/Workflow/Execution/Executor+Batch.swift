@@ -183,14 +183,15 @@ extension Executor {
             events.emit(.notRun(node: node.id, reason: results[i].note!))
             return
         } else {
+            let end = scheduler.describeEnd(job: job, state: state, exitCode: exitCode, host: jobHosts[i])
             failure = StepFailure(
-                reason: BatchEnd.reason(job: job, state: state, exitCode: exitCode, host: jobHosts[i]),
-                exitCode: exitCode, timedOut: state == "TIMEOUT", cancelled: cancellation.isCancelled,
+                reason: end.reason, exitCode: exitCode, timedOut: end.timedOut, cancelled: cancellation.isCancelled,
                 stderrTail: scheduler.outputTail(job: job, node: node.id, folder: jobFolder))
+            if end.lost { failure.execution["lost"] = .bool(true) }
         }
-        failure.execution = ["job": .string(job), "runner": .string(scheduler.name)]
+        failure.execution["job"] = .string(job)
+        failure.execution["runner"] = .string(scheduler.name)
         if let host = jobHosts[i] { failure.execution["host"] = .string(host) }
-        if state == "NODE_FAIL" { failure.execution["lost"] = .bool(true) }
         results[i].status = .failed
         results[i].failure = failure
         events.emit(.failed(node: node.id, failure: failure))
@@ -216,22 +217,6 @@ extension Executor {
                 .warning(
                     "\(jobs.count) job\(jobs.count == 1 ? " was" : "s were") lost with node \(host): "
                         + jobs.joined(separator: ", ") + "; run again to build what is missing"))
-        }
-    }
-}
-
-/// How a batch job that wrote no result ended, in words: its node failed, it ran out of time, it was cancelled.
-enum BatchEnd {
-    static func reason(job: String, state: String, exitCode: Int32?, host: String?) -> String {
-        let on = host.map { " on \($0)" } ?? ""
-        switch state {
-        case "NODE_FAIL": return "lost: its node\(host.map { " " + $0 } ?? "") failed while job \(job) ran"
-        case "TIMEOUT": return "timed out: job \(job)\(on) ran past its Slurm time limit (--time)"
-        case "OUT_OF_MEMORY": return "out of memory: job \(job)\(on) went past its Slurm memory limit (--mem)"
-        case "PREEMPTED": return "preempted: Slurm stopped job \(job)\(on) for another job"
-        default:
-            let code = exitCode.map { ", exit code \($0)" } ?? ""
-            return "job \(job)\(on) ended \(state)\(code) before repro could record a result"
         }
     }
 }
