@@ -124,6 +124,26 @@ struct PublishedReproductionTests {
         #expect(table.contains("samples_per_second 187.369 "), "\(table)")
     }
 
+    /// v4.1's Krai SingleStream result (seeds of a round repro has no rules for, given outright) on repro's
+    /// kernels: the seeds and every other setting not given are as published.
+    @Test func anOlderRoundsResultRunsWithItsOwnSeeds() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try ResNet50Tests().makeInputs(cli.root)
+        let r = try cli.run(
+            [
+                "reproduce", Self.krai, "model=small224.onnx", "imagenet=imagenet", "count=16", "min_duration_ms=50",
+                "min_query_count=64", "sut=builtin", "threads=1",
+            ] + Self.recipes, timeout: 600)
+        let out = r.stdout.replacingOccurrences(of: " +", with: " ", options: .regularExpression)
+        #expect(out.contains("SingleStream performance result VALID VALID exact ok"), "\(out)\(r.stderr)")
+        #expect(out.contains("SingleStream performance latency_ms 11.345 "), "\(out)")
+        #expect(out.contains("LoadGen settings: 18 of 22 effective settings as published"), "\(out)")
+        #expect(!out.contains("rng_seed"), "the published seeds: \(out)")
+        #expect(out.contains("effective_min_query_count: 100 → 64: as given: min_query_count=64"), "\(out)")
+        #expect(r.status == 0)
+    }
+
     /// imagenet= may be the URL of an archive of the folder: fetched, checked against its SHA-256, unpacked.
     @Test func anImageNetArchiveByURLIsCheckedAndUnpacked() throws {
         let cli = try CLI()
