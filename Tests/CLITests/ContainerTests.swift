@@ -6,7 +6,9 @@ import Testing
 #endif
 
 /// Container steps with the real podman (runc) and a Debian image built by the shipped `debian-image` recipe.
-@Suite("container steps", .serialized)
+/// Not serialized: each test has its own project and image names (those that run in the test image's cache take
+/// its locks, as concurrent runs do), so they run beside each other and the other suites, not one after another.
+@Suite("container steps")
 struct ContainerTests {
     /// A step that shows what it sees inside: the os, its mounts, its environment and its network.
     static func boxed(image: String, runtime: String = "auto") -> String {
