@@ -304,7 +304,7 @@ def train_against_torch(work, threads, rounds):
                             loss = loss_fn(run(x[i:i + 32]), y[i:i + 32])
                             loss.backward()
                             opt.step()
-                            total += float(loss)
+                            total += loss.item()
                         return total / (n // 32)
                     epoch()  # warm up (and, compiled, the compilation), as repro's first epoch is
                     start = time.perf_counter()
