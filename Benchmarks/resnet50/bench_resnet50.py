@@ -22,6 +22,32 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../Tests/ONNXTest
 import make_models  # noqa: E402
 
 
+def openblas_core(env):
+    """The kernel OpenBLAS (Debian's, the one repro-bench links) picks under `env`."""
+    code = ("import ctypes; lib = ctypes.CDLL('libopenblas.so.0'); "
+            "lib.openblas_get_corename.restype = ctypes.c_char_p; print(lib.openblas_get_corename().decode())")
+    return subprocess.run([sys.executable, "-c", code], env=env, check=True, stdout=subprocess.PIPE,
+                          text=True).stdout.strip()
+
+
+def sgemm_environment():
+    """The environment of the per-layer run. OpenBLAS 0.3.21 does not know some newer CPUs (a VM's 'Intel Xeon
+    Processor' with AVX-512) and falls back to its generic Prescott kernel, 5-15x slower than its AVX-512 ones: a
+    baseline that weak says nothing, so the sgemm column then uses the AVX-512 kernel named by OPENBLAS_CORETYPE.
+    repro's convolutions do not use OpenBLAS, so only the sgemm column changes."""
+    env = dict(os.environ)
+    core = openblas_core(env)
+    with open("/proc/cpuinfo") as f:
+        flags = next((line.split() for line in f if line.startswith("flags")), [])
+    if core == "Prescott" and "avx512f" in flags and "OPENBLAS_CORETYPE" not in env:
+        env["OPENBLAS_CORETYPE"] = "Cooperlake" if "avx512_bf16" in flags else "SkylakeX"
+        print(f"\nOpenBLAS picks its generic {core} kernel on this CPU; the sgemm columns below use "
+              f"OPENBLAS_CORETYPE={env['OPENBLAS_CORETYPE']} ({openblas_core(env)}), its best for it")
+    else:
+        print(f"\nsgemm: OpenBLAS kernel {core}")
+    return env
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("bench")
@@ -65,9 +91,10 @@ def main():
     for batch, threads, ours, theirs, diff, agree in rows:
         print(f"| {batch} | {threads} | {ours:.2f} | {theirs:.2f} | {ours / theirs:.2f}x | "
               f"top-1 {'same' if agree else 'DIFFERENT'}, max |softmax diff| {diff:.1e} |")
+    layers_env = sgemm_environment()
     for threads in (1, 2):
         out = subprocess.run([args.bench, "onnx-layers", model, "1", str(threads), str(args.repeat)], check=True,
-                             stdout=subprocess.PIPE, text=True).stdout
+                             stdout=subprocess.PIPE, text=True, env=layers_env).stdout
         layers = json.loads(out)
         total = sum(r["seconds"] for r in layers)
         print(f"\nConvolutions at batch 1, {threads} thread(s): {total * 1000:.1f} ms of convolutions per image")

@@ -1,45 +1,75 @@
-// Winograd F(2×2, 3×3) for 3×3 stride-1 padding-1 convolutions with channel counts that are multiples of 16:
-// each 2×2 output tile is computed from its 4×4 input tile with 16 multiplications per (input, output) channel
-// pair instead of 36. Per chunk of tiles: the input transform Bᵀ·d·B (16 channels per zmm register), 16 products
-// V_k[tiles × in] · U_k[in × out] with the shared register-blocked kernel, then the output transform Aᵀ·M·A with
-// bias, residual and ReLU applied as it stores. U = G·g·Gᵀ is made once per set of weights.
+// Winograd F(m×m, 3×3), m = 2 or 4, for 3×3 stride-1 padding-1 convolutions with channel counts that are multiples
+// of 16: each m×m output tile is computed from its a×a input tile (a = m + 2) with a² multiplications per (input,
+// output) channel pair instead of 9·m²: 16 instead of 36 for F(2×2), 36 instead of 144 for F(4×4). Per group of
+// tiles: the input transform Bᵀ·d·B (16 channels per zmm register) into V[a²][tiles][in], a² products
+// M_k = V_k · U_k on the packed panels of panels.h, then the output transform Aᵀ·M·A with bias, residual and ReLU
+// applied as it stores. U = G·g·Gᵀ is made (in double) and packed once per set of weights.
+//
+// Threads take whole groups of tiles when there are enough tiles; when a layer has few tiles (the deep layers at
+// small batches) they share one group in three steps (input transform, products split by weight panels so each
+// transformed weight is read once, output transform). Either way each output is summed in the same order.
 
-#include "blocks.h"
 #include "ckernels.h"
+#include "panels.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-// Tiles per chunk: the width of the widest register block, so the 16 products run on full blocks.
-#define CK_TILES 16
+// The largest scratch of a group (V and M), in floats: 8 MB. Groups are at most CK_WINO_GROUP tiles.
+#define CK_WINO_SCRATCH (2 << 20)
+#define CK_WINO_GROUP 96
 
-size_t ck_winograd_weights_floats(int in_channels, int out_channels) {
-    return (size_t)16 * in_channels * out_channels;
+// Tiles per group for these channels: as many as fit the scratch, up to CK_WINO_GROUP, in whole blocks of CK_P.
+static int ck_wino_group(int ic, int oc, int m) {
+    const int a = m + 2;
+    long g = CK_WINO_SCRATCH / ((long)a * a * (ic + oc));
+    if (g > CK_WINO_GROUP) g = CK_WINO_GROUP;
+    g -= g % CK_P;
+    return g < CK_P ? CK_P : (int)g;
 }
 
-size_t ck_winograd_scratch_floats(int in_channels, int out_channels) {
-    return (size_t)in_channels + (size_t)16 * CK_TILES * in_channels + (size_t)16 * CK_TILES * out_channels;
+size_t ck_winograd_weights_floats(int in_channels, int out_channels, int m) {
+    return (size_t)(m + 2) * (m + 2) * in_channels * out_channels;
 }
 
-void ck_winograd_weights(const float *weight, int ic, int oc, float *u) {
-    // weight: [3·3·ic, oc] (row (kh·3 + kw)·ic + c); u: [16, ic, oc] with k = 4·i + j.
+size_t ck_winograd_scratch_floats(int in_channels, int out_channels, int m, int threads) {
+    const int a = m + 2, g = ck_wino_group(in_channels, out_channels, m);
+    return (size_t)(threads < 1 ? 1 : threads) * a * a * g * (in_channels + out_channels);
+}
+
+void ck_winograd_weights(const float *weight, int ic, int oc, int m, float *u) {
+    // G for F(2×2, 3×3) and F(4×4, 3×3) (Lavin & Gray, points 0, ±1, ±2 and ∞).
+    static const double g2[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+    static const double g4[6][3] = {{0.25, 0, 0},
+                                    {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                                    {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                                    {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                                    {1.0 / 24, -1.0 / 12, 1.0 / 6},
+                                    {0, 0, 1}};
+    const int a = m + 2;
+    // U_k [ic, oc] for k = a·i + j, made whole and then packed as a 1×1 convolution's weights.
+    float *plain = malloc(sizeof(float) * (size_t)a * a * ic * oc);
+    if (!plain) return;
     for (int c = 0; c < ic; c++) {
         for (int o = 0; o < oc; o++) {
-            float g[3][3], t[4][3];
+            double g[3][3], t[6][3];
             for (int kh = 0; kh < 3; kh++)
                 for (int kw = 0; kw < 3; kw++) g[kh][kw] = weight[((size_t)(kh * 3 + kw) * ic + c) * oc + o];
-            for (int kw = 0; kw < 3; kw++) {
-                t[0][kw] = g[0][kw];
-                t[1][kw] = 0.5f * (g[0][kw] + g[1][kw] + g[2][kw]);
-                t[2][kw] = 0.5f * (g[0][kw] - g[1][kw] + g[2][kw]);
-                t[3][kw] = g[2][kw];
+            for (int i = 0; i < a; i++) {
+                const double *row = m == 2 ? g2[i] : g4[i];
+                for (int kw = 0; kw < 3; kw++) t[i][kw] = row[0] * g[0][kw] + row[1] * g[1][kw] + row[2] * g[2][kw];
             }
-            for (int i = 0; i < 4; i++) {
-                const float r[4] = {t[i][0], 0.5f * (t[i][0] + t[i][1] + t[i][2]), 0.5f * (t[i][0] - t[i][1] + t[i][2]),
-                                    t[i][2]};
-                for (int j = 0; j < 4; j++) u[((size_t)(4 * i + j) * ic + c) * oc + o] = r[j];
+            for (int i = 0; i < a; i++) {
+                for (int j = 0; j < a; j++) {
+                    const double *col = m == 2 ? g2[j] : g4[j];
+                    const double v = t[i][0] * col[0] + t[i][1] * col[1] + t[i][2] * col[2];
+                    plain[((size_t)(a * i + j) * ic + c) * oc + o] = (float)v;
+                }
             }
         }
     }
+    for (int k = 0; k < a * a; k++) ck_pack_weights(plain + (size_t)k * ic * oc, 1, ic, oc, u + (size_t)k * ic * oc);
+    free(plain);
 }
 
 #ifdef CK_X86
@@ -47,145 +77,201 @@ void ck_winograd_weights(const float *weight, int ic, int oc, float *u) {
 typedef struct {
     const float *x, *u, *bias, *residual;
     float *y, *scratch;
-    int n, h, w, ic, oc, relu, th, tw;
-    size_t scratch_floats;
-} ck_winograd_call;
+    const ck_panel_set *set;
+    int n, h, w, ic, oc, relu, m, a, th, tw, group, panels;
+    long tiles;
+    size_t scratch_floats; // per part
+    // A group shared by all parts: its first tile and size, V and M.
+    long g0;
+    int count;
+    float *v, *mm;
+} ck_wino_call;
 
-// Bᵀ·d·B of one 4×4 tile for 16 channels: d[4·i + j] is row i, column j.
-AVX512 static inline void ck_input_transform(const __m512 d[16], __m512 v[16]) {
-    __m512 t[16];
-    for (int j = 0; j < 4; j++) {
-        t[0 + j] = _mm512_sub_ps(d[0 + j], d[8 + j]);
-        t[4 + j] = _mm512_add_ps(d[4 + j], d[8 + j]);
-        t[8 + j] = _mm512_sub_ps(d[8 + j], d[4 + j]);
-        t[12 + j] = _mm512_sub_ps(d[4 + j], d[12 + j]);
+// Bᵀ·d along one line of a values, `step` registers apart (in place).
+AVX512 static inline void ck_input_line(__m512 *d, int step, int m) {
+    if (m == 2) {
+        const __m512 d0 = d[0], d1 = d[step], d2 = d[2 * step], d3 = d[3 * step];
+        d[0] = _mm512_sub_ps(d0, d2);
+        d[step] = _mm512_add_ps(d1, d2);
+        d[2 * step] = _mm512_sub_ps(d2, d1);
+        d[3 * step] = _mm512_sub_ps(d1, d3);
+        return;
     }
-    for (int i = 0; i < 4; i++) {
-        v[4 * i + 0] = _mm512_sub_ps(t[4 * i + 0], t[4 * i + 2]);
-        v[4 * i + 1] = _mm512_add_ps(t[4 * i + 1], t[4 * i + 2]);
-        v[4 * i + 2] = _mm512_sub_ps(t[4 * i + 2], t[4 * i + 1]);
-        v[4 * i + 3] = _mm512_sub_ps(t[4 * i + 1], t[4 * i + 3]);
-    }
+    const __m512 d0 = d[0], d1 = d[step], d2 = d[2 * step], d3 = d[3 * step], d4 = d[4 * step], d5 = d[5 * step];
+    const __m512 four = _mm512_set1_ps(4), five = _mm512_set1_ps(5), two = _mm512_set1_ps(2);
+    const __m512 p = _mm512_fnmadd_ps(four, d2, d4), q = _mm512_fnmadd_ps(four, d1, d3);
+    const __m512 r = _mm512_sub_ps(d4, d2), s = _mm512_mul_ps(two, _mm512_sub_ps(d3, d1));
+    d[0] = _mm512_fmadd_ps(four, d0, _mm512_fnmadd_ps(five, d2, d4));
+    d[step] = _mm512_add_ps(p, q);
+    d[2 * step] = _mm512_sub_ps(p, q);
+    d[3 * step] = _mm512_add_ps(r, s);
+    d[4 * step] = _mm512_sub_ps(r, s);
+    d[5 * step] = _mm512_fmadd_ps(four, d1, _mm512_fnmadd_ps(five, d3, d5));
 }
 
-// Aᵀ·M·A of one tile for 16 channels, + bias: out[2·i + j] is output row i, column j.
-AVX512 static inline void ck_output_transform(const __m512 m[16], __m512 bias, __m512 out[4]) {
-    __m512 s[8];
-    for (int j = 0; j < 4; j++) {
-        s[j] = _mm512_add_ps(_mm512_add_ps(m[0 + j], m[4 + j]), m[8 + j]);
-        s[4 + j] = _mm512_sub_ps(_mm512_sub_ps(m[4 + j], m[8 + j]), m[12 + j]);
+// Aᵀ·v along one line: a values `step` registers apart in, m values `ostep` apart out.
+AVX512 static inline void ck_output_line(const __m512 *v, int step, __m512 *o, int ostep, int m) {
+    if (m == 2) {
+        const __m512 v1 = v[step], v2 = v[2 * step];
+        o[0] = _mm512_add_ps(_mm512_add_ps(v[0], v1), v2);
+        o[ostep] = _mm512_sub_ps(_mm512_sub_ps(v1, v2), v[3 * step]);
+        return;
     }
-    for (int i = 0; i < 2; i++) {
-        out[2 * i + 0] = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s[4 * i + 0], s[4 * i + 1]), s[4 * i + 2]), bias);
-        out[2 * i + 1] = _mm512_add_ps(_mm512_sub_ps(_mm512_sub_ps(s[4 * i + 1], s[4 * i + 2]), s[4 * i + 3]), bias);
-    }
+    const __m512 s12 = _mm512_add_ps(v[step], v[2 * step]), d12 = _mm512_sub_ps(v[step], v[2 * step]);
+    const __m512 s34 = _mm512_add_ps(v[3 * step], v[4 * step]), d34 = _mm512_sub_ps(v[3 * step], v[4 * step]);
+    o[0] = _mm512_add_ps(_mm512_add_ps(v[0], s12), s34);
+    o[ostep] = _mm512_fmadd_ps(_mm512_set1_ps(2), d34, d12);
+    o[2 * ostep] = _mm512_fmadd_ps(_mm512_set1_ps(4), s34, s12);
+    o[3 * ostep] = _mm512_add_ps(_mm512_fmadd_ps(_mm512_set1_ps(8), d34, d12), v[5 * step]);
 }
 
-// Tiles [first, last) of the batch (tile index = (image · th + tile row) · tw + tile column).
-AVX512 static void ck_winograd_tiles(const ck_winograd_call *c, int first, int last, float *scratch) {
-    const int ic = c->ic, oc = c->oc, h = c->h, w = c->w, th = c->th, tw = c->tw;
-    float *zero = scratch, *vbuf = scratch + ic, *mbuf = vbuf + (size_t)16 * CK_TILES * ic;
-    memset(zero, 0, sizeof(float) * ic);
-    // The coordinates of the next tile, stepped rather than divided for each tile.
-    int b = first / (th * tw), ty = first / tw % th, tx = first % tw;
-    for (int t0 = first; t0 < last; t0 += CK_TILES) {
-        const int count = last - t0 < CK_TILES ? last - t0 : CK_TILES;
-        int tb[CK_TILES], tyy[CK_TILES], txx[CK_TILES];
-        // Input transform: vbuf[k][t][c].
-        for (int t = 0; t < count; t++) {
-            tb[t] = b, tyy[t] = ty, txx[t] = tx;
-            const float *image = c->x + (size_t)b * h * w * ic;
-            const int y0 = 2 * ty - 1, x0 = 2 * tx - 1;
-            float *dst = vbuf + (size_t)t * ic;
-            if (y0 >= 0 && y0 + 4 <= h && x0 >= 0 && x0 + 4 <= w) {
-                // Inside the image: the 16 pixels are at fixed offsets from the first.
-                const float *base = image + ((size_t)y0 * w + x0) * ic;
-                for (int c0 = 0; c0 < ic; c0 += 16) {
-                    __m512 d[16], v[16];
-                    for (int i = 0; i < 4; i++)
-                        for (int j = 0; j < 4; j++)
-                            d[4 * i + j] = _mm512_loadu_ps(base + ((size_t)i * w + j) * ic + c0);
-                    ck_input_transform(d, v);
-                    for (int k = 0; k < 16; k++) _mm512_storeu_ps(dst + (size_t)k * CK_TILES * ic + c0, v[k]);
-                }
-            } else {
-                const float *at[16];
-                for (int i = 0; i < 4; i++) {
-                    for (int j = 0; j < 4; j++) {
-                        const int iy = y0 + i, ix = x0 + j;
-                        const int inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-                        at[4 * i + j] = inside ? image + ((size_t)iy * w + ix) * ic : zero;
-                    }
-                }
-                for (int c0 = 0; c0 < ic; c0 += 16) {
-                    __m512 d[16], v[16];
-                    for (int k = 0; k < 16; k++) d[k] = _mm512_loadu_ps(at[k] + c0);
-                    ck_input_transform(d, v);
-                    for (int k = 0; k < 16; k++) _mm512_storeu_ps(dst + (size_t)k * CK_TILES * ic + c0, v[k]);
+// The input transform of tiles [t0, t0 + count) into v [a²][group][ic].
+AVX512 static void ck_wino_input(const ck_wino_call *c, long t0, int count, float *v) {
+    const int a = c->a, m = c->m, h = c->h, w = c->w, ic = c->ic, group = c->group;
+    long b = t0 / ((long)c->th * c->tw);
+    int ty = (int)(t0 / c->tw % c->th), tx = (int)(t0 % c->tw);
+    for (int t = 0; t < count; t++) {
+        const float *image = c->x + (size_t)b * h * w * ic;
+        const int y0 = m * ty - 1, x0 = m * tx - 1;
+        const int inside = y0 >= 0 && y0 + a <= h && x0 >= 0 && x0 + a <= w;
+        for (int c0 = 0; c0 < ic; c0 += 16) {
+            __m512 d[36];
+            for (int i = 0; i < a; i++) {
+                for (int j = 0; j < a; j++) {
+                    const int iy = y0 + i, ix = x0 + j;
+                    d[a * i + j] = inside || (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                                       ? _mm512_loadu_ps(image + ((size_t)iy * w + ix) * ic + c0)
+                                       : _mm512_setzero_ps();
                 }
             }
-            if (++tx == tw) {
-                tx = 0;
-                if (++ty == th) ty = 0, b++;
-            }
+            for (int j = 0; j < a; j++) ck_input_line(d + j, a, m); // columns
+            for (int i = 0; i < a; i++) ck_input_line(d + a * i, 1, m); // rows
+            for (int k = 0; k < a * a; k++) _mm512_storeu_ps(v + ((size_t)k * group + t) * ic + c0, d[k]);
         }
-        // The 16 products M_k = V_k · U_k.
-        for (int k = 0; k < 16; k++) {
-            const float *vk = vbuf + (size_t)k * CK_TILES * ic;
-            float *mk = mbuf + (size_t)k * CK_TILES * oc;
-            const float *uk = c->u + (size_t)k * ic * oc;
-            ck_blocks(&ck_avx512_blocks, vk, 0, ic, ic, 1, uk, oc, NULL, NULL, 0, mk, count);
-        }
-        // Output transform Aᵀ·M·A, + bias (+ residual), ReLU, stored where the tile's pixels are (stride 1,
-        // padding 1: the output is h × w).
-        const __m512 zeros = _mm512_setzero_ps();
-        for (int t = 0; t < count; t++) {
-            const int oy = 2 * tyy[t], ox = 2 * txx[t];
-            const int rows = oy + 1 < h ? 2 : 1, cols = ox + 1 < w ? 2 : 1;
-            const size_t at0 = (((size_t)tb[t] * h + oy) * w + ox) * oc;
-            for (int o0 = 0; o0 < oc; o0 += 16) {
-                __m512 m[16], out[4];
-                for (int k = 0; k < 16; k++) m[k] = _mm512_loadu_ps(mbuf + ((size_t)k * CK_TILES + t) * oc + o0);
-                ck_output_transform(m, c->bias ? _mm512_loadu_ps(c->bias + o0) : zeros, out);
-                for (int i = 0; i < rows; i++) {
-                    for (int j = 0; j < cols; j++) {
-                        const size_t at = at0 + ((size_t)i * w + j) * oc + o0;
-                        __m512 o = out[2 * i + j];
-                        if (c->residual) o = _mm512_add_ps(o, _mm512_loadu_ps(c->residual + at));
-                        if (c->relu) o = _mm512_max_ps(o, zeros);
-                        _mm512_storeu_ps(c->y + at, o);
-                    }
-                }
-            }
+        if (++tx == c->tw) {
+            tx = 0;
+            if (++ty == c->th) ty = 0, b++;
         }
     }
 }
 
-static void ck_winograd_part(void *context, int part, int parts) {
-    const ck_winograd_call *c = context;
-    const int tiles = c->n * c->th * c->tw;
-    ck_winograd_tiles(c, (int)((long)tiles * part / parts), (int)((long)tiles * (part + 1) / parts),
-                      c->scratch + (size_t)part * c->scratch_floats);
+// The products M_k = V_k · U_k for the (k, panel) pairs [first, last) (pair index k · panels + panel).
+static void ck_wino_products(const ck_wino_call *c, int count, const float *v, float *mm, int first, int last) {
+    size_t offsets[CK_WINO_GROUP];
+    for (int t = 0; t < count; t++) offsets[t] = (size_t)t * c->ic;
+    for (int pair = first; pair < last; pair++) {
+        const int k = pair / c->panels, panel = pair % c->panels;
+        ck_panel_group(c->set, v + (size_t)k * c->group * c->ic, offsets, count, 1, 0, c->ic,
+                       c->u + (size_t)k * c->ic * c->oc, c->oc, panel, NULL, NULL, 0,
+                       mm + (size_t)k * c->group * c->oc);
+    }
+}
+
+// The output transform of tiles [t0, t0 + count) (the group starting at tile g0) from mm, with bias, residual, ReLU.
+AVX512 static void ck_wino_output(const ck_wino_call *c, long g0, long t0, int count, const float *mm) {
+    const int a = c->a, m = c->m, h = c->h, w = c->w, oc = c->oc, group = c->group;
+    long b = t0 / ((long)c->th * c->tw);
+    int ty = (int)(t0 / c->tw % c->th), tx = (int)(t0 % c->tw);
+    const __m512 zeros = _mm512_setzero_ps();
+    for (long t = t0 - g0; t < t0 - g0 + count; t++) {
+        const int oy = m * ty, ox = m * tx;
+        const int rows = h - oy < m ? h - oy : m, cols = w - ox < m ? w - ox : m;
+        const size_t at0 = (((size_t)b * h + oy) * w + ox) * oc;
+        for (int o0 = 0; o0 < oc; o0 += 16) {
+            __m512 v[36], s[24], out[16];
+            for (int k = 0; k < a * a; k++) v[k] = _mm512_loadu_ps(mm + ((size_t)k * group + t) * oc + o0);
+            for (int j = 0; j < a; j++) ck_output_line(v + j, a, s + j, a, m);     // columns: s [m][a]
+            for (int i = 0; i < m; i++) ck_output_line(s + a * i, 1, out + m * i, 1, m); // rows: out [m][m]
+            const __m512 bias = c->bias ? _mm512_loadu_ps(c->bias + o0) : zeros;
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    const size_t at = at0 + ((size_t)i * w + j) * oc + o0;
+                    __m512 o = _mm512_add_ps(out[m * i + j], bias);
+                    if (c->residual) o = _mm512_add_ps(o, _mm512_loadu_ps(c->residual + at));
+                    if (c->relu) o = _mm512_max_ps(o, zeros);
+                    _mm512_storeu_ps(c->y + at, o);
+                }
+            }
+        }
+        if (++tx == c->tw) {
+            tx = 0;
+            if (++ty == c->th) ty = 0, b++;
+        }
+    }
+}
+
+// Each part its own tiles, group by group (balanced groups of whole blocks), on its own scratch.
+static void ck_wino_tiles_part(void *context, int part, int parts) {
+    const ck_wino_call *c = context;
+    const long blocks = (c->tiles + CK_P - 1) / CK_P;
+    const long t0 = blocks * part / parts * CK_P, t1e = blocks * (part + 1) / parts * CK_P;
+    const long t1 = t1e < c->tiles ? t1e : c->tiles;
+    if (t1 <= t0) return;
+    float *v = c->scratch + (size_t)part * c->scratch_floats;
+    float *mm = v + (size_t)c->a * c->a * c->group * c->ic;
+    const long groups = (t1 - t0 + c->group - 1) / c->group;
+    const long size = ((t1 - t0 + groups - 1) / groups + CK_P - 1) / CK_P * CK_P;
+    for (long g0 = t0; g0 < t1; g0 += size) {
+        const int count = t1 - g0 < size ? (int)(t1 - g0) : (int)size;
+        ck_wino_input(c, g0, count, v);
+        ck_wino_products(c, count, v, mm, 0, c->a * c->a * c->panels);
+        ck_wino_output(c, g0, g0, count, mm);
+    }
+}
+
+// The three steps of a shared group, each split over the parts.
+static void ck_wino_shared_input(void *context, int part, int parts) {
+    const ck_wino_call *c = context;
+    const long first = (long)c->count * part / parts, last = (long)c->count * (part + 1) / parts;
+    ck_wino_input(c, c->g0 + first, (int)(last - first), c->v + (size_t)first * c->ic);
+}
+
+static void ck_wino_shared_products(void *context, int part, int parts) {
+    const ck_wino_call *c = context;
+    const long pairs = (long)c->a * c->a * c->panels;
+    ck_wino_products(c, c->count, c->v, c->mm, (int)(pairs * part / parts), (int)(pairs * (part + 1) / parts));
+}
+
+static void ck_wino_shared_output(void *context, int part, int parts) {
+    const ck_wino_call *c = context;
+    const long first = (long)c->count * part / parts, last = (long)c->count * (part + 1) / parts;
+    ck_wino_output(c, c->g0, c->g0 + first, (int)(last - first), c->mm);
 }
 
 int ck_winograd_conv(const float *x, int n, int h, int w, int ic, const float *u, const float *bias, int oc,
-                     const float *residual, int relu, float *y, float *scratch, int threads) {
-    if (ic <= 0 || oc <= 0 || ic % 16 != 0 || oc % 16 != 0 || n <= 0 || h <= 0 || w <= 0) return -1;
+                     const float *residual, int relu, float *y, float *scratch, int threads, int m) {
+    if (ic <= 0 || oc <= 0 || ic % 16 != 0 || oc % 16 != 0 || n <= 0 || h <= 0 || w <= 0 || (m != 2 && m != 4))
+        return -1;
     if (ck_kernels_level() < 2) return -1;
-    ck_winograd_call call = {x, u, bias, residual, y, scratch, n, h, w, ic, oc, relu, (h + 1) / 2, (w + 1) / 2,
-                             ck_winograd_scratch_floats(ic, oc)};
-    const int tiles = n * call.th * call.tw;
-    const double macs = (double)tiles * 16 * ic * oc; // 16 multiply-adds per tile and channel pair
-    ck_parallel(ck_parts(threads, tiles, macs, 1 << 18), ck_winograd_part, &call);
+    const int a = m + 2, th = (h + m - 1) / m, tw = (w + m - 1) / m;
+    ck_wino_call call = {x, u, bias, residual, y, scratch, &ck_avx512_panels, n, h, w, ic, oc, relu, m, a, th, tw,
+                         ck_wino_group(ic, oc, m), (oc + 63) / 64, (long)n * th * tw,
+                         (size_t)a * a * ck_wino_group(ic, oc, m) * (ic + oc), 0, 0, NULL, NULL};
+    const double macs = (double)call.tiles * a * a * ic * oc;
+    const int parts = ck_parts(threads, call.tiles, macs, 1 << 19);
+    if (parts <= 1 || call.tiles >= (long)parts * call.group / 2) {
+        ck_parallel(parts, ck_wino_tiles_part, &call);
+        return 0;
+    }
+    // Few tiles for several threads: one shared group at a time, the products split by weight panels.
+    call.v = scratch;
+    call.mm = scratch + (size_t)a * a * call.group * ic;
+    for (long g0 = 0; g0 < call.tiles; g0 += call.group) {
+        call.g0 = g0;
+        call.count = call.tiles - g0 < call.group ? (int)(call.tiles - g0) : call.group;
+        ck_parallel(parts, ck_wino_shared_input, &call);
+        ck_parallel(parts, ck_wino_shared_products, &call);
+        ck_parallel(parts, ck_wino_shared_output, &call);
+    }
     return 0;
 }
 
 #else
 
 int ck_winograd_conv(const float *x, int n, int h, int w, int ic, const float *u, const float *bias, int oc,
-                     const float *residual, int relu, float *y, float *scratch, int threads) {
+                     const float *residual, int relu, float *y, float *scratch, int threads, int m) {
     (void)x; (void)n; (void)h; (void)w; (void)ic; (void)u; (void)bias; (void)oc; (void)residual; (void)relu;
-    (void)y; (void)scratch; (void)threads;
+    (void)y; (void)scratch; (void)threads; (void)m;
     return -1;
 }
 

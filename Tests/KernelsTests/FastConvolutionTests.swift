@@ -3,10 +3,11 @@ import Testing
 
 @testable import Kernels
 
-/// The SIMD kernels (direct convolution, Winograd F(2×2, 3×3), linear layers as 1×1 convolutions, the worker
-/// pool that splits them) against plain loops, on odd shapes, with every fused epilogue, and the same bits with
-/// 1, 2 and 3 threads. `make test` runs them three times: with what the CPU has, with REPRO_KERNELS=avx2 and
-/// with REPRO_KERNELS=portable (where they are not chosen and the checks cover the im2col fallback).
+/// The SIMD kernels (direct and packed convolutions, Winograd F(2×2, 3×3) and F(4×4, 3×3), linear layers as 1×1
+/// convolutions, the worker pool that splits them) against plain loops, on odd shapes, with every fused epilogue,
+/// and the same bits with 1, 2 and 3 threads. `make test` runs them three times: with what the CPU has, with
+/// REPRO_KERNELS=avx2 and with REPRO_KERNELS=portable (where they are not chosen and the checks cover the im2col
+/// fallback).
 @Suite("fast convolutions")
 struct FastConvolutionTests {
     struct Case: CustomTestStringConvertible, Sendable {
@@ -63,6 +64,41 @@ struct FastConvolutionTests {
         return worst
     }
 
+    /// Random operands of case `c`: 3 images, weights, bias, and a residual the shape of the output.
+    func operands(_ c: Case, seed: UInt64) -> (
+        g: ConvGeometry, x: Tensor, weight: Tensor, bias: Tensor, residual: Tensor
+    ) {
+        var rng = SeededRandom(seed: seed)
+        let g = ConvGeometry(
+            inChannels: c.inChannels, outChannels: c.outChannels, kernel: c.kernel, stride: c.stride,
+            padding: c.padding)
+        let (oh, ow) = g.outputSize(c.h, c.w)
+        let x = random([3, c.h, c.w, c.inChannels], &rng)
+        let weight = random([g.patch, c.outChannels], &rng, scale: 0.3)
+        let bias = random([c.outChannels], &rng)
+        let residual = random([3, oh, ow, c.outChannels], &rng)
+        return (g, x, weight, bias, residual)
+    }
+
+    /// `run(threads, residual or nil, relu, y)` against the plain loops with and without the residual and ReLU, on
+    /// 1, 2 and 3 threads, which must give the same bits.
+    func expectPlainLoopResults(
+        _ o: (g: ConvGeometry, x: Tensor, weight: Tensor, bias: Tensor, residual: Tensor), tolerance: Float = 1e-4,
+        _ run: (_ threads: Int, _ residual: UnsafePointer<Float>?, _ relu: Bool, _ y: Tensor) -> Void
+    ) {
+        for (withResidual, relu) in [(false, false), (true, true), (false, true)] {
+            let expected = reference(o.g, o.x, o.weight, o.bias, residual: withResidual ? o.residual : nil, relu: relu)
+            var outputs: [[Float]] = []
+            for threads in [1, 2, 3] {
+                let y = Tensor(o.residual.shape)
+                run(threads, withResidual ? UnsafePointer(o.residual.data) : nil, relu, y)
+                #expect(worst(y, expected) < tolerance, "residual \(withResidual), relu \(relu), \(threads) threads")
+                outputs.append(y.values)
+            }
+            #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2], "the thread count changed the bits")
+        }
+    }
+
     @Test(arguments: [
         Case(inChannels: 3, outChannels: 16, kernel: 3, stride: 1, padding: 1, h: 9, w: 7),
         Case(inChannels: 5, outChannels: 32, kernel: 3, stride: 2, padding: 1, h: 10, w: 5),
@@ -72,62 +108,59 @@ struct FastConvolutionTests {
         Case(inChannels: 32, outChannels: 112, kernel: 3, stride: 1, padding: 1, h: 3, w: 19),
     ])
     func directConvolutionMatchesPlainLoops(_ c: Case) {
-        var rng = SeededRandom(seed: 7)
-        let g = ConvGeometry(
-            inChannels: c.inChannels, outChannels: c.outChannels, kernel: c.kernel, stride: c.stride,
-            padding: c.padding)
-        let (oh, ow) = g.outputSize(c.h, c.w)
-        let x = random([3, c.h, c.w, c.inChannels], &rng)
-        let weight = random([g.patch, c.outChannels], &rng, scale: 0.3)
-        let bias = random([c.outChannels], &rng)
-        let residual = random([3, oh, ow, c.outChannels], &rng)
-        for (withResidual, relu) in [(false, false), (true, true), (false, true)] {
-            let expected = reference(g, x, weight, bias, residual: withResidual ? residual : nil, relu: relu)
-            var outputs: [[Float]] = []
-            for threads in [1, 2, 3] {
-                let y = Tensor([3, oh, ow, c.outChannels])
-                if DirectConv.forward(
-                    g, x.data, n: 3, h: c.h, w: c.w, weight: weight.data, bias: bias.data,
-                    residual: withResidual ? UnsafePointer(residual.data) : nil, relu: relu,
-                    into: y.data, scratch: nil, threads: threads) == nil
-                {
-                    _ = g.forward(
-                        x.data, n: 3, h: c.h, w: c.w, weight: weight.data, bias: bias.data,
-                        residual: withResidual ? UnsafePointer(residual.data) : nil, relu: relu, into: y.data,
-                        scratch: nil)
-                }
-                #expect(worst(y, expected) < 1e-4, "residual \(withResidual), relu \(relu), \(threads) threads")
-                outputs.append(y.values)
+        let o = operands(c, seed: 7)
+        expectPlainLoopResults(o) { threads, residual, relu, y in
+            if DirectConv.forward(
+                o.g, o.x.data, n: 3, h: c.h, w: c.w, weight: o.weight.data, bias: o.bias.data, residual: residual,
+                relu: relu, into: y.data, scratch: nil, threads: threads) == nil
+            {
+                _ = o.g.forward(
+                    o.x.data, n: 3, h: c.h, w: c.w, weight: o.weight.data, bias: o.bias.data, residual: residual,
+                    relu: relu, into: y.data, scratch: nil)
             }
-            #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2], "the thread count changed the bits")
         }
     }
 
-    @Test(arguments: [(16, 16, 5, 7), (32, 48, 8, 8), (16, 32, 1, 1), (16, 16, 2, 3), (64, 64, 4, 4)])
-    func winogradMatchesPlainLoops(inChannels: Int, outChannels: Int, h: Int, w: Int) throws {
-        var rng = SeededRandom(seed: 11)
-        let g = ConvGeometry(inChannels: inChannels, outChannels: outChannels, kernel: 3, stride: 1, padding: 1)
-        let weight = random([g.patch, outChannels], &rng, scale: 0.3)
-        guard let u = WinogradConv.weights(g, weight) else {
-            #expect(DirectConv.level < 2, "Winograd should apply to \(g) on a CPU with AVX-512")
+    /// Inference's packed convolution (panels of output channels, chunks of input channels, threads split by pixels
+    /// or by panels), with the stem's, ResNet-50's 1×1 and strided shapes, partial panels and chunks.
+    @Test(arguments: [
+        Case(inChannels: 3, outChannels: 64, kernel: 7, stride: 2, padding: 3, h: 15, w: 13),
+        Case(inChannels: 64, outChannels: 96, kernel: 3, stride: 2, padding: 1, h: 9, w: 9),
+        Case(inChannels: 48, outChannels: 16, kernel: 3, stride: 1, padding: 1, h: 5, w: 6),
+        Case(inChannels: 256, outChannels: 256, kernel: 1, stride: 1, padding: 0, h: 4, w: 4),
+        Case(inChannels: 40, outChannels: 208, kernel: 1, stride: 2, padding: 0, h: 7, w: 9),
+        Case(inChannels: 8, outChannels: 80, kernel: 5, stride: 3, padding: 2, h: 13, w: 8),
+    ])
+    func packedConvolutionMatchesPlainLoops(_ c: Case) {
+        let o = operands(c, seed: 13)
+        guard let packed = PackedConv.weights(o.g, o.weight) else {
+            #expect(!DirectConv.available, "the packed convolution should apply to \(c) on a CPU with SIMD kernels")
             return
         }
-        let x = random([4, h, w, inChannels], &rng)
-        let bias = random([outChannels], &rng)
-        let residual = random([4, h, w, outChannels], &rng)
-        for (withResidual, relu) in [(false, false), (true, true)] {
-            let expected = reference(g, x, weight, bias, residual: withResidual ? residual : nil, relu: relu)
-            var outputs: [[Float]] = []
-            for threads in [1, 2, 3] {
-                let y = Tensor([4, h, w, outChannels])
-                _ = WinogradConv.forward(
-                    g, x.data, n: 4, h: h, w: w, u: u, bias: bias.data,
-                    residual: withResidual ? UnsafePointer(residual.data) : nil, relu: relu,
-                    into: y.data, scratch: nil, threads: threads)
-                #expect(worst(y, expected) < 1e-4, "residual \(withResidual), relu \(relu), \(threads) threads")
-                outputs.append(y.values)
-            }
-            #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2], "the thread count changed the bits")
+        let scratch = Tensor([max(1, PackedConv.scratchFloats(o.g, n: 3, h: c.h, w: c.w))])
+        expectPlainLoopResults(o) { threads, residual, relu, y in
+            PackedConv.forward(
+                o.g, o.x.data, n: 3, h: c.h, w: c.w, packed: packed, bias: o.bias.data, residual: residual,
+                relu: relu, into: y.data, scratch: scratch, threads: threads)
+        }
+    }
+
+    @Test(
+        arguments: [(16, 16, 5, 7), (32, 48, 8, 8), (16, 32, 1, 1), (16, 16, 2, 3), (64, 64, 4, 4), (64, 128, 9, 6)],
+        [2, 4])
+    func winogradMatchesPlainLoops(shape: (Int, Int, Int, Int), tile: Int) throws {
+        let (inChannels, outChannels, h, w) = shape
+        let c = Case(inChannels: inChannels, outChannels: outChannels, kernel: 3, stride: 1, padding: 1, h: h, w: w)
+        let o = operands(c, seed: 11)
+        guard let u = WinogradConv.weights(o.g, o.weight, tile: tile) else {
+            #expect(DirectConv.level < 2, "Winograd should apply to \(o.g) on a CPU with AVX-512")
+            return
+        }
+        // F(4×4)'s transforms round more than F(2×2)'s (points ±2 and fractions of 1/6 and 1/24).
+        expectPlainLoopResults(o, tolerance: tile == 2 ? 1e-4 : 1e-3) { threads, residual, relu, y in
+            _ = WinogradConv.forward(
+                o.g, o.x.data, n: 3, h: h, w: w, u: u, bias: o.bias.data, residual: residual, relu: relu,
+                into: y.data, scratch: nil, threads: threads)
         }
     }
 

@@ -43,16 +43,31 @@ int ck_direct_conv(const float *x, int n, int h, int w, int in_channels, const f
                    int out_channels, int kernel, int stride, int padding, const float *residual, int relu, float *y,
                    float *scratch, int threads);
 
-/// Winograd F(2×2, 3×3) for a 3×3, stride 1, padding 1 convolution with in and out channels multiples of 16.
-/// `ck_winograd_weights` turns HWIO weights [9·in, out] into the 16 transformed matrices u [16, in, out]
-/// (ck_winograd_weights_floats of them); `ck_winograd_conv` then works like `ck_direct_conv` (same x, bias,
-/// residual, relu, y; scratch holds `threads` × ck_winograd_scratch_floats). Returns -1 when the shape or the CPU
-/// is not supported.
-size_t ck_winograd_weights_floats(int in_channels, int out_channels);
-size_t ck_winograd_scratch_floats(int in_channels, int out_channels);
-void ck_winograd_weights(const float *weight, int in_channels, int out_channels, float *u);
+/// Winograd F(m×m, 3×3), m = 2 or 4, for a 3×3, stride 1, padding 1 convolution with in and out channels multiples
+/// of 16 (AVX-512). `ck_winograd_weights` turns HWIO weights [9·in, out] into the (m+2)² transformed matrices
+/// U_k [in, out], packed into panels (ck_winograd_weights_floats of them); `ck_winograd_conv` then works like
+/// `ck_direct_conv` (same x, bias, residual, relu, y; scratch holds ck_winograd_scratch_floats). The result does
+/// not depend on the thread count. Returns -1 when the shape or the CPU is not supported.
+size_t ck_winograd_weights_floats(int in_channels, int out_channels, int m);
+size_t ck_winograd_scratch_floats(int in_channels, int out_channels, int m, int threads);
+void ck_winograd_weights(const float *weight, int in_channels, int out_channels, int m, float *u);
 int ck_winograd_conv(const float *x, int n, int h, int w, int in_channels, const float *u, const float *bias,
-                     int out_channels, const float *residual, int relu, float *y, float *scratch, int threads);
+                     int out_channels, const float *residual, int relu, float *y, float *scratch, int threads, int m);
+
+/// Inference convolutions on weights packed once into panels of output channels (packed_conv.c): the deep layers of
+/// ResNet-50 and every convolution of an inference graph whose output channels are a multiple of the lanes.
+/// `ck_pack_weights` turns HWIO weights [k·k·in, out] into ck_packed_weights_floats floats for this CPU (its panel
+/// width: ck_packed_panel_width(), 0 when it has no SIMD kernels); `ck_packed_conv` then computes
+/// y = conv(x) + bias (+ residual), ReLU if `relu`, like `ck_direct_conv`. scratch: ck_packed_conv_scratch_floats
+/// (a padded copy of the batch; none without padding). The result does not depend on the thread count. Returns -1
+/// when the shape or the CPU is not supported.
+int ck_packed_panel_width(void);
+size_t ck_packed_weights_floats(int kernel, int in_channels, int out_channels);
+size_t ck_packed_conv_scratch_floats(int n, int h, int w, int in_channels, int padding);
+void ck_pack_weights(const float *weight, int kernel, int in_channels, int out_channels, float *packed);
+int ck_packed_conv(const float *x, int n, int h, int w, int in_channels, const float *packed, const float *bias,
+                   int out_channels, int kernel, int stride, int padding, const float *residual, int relu, float *y,
+                   float *scratch, int threads);
 
 // Element-wise loops of training (elementwise.c), vectorised for the CPU at hand. NHWC rows of `c` channels.
 void ck_relu(const float *x, float *y, size_t n);                            // y = max(x, 0); y may be x

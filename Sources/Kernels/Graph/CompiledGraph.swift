@@ -6,13 +6,13 @@ internal import CKernels
 public final class CompiledGraph: @unchecked Sendable {
     public let graph: InferenceGraph
 
-    /// How a convolution runs on this CPU. Sendable by hand: the Winograd weights are made in `init` and only read.
+    /// How a convolution runs on this CPU. Sendable by hand: the prepared weights are made in `init` and only read.
     enum ConvKernel: @unchecked Sendable {
-        /// Winograd F(2×2, 3×3) with the transformed weights.
+        /// Winograd F(2×2, 3×3) or F(4×4, 3×3) with the transformed weights.
         case winograd(Tensor)
-        /// A 1×1 stride-1 convolution as one product over the batch's pixels (the direct kernel, rows per thread).
-        case pointwise
-        /// `ConvGeometry.forward`: the direct convolution where it applies, else im2col + sgemm.
+        /// The packed direct convolution (`PackedConv`) with the weights packed into panels.
+        case packed(Tensor)
+        /// `ConvGeometry.forward`: im2col + sgemm where the CPU has no SIMD kernels or the channels do not fit.
         case general
     }
 
@@ -23,8 +23,13 @@ public final class CompiledGraph: @unchecked Sendable {
         convKernels = graph.nodes.map { node in
             guard case .conv(let c) = node.operation else { return nil }
             let g = c.geometry
-            if let u = WinogradConv.weights(g, c.weight) { return .winograd(u) }
-            if g.isPointwise && DirectConv.available && g.outChannels % DirectConv.lanes == 0 { return .pointwise }
+            let out = graph.values[node.output].shape
+            if let tile = PackedConv.winogradTile(g, outputSize: out[0] * out[1]),
+                let u = WinogradConv.weights(g, c.weight, tile: tile)
+            {
+                return .winograd(u)
+            }
+            if let packed = PackedConv.weights(g, c.weight) { return .packed(packed) }
             return .general
         }
     }
@@ -32,14 +37,9 @@ public final class CompiledGraph: @unchecked Sendable {
     /// What each convolution runs as, by node index (for per-layer tables).
     public func kernelName(ofNode index: Int) -> String? {
         switch convKernels[index] {
-        case .winograd: "winograd"
-        case .pointwise: "direct 1x1"
-        case .general:
-            if case .conv(let c) = graph.nodes[index].operation, DirectConv.applies(to: c.geometry) {
-                "direct"
-            } else {
-                "im2col+sgemm"
-            }
+        case .winograd(let u): WinogradConv.tile(of: u) == 4 ? "winograd 4x4" : "winograd 2x2"
+        case .packed: "packed"
+        case .general: "im2col+sgemm"
         case nil: nil
         }
     }

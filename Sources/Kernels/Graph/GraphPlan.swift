@@ -57,18 +57,13 @@ public final class GraphPlan: @unchecked Sendable {
             let x = graph.values[node.inputs[0]].shape
             let floats: Int
             switch kernel {
-            case .winograd:
-                floats = threads * ck_winograd_scratch_floats(Int32(g.inChannels), Int32(g.outChannels))
-            case .pointwise: floats = 0
+            case .winograd(let u):
+                floats = WinogradConv.scratchFloats(g, u: u, threads: threads)
+            case .packed:
+                floats = PackedConv.scratchFloats(g, n: batch, h: x[0], w: x[1])
             case .general:
-                if DirectConv.applies(to: g) && !g.isPointwise {
-                    floats =
-                        threads
-                        * ck_direct_conv_scratch_floats(Int32(x[0]), Int32(x[1]), Int32(g.inChannels), Int32(g.padding))
-                } else {
-                    let (oh, ow) = g.outputSize(x[0], x[1])
-                    floats = g.imagesPerChunk(n: batch, oh: oh, ow: ow) * oh * ow * g.patch
-                }
+                let (oh, ow) = g.outputSize(x[0], x[1])
+                floats = g.imagesPerChunk(n: batch, oh: oh, ow: ow) * oh * ow * g.patch
             }
             most = max(most, floats)
         }
@@ -147,11 +142,10 @@ public final class GraphPlan: @unchecked Sendable {
             _ = WinogradConv.forward(
                 g, x, n: count, h: h, w: w, u: u, bias: c.bias.data, residual: residual, relu: c.relu, into: y,
                 scratch: scratch, threads: threads)
-        case .pointwise:
-            let done = DirectConv.linear(
-                x, n: count * h * w, inputs: g.inChannels, outputs: g.outChannels, weight: c.weight.data,
-                bias: c.bias.data, residual: residual, relu: c.relu, into: y, threads: threads)
-            precondition(done, "the pointwise kernel refused a shape it was chosen for: \(g)")
+        case .packed(let packed):
+            PackedConv.forward(
+                g, x, n: count, h: h, w: w, packed: packed, bias: c.bias.data, residual: residual, relu: c.relu,
+                into: y, scratch: scratch, threads: threads)
         case .general:
             _ = g.forward(
                 x, n: count, h: h, w: w, weight: c.weight.data, bias: c.bias.data, residual: residual,

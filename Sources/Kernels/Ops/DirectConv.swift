@@ -97,21 +97,32 @@ enum DirectConv {
     }
 }
 
-/// Winograd F(2×2, 3×3) from `Sources/CKernels/winograd.c`: 16 multiplications per 2×2 output tile and channel
-/// pair instead of 36, for 3×3 stride-1 padding-1 convolutions with channel counts that are multiples of 16.
-/// The weights are transformed once (`weights`), so it serves inference, where they do not change.
+/// Winograd F(m×m, 3×3), m = 2 or 4, from `Sources/CKernels/winograd.c`: (m+2)² multiplications per m×m output tile
+/// and channel pair instead of 9·m² (16 instead of 36 for F(2×2), 36 instead of 144 for F(4×4)), for 3×3 stride-1
+/// padding-1 convolutions with channel counts that are multiples of 16. The weights are transformed once
+/// (`weights`), so it serves inference, where they do not change; their shape [(m+2)², in, out] names the tile.
 public enum WinogradConv {
     public static func applies(to g: ConvGeometry) -> Bool {
         DirectConv.level == 2 && g.kernel == 3 && g.stride == 1 && g.padding == 1 && g.inChannels % 16 == 0
             && g.outChannels % 16 == 0
     }
 
-    /// The transformed weights [16, in, out] of HWIO weights [9·in, out], or nil when Winograd does not apply.
-    public static func weights(_ g: ConvGeometry, _ weight: Tensor) -> Tensor? {
+    /// The transformed, packed weights [(tile+2)², in, out] of HWIO weights [9·in, out] for output tiles of
+    /// `tile` × `tile` (2 or 4), or nil when Winograd does not apply.
+    public static func weights(_ g: ConvGeometry, _ weight: Tensor, tile: Int = 2) -> Tensor? {
+        precondition(tile == 2 || tile == 4, "Winograd tiles are 2×2 or 4×4, not \(tile)×\(tile)")
         guard applies(to: g) else { return nil }
-        let u = Tensor([16, g.inChannels, g.outChannels])
-        ck_winograd_weights(weight.data, Int32(g.inChannels), Int32(g.outChannels), u.data)
+        let u = Tensor([(tile + 2) * (tile + 2), g.inChannels, g.outChannels])
+        ck_winograd_weights(weight.data, Int32(g.inChannels), Int32(g.outChannels), Int32(tile), u.data)
         return u
+    }
+
+    /// The output tile of weights made by `weights`.
+    static func tile(of u: Tensor) -> Int { u.shape[0] == 36 ? 4 : 2 }
+
+    /// The scratch floats `forward` needs for `g` with weights `u` on `threads` threads.
+    static func scratchFloats(_ g: ConvGeometry, u: Tensor, threads: Int) -> Int {
+        ck_winograd_scratch_floats(Int32(g.inChannels), Int32(g.outChannels), Int32(tile(of: u)), Int32(threads))
     }
 
     /// y = conv(x) + bias (+ residual), then ReLU if `relu`, with weights from `weights`. Returns the scratch.
@@ -120,11 +131,10 @@ public enum WinogradConv {
         bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool,
         into y: UnsafeMutablePointer<Float>, scratch: Tensor?, threads: Int = BLAS.threads
     ) -> Tensor {
-        let perThread = ck_winograd_scratch_floats(Int32(g.inChannels), Int32(g.outChannels))
-        let buffer = Tensor.reuse(scratch, [threads * perThread])
+        let buffer = Tensor.reuse(scratch, [scratchFloats(g, u: u, threads: threads)])
         let status = ck_winograd_conv(
             x, Int32(n), Int32(h), Int32(w), Int32(g.inChannels), u.data, bias,
-            Int32(g.outChannels), residual, relu ? 1 : 0, y, buffer.data, Int32(threads))
+            Int32(g.outChannels), residual, relu ? 1 : 0, y, buffer.data, Int32(threads), Int32(tile(of: u)))
         precondition(status == 0, "Winograd convolution refused a shape it was chosen for: \(g)")
         return buffer
     }
