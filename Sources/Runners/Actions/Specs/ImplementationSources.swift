@@ -21,12 +21,13 @@ enum ImplementationSources {
     static let getting =
         ["Sources/Actions/FetchAction.swift", "Sources/Fetch", "Sources/CCurl", "Sources/CGit2", "Sources/CArchive"]
         + basics
-    /// Submission trees, their checker and the deterministic tarball both submission actions pack.
+    /// Submission trees, their checker and the deterministic tarball both submission actions pack; LoadGen for the
+    /// scenario and audit-test types of the step records they read.
     static let submission =
         [
             "Sources/Submission", "Sources/Runners/Submission/DeterministicTarball.swift",
             "Sources/Runners/Actions/SubmissionAction.swift",
-        ] + basics
+        ] + loadgen
 
     /// Modules an action's files import that its `implementation` leaves out on purpose, with the reason.
     static let importExceptions: [(action: String, module: String, reason: String)] = [
