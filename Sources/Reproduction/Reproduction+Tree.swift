@@ -9,6 +9,10 @@ extension Reproduction {
         /// LoadGen's timed logs (summaries, detail logs, traces, anything of a performance run): they differ on
         /// every run, and are said to, not judged (their values are judged as metrics).
         case timed
+        /// An accuracy run's log and `accuracy.txt` (whose `hash=` is over that log): LoadGen writes responses in the
+        /// order they completed, which follows timing when several threads answer (seen in Offline on a busy
+        /// machine). Said, not judged; the accuracy itself is judged exactly as a metric.
+        case completionOrder
         /// The system description, read from the machine: it differs where the machines do.
         case machine
 
@@ -19,6 +23,10 @@ extension Reproduction {
                 || parts.contains("performance")
             {
                 self = .timed
+            } else if parts.dropLast().last == "accuracy"
+                && ["mlperf_log_accuracy.json", "accuracy.txt"].contains(name)
+            {
+                self = .completionOrder
             } else if parts.dropLast().last == "systems" && name.hasSuffix(".json") {
                 self = .machine
             } else {
@@ -84,6 +92,8 @@ extension Reproduction {
                 switch kind {
                 case .exact: (outcome, note) = (.failed, "holds no timing, so it must be the same")
                 case .timed: (outcome, note) = (.note, "a timed log: differs on every run")
+                case .completionOrder:
+                    (outcome, note) = (.note, "responses in completion order (the accuracy is judged)")
                 case .machine: (outcome, note) = (.note, "describes the machine")
                 }
             }

@@ -54,6 +54,8 @@ enum VerdictText {
             var summary = "tree: \(same) of \(files.count) files the same"
             if timed > 0 { summary += ", \(timed) timed logs differ (as on every run)" }
             if machine > 0 { summary += ", \(machine) describing the machine differ" }
+            let order = files.filter { $0.outcome == .note && $0.allowed == "completionOrder" }.count
+            if order > 0 { summary += ", \(order) accuracy logs in another completion order" }
             lines.append(summary)
             for v in files where v.outcome == .failed { lines.append("  " + line(v)) }
         }
