@@ -125,7 +125,8 @@ public enum Preprocess {
         try TensorFile.write(validation.map { labels[$0] }, shape: [validation.count], to: result.validationLabels)
         let summary: [String: Any] = [
             // The file's name only: an entry's content must not depend on where the cache is.
-            "source": (csv as NSString).lastPathComponent, "samples": pixels.count, "train": train.count, "validation": validation.count,
+            "source": (csv as NSString).lastPathComponent, "samples": pixels.count, "train": train.count,
+            "validation": validation.count,
             "seed": options.seed, "validation_fraction": options.validationFraction, "image_shape": shape,
             "layout": "NHWC", "normalisation": ["scale": 1.0 / 16, "mean": Double(mean), "std": Double(std)],
         ]
