@@ -98,17 +98,17 @@ struct ExternalSUTTests {
     /// directory; a SUT killed by a signal is reported with the signal.
     @Test func aRelativeProgramRunsFromTheWorkingDirectoryAndASignalIsNamed() throws {
         let dir = try Fixture.temporaryDirectory()
-        try FileManager.default.createDirectory(atPath: dir + "/work/bin", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/sut-dir/bin", withIntermediateDirectories: true)
         try """
         #!/bin/sh
         echo "READY Killed"
         echo "about to be killed" >&2
         kill -KILL $$
-        """.write(toFile: dir + "/work/bin/sut.sh", atomically: true, encoding: .utf8)
-        chmod(dir + "/work/bin/sut.sh", 0o755)
+        """.write(toFile: dir + "/sut-dir/bin/sut.sh", atomically: true, encoding: .utf8)
+        chmod(dir + "/sut-dir/bin/sut.sh", 0o755)
         let sut = try ExternalSUT(
             command: ["./bin/sut.sh"], totalSampleCount: 10, performanceSampleCount: 10,
-            workingDirectory: dir + "/work",
+            workingDirectory: dir + "/sut-dir",
             stderrPath: dir + "/stderr.log", startupTimeout: 5)
         let s = try resnetSettings(.offline, "*.Offline.min_duration = 0\n*.Offline.min_query_count = 10\n")
         // It dies before it loads the samples: the run ends with the error.
