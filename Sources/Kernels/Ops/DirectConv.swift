@@ -107,8 +107,8 @@ public enum WinogradConv {
             && g.outChannels % 16 == 0
     }
 
-    /// The transformed, packed weights [(tile+2)², in, out] of HWIO weights [9·in, out] for output tiles of
-    /// `tile` × `tile` (2 or 4), or nil when Winograd does not apply.
+    /// The transformed weights [(tile+2)², in, out] (packed into panels above 64 channels) of HWIO weights
+    /// [9·in, out] for output tiles of `tile` × `tile` (2 or 4), or nil when Winograd does not apply.
     public static func weights(_ g: ConvGeometry, _ weight: Tensor, tile: Int = 2) -> Tensor? {
         precondition(tile == 2 || tile == 4, "Winograd tiles are 2×2 or 4×4, not \(tile)×\(tile)")
         guard applies(to: g) else { return nil }
