@@ -37,9 +37,10 @@ let package = Package(
                 "Basics", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]),
+        // The Swift files made at build time (BuildInfo's source digests and git commit, Submission's rules).
+        .plugin(name: "GeneratedSourcesPlugin", capability: .buildTool()),
         // What this build is made from (source digests, git commit), generated before every build.
-        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
-        .target(name: "BuildInfo", plugins: ["BuildInfoPlugin"]),
+        .target(name: "BuildInfo", plugins: ["GeneratedSourcesPlugin"]),
         .target(
             name: "Workflow",
             dependencies: ["Basics", "Recipes", "BuildInfo", .product(name: "Crypto", package: "swift-crypto")],
@@ -71,10 +72,11 @@ let package = Package(
             // Optimised in debug builds too: its issuing loop and statistics are timing-sensitive.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "History", dependencies: ["Workflow", .product(name: "GRDB", package: "GRDB.swift")]),
-        // Its rules are data, one file per MLPerf round (Sources/Submission/Rules/<round>.json).
+        // Its rules are data, one file per MLPerf round (Sources/Submission/Rules/<round>.json), compiled into the
+        // binary by the plugin (a repro copied alone to a cluster node has them).
         .target(
             name: "Submission", dependencies: ["Basics", "LoadGen", .product(name: "Crypto", package: "swift-crypto")],
-            resources: [.copy("Rules")]),
+            exclude: ["Rules"], plugins: ["GeneratedSourcesPlugin"]),
         .target(name: "Runners", dependencies: ["Basics", "Workflow", "Submission"], exclude: ["README.md"]),
         .target(
             name: "Actions",

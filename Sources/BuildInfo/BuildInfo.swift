@@ -1,6 +1,7 @@
 /// What this build of repro was made from: the SHA-256 of each of its source files and the git commit of the
-/// checkout. `scripts/build-info` writes them as `Generated` (run by the BuildInfo plugin before every build), so
-/// they are always those of the sources this binary was compiled from — nothing to keep up to date by hand.
+/// checkout. `scripts/build-info` writes them as `Generated` (run by Plugins/GeneratedSourcesPlugin before every
+/// build), so they are always those of the sources this binary was compiled from — nothing to keep up to date by
+/// hand.
 ///
 /// Built-in actions name the source files and folders that implement them; the digests of those enter the keys
 /// of every node using the action, so changing an action's code rebuilds exactly what it made (see `SourceTable`

@@ -156,48 +156,32 @@ public struct Rules: Decodable, Sendable {
         uncheckedBenchmarks.contains(modelMapping[folder] ?? folder)
     }
 
-    /// The rules of `round`.
+    /// The rules of `round`, from the copy of `Rules/<round>.json` compiled into the binary
+    /// (Plugins/GeneratedSourcesPlugin), so that a `repro` copied alone to another machine has them.
     public static func load(_ round: String) throws(RulesError) -> Rules {
         guard rounds.contains(round) else { throw .unknownRound(round, known: rounds) }
-        guard let folder = folder() else { throw .missingData(searched: searchPath()) }
-        let path = folder + "/" + round + ".json"
-        guard let data = FileManager.default.contents(atPath: path) else { throw .missingData(searched: [path]) }
+        let name = round + ".json"
+        guard let text = EmbeddedRules.base64[name], let data = Data(base64Encoded: text) else {
+            throw .missingData(round: round)
+        }
         do { return try JSONDecoder().decode(Rules.self, from: data) } catch {
-            throw .malformed(path: path, problem: "\(error)")
+            throw .malformed(path: "Sources/Submission/Rules/" + name, problem: "\(error)")
         }
-    }
-
-    /// Where the rule files are: beside the executable (`repro_Submission.resources/Rules`, as SwiftPM copies them),
-    /// or in the checkout it was built from.
-    static func searchPath() -> [String] {
-        let executable =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var dir = (executable as NSString).deletingLastPathComponent
-        var candidates = [dir + "/repro_Submission.resources/Rules"]
-        for _ in 0..<6 {
-            candidates.append(dir + "/Sources/Submission/Rules")
-            dir = (dir as NSString).deletingLastPathComponent
-        }
-        return candidates
-    }
-
-    static func folder() -> String? {
-        searchPath().first { FileManager.default.fileExists(atPath: $0 + "/" + newest + ".json") }
     }
 }
 
 /// Why the rules of a round cannot be had.
 public enum RulesError: Error, Sendable, CustomStringConvertible {
     case unknownRound(String, known: [String])
-    case missingData(searched: [String])
+    case missingData(round: String)
     case malformed(path: String, problem: String)
 
     public var description: String {
         switch self {
         case .unknownRound(let round, let known):
             "error: repro has no rules for the round '\(round)' (known: \(known.joined(separator: ", ")))"
-        case .missingData(let searched):
-            "error: the submission rules are missing (looked in \(searched.joined(separator: ", ")))"
+        case .missingData(let round):
+            "error: this build of repro holds no rules file for the round '\(round)' (Rules/\(round).json)"
         case .malformed(let path, let problem):
             "error: \(path) is not a rules file: \(problem)"
         }

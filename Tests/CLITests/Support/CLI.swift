@@ -64,10 +64,12 @@ struct CLI {
         return env
     }
 
-    /// Starts repro without waiting.
-    func start(_ args: [String], env: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+    /// Starts repro (or a copy of it at `binary`) without waiting.
+    func start(_ args: [String], env: [String: String] = [:], binary: String = CLI.binary) throws -> (
+        Process, Pipe, Pipe
+    ) {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
         p.currentDirectoryURL = URL(fileURLWithPath: root)
         p.environment = environment(env)
@@ -82,8 +84,10 @@ struct CLI {
 
     /// Runs repro to the end (killed after `timeout` seconds so a hang fails the test instead of CI).
     @discardableResult
-    func run(_ args: [String], env: [String: String] = [:], timeout: Double = 120) throws -> Result {
-        let (p, out, err) = try start(args, env: env)
+    func run(_ args: [String], env: [String: String] = [:], binary: String = CLI.binary, timeout: Double = 120)
+        throws -> Result
+    {
+        let (p, out, err) = try start(args, env: env, binary: binary)
         return try CLI.wait(p, out, err, timeout: timeout)
     }
 

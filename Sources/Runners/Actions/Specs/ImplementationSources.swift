@@ -21,8 +21,9 @@ enum ImplementationSources {
     static let getting =
         ["Sources/Actions/FetchAction.swift", "Sources/Fetch", "Sources/CCurl", "Sources/CGit2", "Sources/CArchive"]
         + basics
-    /// Submission trees, their checker and the deterministic tarball both submission actions pack; LoadGen for the
-    /// scenario and audit-test types of the step records they read.
+    /// Submission trees, their checker with its rules (`Sources/Submission/Rules`, compiled into the binary) and the
+    /// deterministic tarball both submission actions pack; LoadGen for the scenario and audit-test types of the step
+    /// records they read.
     static let submission =
         [
             "Sources/Submission", "Sources/Runners/Submission/DeterministicTarball.swift",
