@@ -1,5 +1,6 @@
-/// The scenarios of MLPerf Inference.
-public enum TestScenario: String, Sendable, CaseIterable, Codable {
+/// The scenarios of MLPerf Inference. As a dictionary key it reads and writes a JSON object's keys (the submission
+/// rules' minimum queries and latency bounds per scenario).
+public enum TestScenario: String, Sendable, CaseIterable, Codable, CodingKeyRepresentable {
     case singleStream = "SingleStream"
     case multiStream = "MultiStream"
     case server = "Server"

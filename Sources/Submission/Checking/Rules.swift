@@ -1,4 +1,5 @@
 import Foundation
+import LoadGen
 
 /// The submission rules of one MLPerf Inference round, as data (`Rules/<round>.json`, one file per round): the
 /// folder layout, the seeds, the benchmarks with their scenarios per system type, accuracy targets, sample counts,
@@ -46,15 +47,15 @@ public struct Rules: Decodable, Sendable {
         /// The model's name in mlperf.conf and in the compliance tests' files (`resnet50` for `resnet`).
         public let mlperfConfModel: String
         /// Per system type (`edge`, `datacenter`, `datacenter,edge`).
-        public let requiredScenarios: [String: [String]]
-        public let optionalScenarios: [String: [String]]?
+        public let requiredScenarios: [String: [TestScenario]]
+        public let optionalScenarios: [String: [TestScenario]]?
         public let accuracy: [AccuracyTarget]
         public let datasetSize: UInt64
         public let accuracySampleCount: UInt64?
         public let performanceSampleCount: UInt64
-        public let minQueries: [String: UInt64]
+        public let minQueries: [TestScenario: UInt64]
         public let offlineMinSamplesPerQuery: UInt64
-        public let latencyConstraintNs: [String: UInt64]?
+        public let latencyConstraintNs: [TestScenario: UInt64]?
         /// The compliance tests a closed result needs (`TEST01`, `TEST04`).
         public let audits: [String]
         /// How far TEST01's baseline and compliance accuracies may differ, in percent.

@@ -1,4 +1,5 @@
 import Foundation
+import LoadGen
 
 extension TreeChecker {
     /// One result: its performance run, accuracy run, measurements, and (closed and network divisions) the
@@ -38,7 +39,9 @@ extension TreeChecker {
             problems += log.errors
             problems.append("\(path) has loadgen errors, number of errors: \(log.errors.count)")
         }
-        let scenario = log.string("effective_scenario") ?? r.scenario
+        let logScenario = log.string("effective_scenario") ?? r.scenario
+        // LoadGen's name, exactly (a log naming no scenario of it gets the Offline-like checks and no limits).
+        let scenario = TestScenario(rawValue: logScenario)
         if let b, let found = log.integer("effective_performance_sample_count"), found < b.performanceSampleCount {
             problems.append(
                 "\(path) performance_sample_count, found \(found), needs to be >= \(b.performanceSampleCount)")
@@ -50,32 +53,29 @@ extension TreeChecker {
                     "\(path) \(key) is wrong, expected=\(expected), found=\(found.map(String.init) ?? "None")")
             }
         }
-        if ["Server", "SingleStream", "MultiStream"].contains(scenario) {
+        let latencyLimit = scenario.flatMap { b?.latencyConstraintNs?[$0] }
+        switch scenario {
+        case .server, .singleStream, .multiStream:
             if log.bool("early_stopping_met") == false {
                 problems.append(
                     "Early stopping condition was not met, msg=\(log.string("early_stopping_result") ?? "")")
-            } else if let limit = b?.latencyConstraintNs?[scenario],
-                let found = log.integer("effective_target_latency_ns"),
-                found > limit
-            {
+            } else if let limit = latencyLimit, let found = log.integer("effective_target_latency_ns"), found > limit {
                 problems.append(
                     "\(path) Latency constraint with early stopping not met, expected=\(limit), found=\(found)")
             }
-        } else {
-            if let limit = b?.latencyConstraintNs?[scenario],
-                let found = log.integer("result_99.00_percentile_latency_ns"),
-                found > limit
-            {
+        case .offline, nil:
+            if let limit = latencyLimit, let found = log.integer("result_99.00_percentile_latency_ns"), found > limit {
                 problems.append("\(path) Latency constraint not met, expected=\(limit), found=\(found)")
             }
-            if let required = b?.minQueries[scenario], let found = log.integer("effective_min_query_count"),
+            if let required = scenario.flatMap({ b?.minQueries[$0] }),
+                let found = log.integer("effective_min_query_count"),
                 found < required
             {
                 problems.append(
                     "\(path) Required minimum Query Count not met by user config, Expected=\(required), Found=\(found)")
             }
         }
-        if scenario == "Offline", r.division == "closed", let b, let spq = log.integer("effective_samples_per_query"),
+        if scenario == .offline, r.division == "closed", let b, let spq = log.integer("effective_samples_per_query"),
             spq < b.offlineMinSamplesPerQuery
         {
             problems.append(
@@ -93,7 +93,7 @@ extension TreeChecker {
                 "\(path) has result_validity \(log.string("result_validity") ?? "missing")"
                     + (log.string("result_invalid_reason").map { ": \($0)" } ?? ""))
         }
-        checkInferred(path: path, logScenario: scenario, folder: r.scenario, r)
+        checkInferred(path: path, logScenario: logScenario, folder: r.scenario, r)
     }
 
     /// A result filed under another scenario than its log's is allowed only for edge systems, from single stream
@@ -101,6 +101,7 @@ extension TreeChecker {
     mutating func checkInferred(path: String, logScenario: String, folder: String, _ r: Result) {
         let run = logScenario.lowercased()
         let fixed = folder.lowercased()
+        // A Server log filed under an Interactive folder (the LLMs' scenario, not a TestScenario) passes.
         guard run != fixed, (run, fixed) != ("server", "interactive") else { return }
         let description =
             (try? Data(
@@ -116,8 +117,12 @@ extension TreeChecker {
             )
             return
         }
-        let allowed = [("singlestream", "multistream"), ("multistream", "offline"), ("singlestream", "offline")]
-        if !allowed.contains(where: { $0 == (run, fixed) }) {
+        let allowed: [(TestScenario, TestScenario)] = [
+            (.singleStream, .multiStream), (.multiStream, .offline), (.singleStream, .offline),
+        ]
+        let from = TestScenario(folder: logScenario)
+        let to = TestScenario(folder: folder)
+        if !allowed.contains(where: { $0.0 == from && $0.1 == to }) {
             problems.append("Result for scenario \(folder) can not be inferred from \(logScenario) for: \(path)")
         }
     }

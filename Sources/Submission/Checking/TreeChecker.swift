@@ -1,4 +1,5 @@
 import Foundation
+import LoadGen
 
 /// What `TreeChecker` found in a tree.
 public struct CheckReport: Sendable {
@@ -122,13 +123,15 @@ public struct TreeChecker {
             return
         }
         let optional = b.optionalScenarios?[type] ?? []
-        let have = Set(present.map { $0.lowercased() })
-        let missing = required.filter { !have.contains($0.lowercased()) }
-        let known = Set((required + optional).map { $0.lowercased() })
-        let unknown = present.filter { !known.contains($0.lowercased()) }
+        // A folder names a scenario whatever its case (`offline` is Offline).
+        let have = Set(present.compactMap(TestScenario.init(folder:)))
+        let missing = required.filter { !have.contains($0) }
+        let known = Set(required + optional)
+        let unknown = present.filter { TestScenario(folder: $0).map { !known.contains($0) } ?? true }
         if !missing.isEmpty {
             problems.append(
-                "\(show(path)) does not have all required scenarios, missing \(TreeChecker.pythonList(missing))")
+                "\(show(path)) does not have all required scenarios, missing "
+                    + TreeChecker.pythonList(missing.map(\.rawValue)))
         }
         if !unknown.isEmpty {
             problems.append(
@@ -142,6 +145,7 @@ public struct TreeChecker {
         let submitter: String
         let system: String
         let benchmark: String
+        /// The scenario folder's name as it is in the tree (any text: `TestScenario(folder:)` reads it).
         let scenario: String
 
         var values: [String: String] {
@@ -186,5 +190,14 @@ public struct TreeChecker {
     static func fileListMismatch(_ folder: String, required: [String], optional: [String]) -> [String] {
         let present = Set(files(folder))
         return present.symmetricDifference(required).subtracting(optional).sorted()
+    }
+}
+
+extension TestScenario {
+    /// The scenario a folder of a tree names, whatever its case (`offline`, `Offline`); nil for any other name.
+    init?(folder: String) {
+        guard let scenario = TestScenario.allCases.first(where: { $0.rawValue.lowercased() == folder.lowercased() })
+        else { return nil }
+        self = scenario
     }
 }
