@@ -141,3 +141,42 @@ struct JSONOutputTests {
             runs.allSatisfy { ["cached", "built", "failed", "not run", "skipped"].contains($0["status"] as? String) })
     }
 }
+
+/// `repro submit --json`: one object on stdout with the run, its nodes and each tree's paths, digest and verdicts;
+/// the checker's problems still exit 1, and a second submit reports what it reused.
+@Suite("submit json", .serialized)
+struct SubmitJSONTests {
+    @Test func submitPrintsEachTreeItsDigestAndTheCheckersVerdictAsOneObject() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let args = [
+            "submit", "mlperf-submission-digits", "--recipes", CLI.packageRoot + "/recipes", "min_duration_ms=300",
+            "--matrix", "model=mlp", "--matrix", "scenario=Offline", "--out", cli.root + "/out", "--json",
+        ]
+        for pass in [1, 2] {
+            let r = try cli.run(args)
+            #expect(r.status == 1, "the checker lists the short run and the data set: \(r.stderr)")
+            #expect(r.stderr.contains("repro submit: exit 1: "), "\(r.stderr)")
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
+            #expect(object["passed"] as? Bool == false && object["round"] as? String == "v6.1")
+            let manifest = try #require(object["manifest"] as? String)
+            #expect(FileManager.default.fileExists(atPath: manifest), "\(manifest)")
+            let nodes = try #require(object["nodes"] as? [String: Int])
+            // The second submit reuses what the first built; its measured steps (LoadGen runs) measure again.
+            #expect(pass == 1 ? nodes["run"]! > 0 : nodes["reused"]! > 0, "\(nodes)")
+            let trees = try #require(object["submissions"] as? [[String: Any]])
+            try #require(trees.count == 1)
+            #expect(trees[0]["tree"] as? String == cli.root + "/out/submission")
+            #expect(trees[0]["tarball"] as? String == cli.root + "/out/submission.tar.gz")
+            let digest = try String(contentsOfFile: cli.root + "/out/submission.tar.gz.sha256", encoding: .utf8)
+            let sha256 = try #require(trees[0]["sha256"] as? String)
+            #expect(sha256.count == 64 && digest.hasPrefix(sha256), "\(sha256) \(digest)")
+            let builtin = try #require(trees[0]["builtin_checker"] as? [String: Any])
+            #expect(builtin["passed"] as? Bool == false)
+            let problems = try #require(builtin["problems"] as? [String])
+            #expect(problems.count == 2 && problems.contains { $0.contains("digits-mlp is not a benchmark") })
+            #expect(trees[0]["official_checker"] is NSNull)
+        }
+    }
+}

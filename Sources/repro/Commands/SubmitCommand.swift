@@ -25,6 +25,7 @@ struct SubmitCommand: ParsableCommand {
               repro submit mlperf-submission-digits --matrix model=mlp,resnet8
               repro submit mlperf-submission-resnet-null \\
                 --official-checker ~/src/inference --version v6.1
+              repro submit mlperf-submission-digits --json   # one JSON object
 
             --matrix AXIS=V1,V2 sets the recipe's list input AXIS (or AXISs, e.g.
             scenario -> scenarios), or, when AXIS names a variation group, runs one
@@ -36,6 +37,9 @@ struct SubmitCommand: ParsableCommand {
             Exit status: 0 when the tree was made and every checker passed it, 1 when
             a checker found problems or could not run (the reason is the last line),
             2 for bad input. `repro --version` shows repro's version.
+            --json prints one JSON object on stdout (run, nodes, and per tree its
+            paths, sha256 and checker verdicts; see docs/command-line.md), with
+            the same exit status; progress is reduced to warnings on stderr.
             """)
 
     @Argument(help: "A submission recipe (its run is a `submission` action).")
@@ -75,6 +79,9 @@ struct SubmitCommand: ParsableCommand {
         help: ArgumentHelp("Run every measured step N times (its median, min, max and N are kept).", valueName: "N"))
     var repeatCount: Int?
 
+    @Flag(help: "Print one JSON object on stdout: the run, its nodes, and each tree, tarball, digest and verdict.")
+    var json = false
+
     func validate() throws {
         if let repeatCount, repeatCount < 1 {
             throw ValidationError("--repeat must be 1 or more, found \(repeatCount)")
@@ -97,15 +104,17 @@ struct SubmitCommand: ParsableCommand {
         options.reuseMeasured = reuseMeasured
         options.repeatMeasured = repeatCount
         let session = RunSession(workspace: workspace, options: options, command: CommandLine.arguments)
-        let outcome = try planAndRun(session, requests, workspace: workspace)
+        let outcome = try planAndRun(session, requests, workspace: workspace, output: json ? .quiet : .text)
         guard outcome.summary.status == .succeeded else {
-            RunReport.print(outcome.summary)
+            if !json { RunReport.print(outcome.summary) }
             Output.error(
                 "repro submit: the run did not finish; run the same command again to resume (finished steps are cached)"
             )
             throw ExitCode(1)
         }
         var failures: [String] = []
+        var delivered: [Value] = []
+        let say: (String) -> Void = json ? { _ in } : { Output.line($0) }
         for (i, root) in outcome.plan.roots.enumerated() {
             let outputs = outcome.results[root].outputs
             guard let tree = outputs["tree"]?.stringValue, let tarball = outputs["tarball"]?.stringValue else {
@@ -118,7 +127,7 @@ struct SubmitCommand: ParsableCommand {
             do { copied = try SubmissionDelivery.copyOut(tree: tree, tarball: tarball, to: dest) } catch {
                 throw fail("error: \(error)")
             }
-            Output.line(
+            say(
                 "\(dest): submission tree, \(dest)/submission.tar.gz (sha256 \(outputs["sha256"]?.interpolated ?? "?"))"
             )
             let report: CheckReport
@@ -127,31 +136,81 @@ struct SubmitCommand: ParsableCommand {
             }
             let problems = report.problems
             if shortRuns {
-                Output.line("built-in checker, short-run profile; not required:")
-                for r in report.relaxations { Output.line("  - " + r) }
+                say("built-in checker, short-run profile; not required:")
+                for r in report.relaxations { say("  - " + r) }
             }
             if problems.isEmpty {
-                Output.line("built-in checker: no problems")
+                say("built-in checker: no problems")
             } else {
-                Output.line("built-in checker: \(problems.count) problem\(problems.count == 1 ? "" : "s"):")
-                for p in problems { Output.line("  " + p) }
+                say("built-in checker: \(problems.count) problem\(problems.count == 1 ? "" : "s"):")
+                for p in problems { say("  " + p) }
                 failures.append("\(dest): the built-in checker found \(problems.count) problem(s)")
             }
+            var verdict: OfficialChecker.Verdict?
             if let checkout = officialChecker {
-                let verdict = OfficialChecker(checkout: checkout).check(tree: copied, version: rules.round)
-                SubmitCommand.print(verdict)
-                if verdict.outcome != .passed { failures.append("\(dest): \(verdict.reason)") }
+                let v = OfficialChecker(checkout: checkout).check(tree: copied, version: rules.round)
+                if !json { SubmitCommand.print(v) }
+                if v.outcome != .passed { failures.append("\(dest): \(v.reason)") }
+                verdict = v
             }
+            delivered.append(
+                SubmitCommand.json(
+                    out: dest, tree: copied, sha256: outputs["sha256"] ?? .null, report: report, official: verdict))
+        }
+        if json {
+            TextOutput.stdout(
+                Value.map([
+                    "run": .string(outcome.summary.id), "manifest": .string(outcome.summary.manifestPath),
+                    "round": .string(rules.round), "short_runs": .bool(shortRuns),
+                    "nodes": .map([
+                        "run": .int(outcome.summary.built), "reused": .int(outcome.summary.hits),
+                        "skipped": .int(outcome.summary.skipped),
+                    ]),
+                    "submissions": .list(delivered), "passed": .bool(failures.isEmpty),
+                ]).prettyJSON())
         }
         guard failures.isEmpty else {
             Output.error("repro submit: exit 1: " + failures.joined(separator: "; "))
             throw ExitCode(1)
         }
+        if json { return }
         Output.error(
             "repro submit: "
                 + (officialChecker == nil
                     ? "the built-in checker passed (add --official-checker DIR to run MLCommons' checker as well)"
                     : "the built-in and the official checker passed"))
+    }
+
+    /// One tree of `--json`: where it was copied, its digest and both checkers' verdicts (the official one is null
+    /// when `--official-checker` was not given).
+    static func json(
+        out: String, tree: String, sha256: Value, report: CheckReport, official: OfficialChecker.Verdict?
+    ) -> Value {
+        let verdict: Value =
+            official.map { v in
+                let outcome: String =
+                    switch v.outcome {
+                    case .passed: "passed"
+                    case .problems: "problems"
+                    case .failed: "failed"
+                    }
+                return .map([
+                    "outcome": .string(outcome), "reason": .string(v.reason),
+                    "lines": .list(v.lines.map(Value.string)),
+                    "command": .string(v.report.commandLine), "log": v.report.logPath.map(Value.string) ?? .null,
+                ])
+            } ?? .null
+        return .map([
+            "out": .string(out), "tree": .string(tree),
+            "tarball": .string(FileSystemPath.parent(tree) + "/submission.tar.gz"),
+            "sha256": sha256,
+            "builtin_checker": .map([
+                "passed": .bool(report.problems.isEmpty), "results": .int(report.results),
+                "problems": .list(report.problems.map(Value.string)),
+                "relaxations": .list(report.relaxations.map(Value.string)),
+            ]),
+            "official_checker": verdict,
+        ])
     }
 
     /// The official checker's verdict: its error and summary lines, or, when it did not run to a verdict, its
