@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `--json` on the commands a script reads: regress, compare, lint, actions, pull --list and the cache's gc,
+/// `--json` on the commands a script reads: regress, compare, report, lint, actions, pull --list and the cache's gc,
 /// verify and rm each print JSON on stdout that holds what their text holds, with the same exit status.
 @Suite("json output", .serialized)
 struct JSONOutputTests {
@@ -71,6 +71,35 @@ struct JSONOutputTests {
         let metric = try #require((judged["metrics"] as? [[String: Any]])?.first)
         #expect(metric["verdict"] as? String == "worse" && metric["baseline"] as? Double == 100)
         #expect(metric["value"] as? Double == 80)
+    }
+
+    @Test func theReportPrintsItsRowsAsJSON() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.recipe(
+            "rate",
+            """
+            summary: a measured rate read from a file the test changes
+            run: echo "rate=$(cat "${{ recipe.dir }}/rate.txt")" >> "$REPRO_OUTPUTS"
+            cache: measured
+            metrics:
+              rate: {value: "${{ run.outputs.rate }}", better: higher, tolerance: 10%}
+            """)
+        for rate in ["100", "80"] {
+            try "\(rate)\n".write(toFile: cli.root + "/recipes/rate.txt", atomically: true, encoding: .utf8)
+            #expect(try cli.run(["run", "rate"]).status == 0)
+        }
+        let r = try cli.run(["report", "--out", cli.root + "/page.html", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try object(r.stdout)
+        #expect(report["report"] as? String == cli.root + "/page.html")
+        #expect(FileManager.default.fileExists(atPath: cli.root + "/page.html"))
+        #expect(report["runs"] as? Int == 2 && report["regressions"] as? Int == 1 && report["latest_run"] is String)
+        let rows = try #require(report["rows"] as? [[String: Any]])
+        #expect(rows.count == 1 && rows[0]["metric"] as? String == "rate", "\(rows)")
+        #expect(rows[0]["value"] as? Double == 80 && rows[0]["baseline"] as? Double == 100)
+        #expect(rows[0]["verdict"] as? String == "worse")
+        #expect((report["percentiles"] as? [Any])?.isEmpty == true)
     }
 
     @Test func lintActionsPullAndCachePrintJSON() throws {
