@@ -16,7 +16,7 @@ struct ReportCommand: ParsableCommand {
             Examples:
               repro report                         # report.html
               repro report --out nightly.html --threshold 10%
-              repro report --json                  # report.html, and its rows as JSON on stdout
+              repro report --json                  # and its rows as JSON
             """)
 
     @Option(help: "The HTML file to write.") var out: String = "report.html"
