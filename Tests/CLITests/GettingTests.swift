@@ -102,6 +102,41 @@ struct GettingTests {
         #expect(try cli.run(["run", "pinned"]).status == 0)
     }
 
+    /// `pull --json`: one object per command, `{"repositories": [...]}`, with what happened to each.
+    @Test func pullPrintsWhatItFetchedAsJSON() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let repo = cli.root + "/team-recipes"
+        try FileManager.default.createDirectory(atPath: repo + "/recipes", withIntermediateDirectories: true)
+        try "summary: from the team\nrun: echo v1\n".write(
+            toFile: repo + "/recipes/team-step.yaml", atomically: true, encoding: .utf8)
+        _ = try git("git init -q -b main . && git add -A && git commit -q -m one", in: repo)
+        let first = try git("git rev-parse HEAD", in: repo)
+        func repositories(_ args: [String]) throws -> [[String: Any]] {
+            let r = try cli.run(["pull"] + args + ["--json"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            return try #require(object?["repositories"] as? [[String: Any]], "\(r.stdout)")
+        }
+        let added = try repositories(["file://\(repo)@main"])
+        #expect(added.count == 1 && added[0]["change"] as? String == "added")
+        #expect(added[0]["commit"] as? String == first)
+        #expect(added[0]["previous_commit"] is NSNull && added[0]["revision"] as? String == "main")
+        #expect(added[0]["name"] as? String == "team-recipes" && added[0]["url"] as? String == "file://\(repo)")
+        _ = try git("git commit -q --allow-empty -m two", in: repo)
+        let second = try git("git rev-parse HEAD", in: repo)
+        let updated = try repositories([])
+        #expect(updated.count == 1 && updated[0]["change"] as? String == "updated", "\(updated)")
+        #expect(updated[0]["previous_commit"] as? String == first && updated[0]["commit"] as? String == second)
+        let pinned = try repositories(["--pin", "team-recipes"])
+        #expect(pinned[0]["change"] as? String == "pinned" && pinned[0]["pinned"] as? Bool == true)
+        let bad = try cli.run(["pull", "file://\(cli.root)/nothing-here", "--json"])
+        #expect(bad.status == 2 && bad.stdout.isEmpty, "\(bad.stdout)")
+        #expect(bad.stderr.hasPrefix("error: cannot clone file://\(cli.root)/nothing-here"), "\(bad.stderr)")
+        let removed = try repositories(["--remove", "team-recipes"])
+        #expect(removed[0]["change"] as? String == "removed" && removed[0]["commit"] as? String == second)
+    }
+
     @Test func pullAddsARecipeRepositoryAndUpdatesIt() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }

@@ -18,6 +18,7 @@ struct PullCommand: ParsableCommand {
               repro pull                                   # update them all
               repro pull --list
               repro pull --list --json
+              repro pull https://github.com/example/mlperf-recipes@v1.2 --json
               repro pull --pin mlperf-recipes              # keep it at its commit
               repro pull --remove mlperf-recipes
             Exit status: 0, 1 when the cache cannot be written, 2 for a URL or revision that cannot be fetched, or
@@ -31,13 +32,13 @@ struct PullCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Keep a pulled repository at its current commit.", valueName: "name")) var pin: String?
     @Option(help: ArgumentHelp("Let a pinned repository follow its revision again.", valueName: "name"))
     var unpin: String?
-    @Flag(help: "With --list: print as JSON.") var json = false
+    @Flag(help: "Print as JSON: the list, or what was added, updated, pinned or removed (see docs/command-line.md).")
+    var json = false
     @OptionGroup var location: LocationOptions
 
     func validate() throws {
         let chosen = [repository != nil, list, remove != nil, pin != nil, unpin != nil].filter { $0 }.count
         if chosen > 1 { throw ValidationError("give one of URL, --list, --remove, --pin and --unpin") }
-        if json && !list { throw ValidationError("--json goes with --list") }
     }
 
     func run() throws {
@@ -48,21 +49,30 @@ struct PullCommand: ParsableCommand {
                 printList(repos)
             } else if let name = remove {
                 let e = try repos.remove(name)
-                Output.line("\(e.name): removed (was at \(e.commit.prefix(12)) from \(e.url))")
+                report((.removed, e.commit, e)) {
+                    "\(e.name): removed (was at \(e.commit.prefix(12)) from \(e.url))"
+                }
             } else if let name = pin ?? unpin {
                 let e = try repos.setPinned(name, pin != nil)
-                Output.line(
+                report((e.pinned ? .pinned : .unpinned, e.commit, e)) {
                     "\(e.name): \(e.pinned ? "pinned at" : "follows \(e.revision ?? "its default branch"), now at") "
-                        + "\(e.commit.prefix(12))")
+                        + "\(e.commit.prefix(12))"
+                }
             } else if let repository {
                 let (url, revision) = RecipeRepositories.split(repository)
                 let (old, entry) = try repos.pull(url: url, revision: revision)
                 let change = old.map { $0 == entry.commit ? "unchanged at" : "\($0.prefix(12)) ->" } ?? "added at"
-                Output.line(
-                    "\(entry.name): \(change) \(entry.commit.prefix(12)) (\(entry.url)\(revision.map { "@" + $0 } ?? ""))"
-                        + (entry.pinned ? ", pinned" : ""))
+                report((old == nil ? .added : old == entry.commit ? .unchanged : .updated, old, entry)) {
+                    let at = revision.map { "@" + $0 } ?? ""
+                    return "\(entry.name): \(change) \(entry.commit.prefix(12)) (\(entry.url)\(at))"
+                        + (entry.pinned ? ", pinned" : "")
+                }
             } else {
                 let updated = try repos.update()
+                if json {
+                    printJSON(updated.map { (old, e) in (old == e.commit ? .unchanged : .updated, old, e) })
+                    return
+                }
                 if updated.isEmpty { Output.line("no recipe repositories yet; add one with 'repro pull URL[@REV]'") }
                 for (old, e) in updated {
                     Output.line(
@@ -74,6 +84,30 @@ struct PullCommand: ParsableCommand {
             if case .io = error { throw fail(error, code: 1) }
             throw fail(error)
         }
+    }
+
+    /// What one repository went through, for `--json`: added, updated, unchanged, pinned, unpinned or removed;
+    /// the commit it was at before (null when it was new) and its record now.
+    typealias Change = (change: ChangeKind, previous: String?, entry: RecipeRepositories.Entry)
+    enum ChangeKind: String { case added, updated, unchanged, pinned, unpinned, removed }
+
+    /// The text line of one change, or with `--json` the object of `printJSON`.
+    func report(_ change: Change, _ text: () -> String) {
+        if json { printJSON([change]) } else { Output.line(text()) }
+    }
+
+    /// `--json` for a pull, update, pin, unpin or remove: `{"repositories": [...]}`, each with its name, URL,
+    /// revision, the commit now and before, whether pinned, and the change.
+    func printJSON(_ changes: [Change]) {
+        let listed: [Value] = changes.map { c in
+            .map([
+                "name": .string(c.entry.name), "url": .string(c.entry.url),
+                "revision": c.entry.revision.map(Value.string) ?? .null, "commit": .string(c.entry.commit),
+                "previous_commit": c.previous.map(Value.string) ?? .null, "pinned": .bool(c.entry.pinned),
+                "change": .string(c.change.rawValue),
+            ])
+        }
+        TextOutput.stdout(Value.map(["repositories": .list(listed)]).prettyJSON())
     }
 
     func printList(_ repos: RecipeRepositories) {
