@@ -126,6 +126,22 @@ struct PublishedReproductionTests {
 
     /// v4.1's Krai SingleStream result (seeds of a round repro has no rules for, given outright) on repro's
     /// kernels: the seeds and every other setting not given are as published.
+    @Test func importPrintsTheRecipeItWroteAsJSON() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let r = try cli.run(["import", Self.gate, "--out", "imported/mlperf-gate-offline.yaml", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
+        let recipe = try #require(object["recipe"] as? String)
+        #expect(recipe.hasSuffix("/imported/mlperf-gate-offline.yaml"))
+        #expect(FileManager.default.fileExists(atPath: recipe))
+        #expect(object["name"] as? String == "mlperf-gate-offline")
+        #expect((object["missing"] as? [String])?.contains { $0.hasPrefix("imagenet=DIR") } == true, "\(object)")
+        let again = try cli.run(["import", Self.gate, "--out", "imported/mlperf-gate-offline.yaml", "--json"])
+        #expect(again.status == 2 && again.stdout.isEmpty && again.stderr.contains("exists; --force replaces it"))
+    }
+
     @Test func anOlderRoundsResultRunsWithItsOwnSeeds() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }

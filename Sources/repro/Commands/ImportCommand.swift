@@ -24,6 +24,8 @@ struct ImportCommand: ParsableCommand {
               repro run mlperf-gate-offline --recipes imported imagenet=~/imagenet/val
               repro import ~/inference_results_v4.1/open/Krai \\
                 --out imported/mlperf-krai.yaml imagenet=~/imagenet/val count=500
+              repro import ~/inference_results_v5.1/closed/GATEOverflow \\
+                --out imported/mlperf-gate.yaml --json
             Exit status: 0 written, 2 bad input (nothing written).
             """)
 
@@ -37,6 +39,8 @@ struct ImportCommand: ParsableCommand {
     var out: String
     @Flag(help: "Replace the file if it exists.")
     var force = false
+    @Flag(help: "Print one JSON object: the recipe's path and name, and the inputs it still needs.")
+    var json = false
 
     func validate() throws {
         guard out.hasSuffix(".yaml") else { throw ValidationError("--out must name a .yaml file, found '\(out)'") }
@@ -54,6 +58,14 @@ struct ImportCommand: ParsableCommand {
         } catch { throw fail("error: cannot write \(out): \(error)") }
         let name = ((out as NSString).lastPathComponent as NSString).deletingPathExtension
         let needed = reproduction.missing.isEmpty ? "" : " " + (reproduction.imagenet == nil ? "imagenet=DIR" : "")
+        if json {
+            TextOutput.stdout(
+                Value.map([
+                    "recipe": .string(FileSystemPath.absolute(out, relativeTo: FileSystemPath.currentDirectory)),
+                    "name": .string(name), "missing": .list(reproduction.missing.map(Value.string)),
+                ]).prettyJSON())
+            return
+        }
         Output.error("wrote \(out): run it with `repro run \(name)\(needed)`")
     }
 }
