@@ -13,8 +13,12 @@ import os
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import machine  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 STEP = "cat /etc/debian_version > v.txt"
@@ -78,6 +82,7 @@ def main():
     step = open(os.path.join(work, "cache", "entries", node["entry"], "out", "v.txt")).read().strip()
     if step != inside:
         raise SystemExit(f"outputs differ: the container step read {step!r}, podman run {inside!r}")
+    print(machine.start_line())
     times = {k: [] for k in cases}
     for _ in range(args.repeat):
         for k, argv in cases.items():
@@ -91,6 +96,7 @@ def main():
         overhead = med[k] - med["plain step (host)"]
         print(f"  {k}: the container costs {overhead * 1000:.0f} ms through repro, "
               f"{overhead / med['bare podman run']:.2f}x a bare podman run (goal: under 1.10x)")
+    print(machine.end_line())
     shutil.rmtree(work, ignore_errors=True)
 
 
