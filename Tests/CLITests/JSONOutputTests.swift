@@ -51,19 +51,7 @@ struct JSONOutputTests {
     @Test func aRegressionIsExitOneWithJSONToo() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try cli.recipe(
-            "rate",
-            """
-            summary: a measured rate read from a file the test changes
-            run: echo "rate=$(cat "${{ recipe.dir }}/rate.txt")" >> "$REPRO_OUTPUTS"
-            cache: measured
-            metrics:
-              rate: {value: "${{ run.outputs.rate }}", better: higher, tolerance: 10%}
-            """)
-        try "100\n".write(toFile: cli.root + "/recipes/rate.txt", atomically: true, encoding: .utf8)
-        #expect(try cli.run(["run", "rate"]).status == 0)
-        try "80\n".write(toFile: cli.root + "/recipes/rate.txt", atomically: true, encoding: .utf8)
-        #expect(try cli.run(["run", "rate"]).status == 0)
+        try runMeasuredRate(cli, rates: ["100", "80"])
         let regress = try cli.run(["regress", "--json"])
         #expect(regress.status == 1, "\(regress.stdout)\(regress.stderr)")
         let judged = try object(regress.stdout)
@@ -76,19 +64,7 @@ struct JSONOutputTests {
     @Test func theReportPrintsItsRowsAsJSON() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try cli.recipe(
-            "rate",
-            """
-            summary: a measured rate read from a file the test changes
-            run: echo "rate=$(cat "${{ recipe.dir }}/rate.txt")" >> "$REPRO_OUTPUTS"
-            cache: measured
-            metrics:
-              rate: {value: "${{ run.outputs.rate }}", better: higher, tolerance: 10%}
-            """)
-        for rate in ["100", "80"] {
-            try "\(rate)\n".write(toFile: cli.root + "/recipes/rate.txt", atomically: true, encoding: .utf8)
-            #expect(try cli.run(["run", "rate"]).status == 0)
-        }
+        try runMeasuredRate(cli, rates: ["100", "80"])
         let r = try cli.run(["report", "--out", cli.root + "/page.html", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let report = try object(r.stdout)
@@ -207,5 +183,22 @@ struct SubmitJSONTests {
             #expect(problems.count == 2 && problems.contains { $0.contains("digits-mlp is not a benchmark") })
             #expect(trees[0]["official_checker"] is NSNull)
         }
+    }
+}
+
+/// Runs a measured recipe whose rate metric reads `rates` in turn (higher is better, 10 % tolerance).
+private func runMeasuredRate(_ cli: CLI, rates: [String]) throws {
+    try cli.recipe(
+        "rate",
+        """
+        summary: a measured rate read from a file the test changes
+        run: echo "rate=$(cat "${{ recipe.dir }}/rate.txt")" >> "$REPRO_OUTPUTS"
+        cache: measured
+        metrics:
+          rate: {value: "${{ run.outputs.rate }}", better: higher, tolerance: 10%}
+        """)
+    for rate in rates {
+        try "\(rate)\n".write(toFile: cli.root + "/recipes/rate.txt", atomically: true, encoding: .utf8)
+        #expect(try cli.run(["run", "rate"]).status == 0)
     }
 }
