@@ -44,6 +44,38 @@ enum ResNet50Bench {
         return ["seconds": best, "images_per_second": Double(batch) / best, "softmax": values, "bytes": plan.bytes]
     }
 
+    /// Calls on demand, so a script can interleave them one by one with another engine's: loads the model and plans
+    /// the batch once, warms up, then answers each stdin line `run` with one JSON line `{"seconds": S}` (one call,
+    /// timed around `GraphPlan.run`) and the line `output` with `{"softmax": [...]}` of the last call; ends at EOF.
+    static func serve(model path: String, input: String, batch: Int, threads: Int) throws {
+        let model = try ONNXModel.load(path)
+        BLAS.setThreads(threads)
+        let plan = CompiledGraph(model.graph).plan(batch: batch, threads: threads)
+        let x = try ResNet50Bench.input(input, batch: batch)
+        let out = model.output(named: "softmax_tensor:0") ?? model.graph.outputs[0]
+        try x.withUnsafeBufferPointer { p in
+            plan.run(p.baseAddress!, count: batch)  // warm-up
+            // Written unbuffered: the script waits for each line.
+            func answer(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+            answer("{\"ready\": true}")
+            while let line = readLine() {
+                switch line {
+                case "run":
+                    let t0 = now()
+                    plan.run(p.baseAddress!, count: batch)
+                    answer("{\"seconds\": \(Double(now() - t0) / 1e9)}")
+                case "output":
+                    let count = batch * model.graph.values[out].count
+                    let values = UnsafeBufferPointer(start: plan.output(out), count: count)
+                    let data = try JSONSerialization.data(withJSONObject: ["softmax": Array(values)])
+                    answer(String(decoding: data, as: UTF8.self))
+                default:
+                    answer("{\"error\": \"unknown request\"}")
+                }
+            }
+        }
+    }
+
     /// Each convolution's best time over `repeat` runs, its GFLOP/s, and sgemm's GFLOP/s on the product an
     /// im2col convolution would compute (M = batch·oh·ow, N = out channels, K = k·k·in), one row per distinct
     /// layer shape (with how many ResNet-50 has).

@@ -17,6 +17,7 @@ import Workflow
 //   repro-bench loadgen SCENARIO USER_CONF OUTDIR  LoadGen with a null SUT that answers at once (its overhead)
 //   repro-bench onnx-infer MODEL INPUT BATCH THREADS REPEAT  an ONNX ResNet-50: best seconds per batch, softmax
 //   repro-bench onnx-layers MODEL BATCH THREADS REPEAT  its convolutions' GFLOP/s against sgemm's
+//   repro-bench onnx-serve MODEL INPUT BATCH THREADS  one call per stdin line `run` (for interleaved timing)
 let args = CommandLine.arguments
 func now() -> Double { Clock.monotonic() }
 
@@ -77,6 +78,8 @@ case "onnx-infer":
     let r = try ResNet50Bench.infer(
         model: args[2], input: args[3], batch: Int(args[4])!, threads: Int(args[5])!, repeat: Int(args[6])!)
     print(String(decoding: try JSONSerialization.data(withJSONObject: r), as: UTF8.self))
+case "onnx-serve":
+    try ResNet50Bench.serve(model: args[2], input: args[3], batch: Int(args[4])!, threads: Int(args[5])!)
 case "onnx-layers":
     let r = try ResNet50Bench.layers(
         model: args[2], batch: Int(args[3])!, threads: Int(args[4])!, repeat: Int(args[5])!)
