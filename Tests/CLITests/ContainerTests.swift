@@ -290,24 +290,27 @@ struct SecondImage {
     let id: String
     let name: String
 
-    init() throws {
+    /// podman's environment: another store's `CONTAINERS_STORAGE_CONF`, or none for the default store.
+    let env: [String: String]
+
+    init(env: [String: String] = [:]) throws {
         guard let image = TestImage.get() else { throw CocoaError(.featureUnsupported) }
+        self.env = env
         let suffix = UUID().uuidString.prefix(8).lowercased()
         name = "localhost/repro-test/second:" + suffix
         let container = "repro-test-second-" + suffix
         let base = image.digest.replacingOccurrences(of: "sha256:", with: "")
-        let made = try Podman.run([
-            "run", "--name", container, "--network", "none", base, "sh", "-c", "echo b > /second",
-        ])
-        let commit = try Podman.run(["commit", "--quiet", container, name])
-        try Podman.run(["rm", "-f", container])
+        let made = try Podman.run(
+            ["run", "--name", container, "--network", "none", base, "sh", "-c", "echo b > /second"], env: env)
+        let commit = try Podman.run(["commit", "--quiet", container, name], env: env)
+        try Podman.run(["rm", "-f", container], env: env)
         guard made.status == 0, commit.status == 0 else {
             throw TestImage.Failure(description: "cannot make a second image: \(made.err)\n\(commit.err)")
         }
         id = String(commit.out.split(separator: "\n").last ?? "").replacingOccurrences(of: "sha256:", with: "")
     }
 
-    func remove() { Podman.try(["rmi", "--force", name]) }
+    func remove() { Podman.try(["rmi", "--force", name], env: env) }
 }
 
 extension Podman {

@@ -8,8 +8,9 @@ import Workflow
 ///
 /// An image named by a path (an OCI or Docker archive, such as an image recipe's `archive` output) is read from
 /// the file, with no runtime call, and loaded into the runtime only where it is missing; an image named by its
-/// name is looked up in the runtime's store. Results are remembered for the run, so every node of a run that
-/// names one image agrees on its digest.
+/// name is looked up in the runtime's store (podman's answers are kept while its store is unchanged:
+/// `PodmanNameCache`). Results are remembered for the run, so every node of a run that names one image agrees on
+/// its digest.
 public final class ContainerImages: ImageResolver {
     /// The PATH where runtimes are looked for (the PATH steps get).
     let path: String
@@ -17,6 +18,8 @@ public final class ContainerImages: ImageResolver {
     /// Where image locks live (`<cache>/locks`), so one process loads an archive and the others wait.
     let locksDir: String
     let cacheRoot: String
+    /// podman's answers for names, reused while its store is unchanged.
+    let podmanNames: PodmanNameCache
     private let resolved = Mutex<[String: ResolvedImage]>([:])
     private let runtimes = Mutex<[ContainerRuntimeChoice: ContainerRuntime]>([:])
 
@@ -25,6 +28,7 @@ public final class ContainerImages: ImageResolver {
         versions = RuntimeVersions(cacheRoot: cacheRoot)
         locksDir = cacheRoot + "/locks"
         self.cacheRoot = cacheRoot
+        podmanNames = PodmanNameCache(cacheRoot: cacheRoot)
     }
 
     public func resolve(_ reference: String, runtime choice: ContainerRuntimeChoice) throws(StepFailure)
@@ -80,13 +84,19 @@ public final class ContainerImages: ImageResolver {
                 runtime: .apptainer,
                 what: "run '\(reference)' here: give it a .sif file or an OCI archive (no registry)")
         }
-        let r = Command.run([runtime.executable, "image", "inspect", "--format", "{{.Id}}", reference], timeout: 60)
-        let id = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard r.succeeded, !id.isEmpty else {
-            throw .noImage(
-                reference: reference, runtime: runtime,
-                detail: ContainerError.lastLine(r.stderr, or: "exit status \(r.status)"))
+        func inspect() throws(ContainerError) -> String {
+            let r = Command.run(
+                [runtime.executable, "image", "inspect", "--format", "{{.Id}}", reference], timeout: 60)
+            let id = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard r.succeeded, !id.isEmpty else {
+                throw .noImage(
+                    reference: reference, runtime: runtime,
+                    detail: ContainerError.lastLine(r.stderr, or: "exit status \(r.status)"))
+            }
+            return id
         }
+        let id =
+            runtime.kind == .podman ? try podmanNames.id(of: reference, podman: runtime, ask: inspect) : try inspect()
         return id.hasPrefix("sha256:") ? id : "sha256:" + id
     }
 
