@@ -191,6 +191,48 @@ struct FastConvolutionTests {
         }
     }
 
+    /// The inference graph's path for wide layers on a few rows (ResNet-50's 1001-class classifier): any output
+    /// count (a masked last vector), and the same bits on any thread count.
+    @Test(arguments: [1, 2, 5, 8])
+    func wideLayersOnAFewRowsMatchPlainLoops(batch: Int) {
+        var rng = SeededRandom(seed: 4)
+        for (inputs, outputs, relu) in [(2048, 1001, false), (5, 37, true), (33, 16, false), (3, 7, true)] {
+            let x = random([batch, inputs], &rng)
+            let weight = random([inputs, outputs], &rng, scale: 0.5)
+            let bias = random([outputs], &rng)
+            var first: [Float]?
+            for threads in [1, 2, 3] {
+                let y = Tensor([batch, outputs])
+                guard
+                    Linear.applyToFewRows(
+                        x.data, n: batch, inputs: inputs, outputs: outputs, weight: weight.data, bias: bias.data,
+                        relu: relu, into: y.data, threads: threads)
+                else {
+                    #expect(DirectConv.level < 2, "the few-rows kernel should apply on a CPU with AVX-512")
+                    return
+                }
+                var worst: Float = 0
+                for r in 0..<batch {
+                    for o in 0..<outputs {
+                        var s = Double(bias[o])
+                        for i in 0..<inputs { s += Double(x[r * inputs + i]) * Double(weight[i * outputs + o]) }
+                        if relu { s = max(s, 0) }
+                        worst = max(worst, Float(abs(s - Double(y[r * outputs + o])) / max(1, abs(s))))
+                    }
+                }
+                #expect(worst < 1e-4, "\(inputs)->\(outputs) at batch \(batch), \(threads) threads: \(worst)")
+                let values = Array(UnsafeBufferPointer(start: y.data, count: batch * outputs))
+                if let first { #expect(values == first, "threads change the result") } else { first = values }
+            }
+        }
+        let y = Tensor([9, 7])
+        let x = Tensor([9, 3])
+        #expect(
+            !Linear.applyToFewRows(
+                x.data, n: 9, inputs: 3, outputs: 7, weight: Tensor([3, 7]).data, bias: Tensor([7]).data,
+                relu: false, into: y.data, threads: 1), "nine rows are more than the kernel takes")
+    }
+
     /// Several threads each splitting their own convolutions over their own pool at once: every result stays right.
     @Test func concurrentCallersEachHaveAPool() {
         var rng = SeededRandom(seed: 5)

@@ -69,6 +69,12 @@ int ck_packed_conv(const float *x, int n, int h, int w, int in_channels, const f
                    int out_channels, int kernel, int stride, int padding, const float *residual, int relu, float *y,
                    float *scratch, int threads);
 
+/// y[r, :] = x[r, :] · W + bias, ReLU if `relu`, for n ≤ 8 rows; W is [inputs, outputs] row-major and `outputs` any
+/// count (linear_rows.c: for wide layers at small batches, such as a 1001-class classifier). The result does not
+/// depend on the thread count. Returns -1 when n or the CPU is not supported (no AVX-512).
+int ck_linear_rows(const float *x, int n, int inputs, int outputs, const float *weight, const float *bias, int relu,
+                   float *y, int threads);
+
 // Element-wise loops of training (elementwise.c), vectorised for the CPU at hand. NHWC rows of `c` channels.
 void ck_relu(const float *x, float *y, size_t n);                            // y = max(x, 0); y may be x
 void ck_relu_backward(const float *y, const float *dy, float *dx, size_t n); // dx = y > 0 ? dy : 0

@@ -116,9 +116,15 @@ public final class GraphPlan: @unchecked Sendable {
                 }
             case .relu: ck_relu(x, y, count * outShape.reduce(1, *))
             case .linear(let l):
-                Linear.apply(
+                // A few rows of a wide layer (the classifier at small batches): its weights read once, in order.
+                let done = Linear.applyToFewRows(
                     x, n: count, inputs: l.inputs, outputs: l.outputs, weight: l.weight.data, bias: l.bias.data,
                     relu: l.relu, into: y, threads: threads)
+                if !done {
+                    Linear.apply(
+                        x, n: count, inputs: l.inputs, outputs: l.outputs, weight: l.weight.data, bias: l.bias.data,
+                        relu: l.relu, into: y, threads: threads)
+                }
             case .softmax: GraphPlan.softmax(x, rows: count, columns: inShape[0], into: y)
             case .argMax:
                 for r in 0..<count {

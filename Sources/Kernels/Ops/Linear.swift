@@ -29,6 +29,18 @@ public final class Linear: Layer {
         return y
     }
 
+    /// y[n×out] = x · W + b, then ReLU if `relu`, for at most 8 rows and any output count, reading W once, row by
+    /// row (`Sources/CKernels/linear_rows.c`): the inference graph's path for wide layers at small batches, such as
+    /// ResNet-50's 2048 -> 1001 classifier, which `apply` would send to sgemv (the count is not whole vectors).
+    /// Returns false when it does not apply (more rows, or no AVX-512); the result is then not written.
+    static func applyToFewRows(
+        _ x: UnsafePointer<Float>, n: Int, inputs: Int, outputs: Int, weight: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>, relu: Bool, into y: UnsafeMutablePointer<Float>, threads: Int
+    ) -> Bool {
+        ck_linear_rows(
+            x, Int32(n), Int32(inputs), Int32(outputs), weight, bias, relu ? 1 : 0, y, Int32(threads)) == 0
+    }
+
     /// y[n×out] = x · W + b, then ReLU if `relu` (shared with the inference path). Rows go through the direct
     /// kernel where it applies: it beats sgemm's setup on products this small, and for one row it beat sgemv 5× on
     /// the digits MLP (OpenBLAS 0.3.21 runs its SSE3 Prescott kernels on AVX-512 CPUs it does not recognise).
