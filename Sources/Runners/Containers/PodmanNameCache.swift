@@ -18,7 +18,7 @@ import Workflow
 ///
 /// An answer is recorded only when the store's file held the name podman was asked about and the ID it answered,
 /// with the same stamp before and after podman was asked. It is tied to the store podman uses, through a
-/// *fingerprint*: the podman executable, the user, and the variables and configuration files that choose the
+/// *fingerprint*: the host, the podman executable, the user, and the variables and configuration files that choose the
 /// store; where any of them differ, podman is asked again. Only a fully qualified name without a digest
 /// (`localhost/x:1`, `quay.io/a/b`) is kept: podman resolves a short name (`debian:12`) through aliases and search
 /// registries, whose files this does not follow. A remote podman (`CONTAINER_HOST`, `CONTAINER_CONNECTION`,
@@ -40,23 +40,21 @@ struct PodmanNameCache: Sendable {
         guard let name = PodmanNameCache.storeName(reference), let fingerprint = fingerprint(podman) else {
             return try ask()
         }
-        var known = load()
-        if let entry = known.names[reference], entry.fingerprint == fingerprint,
-            let stamp = PodmanNameCache.stamp(entry.images), stamp == entry.stamp
-        {
-            return entry.id
-        }
-        let images = known.stores[fingerprint] ?? storeFile(podman)
-        guard let images, let before = PodmanNameCache.stamp(images) else { return try ask() }
+        var stores = load()
+        var store = stores[fingerprint] ?? Store(images: storeFile(podman) ?? "")
+        if let kept = store.names[reference], PodmanNameCache.stamp(store.images) == kept.stamp { return kept.id }
+        let before = PodmanNameCache.stamp(store.images)
         let id = try ask()
-        known.stores[fingerprint] = images
         // Kept only when the store's file shows what podman said, and nothing wrote it meanwhile.
-        if let bytes = try? FileSystemPath.readBytes(images), PodmanNameCache.stamp(images) == before,
-            PodmanNameCache.holds(bytes, name: name, id: id)
+        if let before, let bytes = try? FileSystemPath.readBytes(store.images),
+            PodmanNameCache.stamp(store.images) == before, PodmanNameCache.holds(bytes, name: name, id: id)
         {
-            known.names[reference] = Entry(fingerprint: fingerprint, images: images, stamp: before, id: id)
+            store.names[reference] = Answer(stamp: before, id: id)
         }
-        save(known)
+        // Another fingerprint's block is dropped when there are many (old configuration files' stamps).
+        if stores[fingerprint] == nil, stores.count >= 16 { stores = [:] }
+        stores[fingerprint] = store
+        save(stores)
         return id
     }
 
@@ -110,7 +108,7 @@ struct PodmanNameCache: Sendable {
         }
         files += [environment["CONTAINERS_STORAGE_CONF"], environment["CONTAINERS_CONF"]].compactMap { $0 }
         let lines =
-            ["uid=\(geteuid())"] + variables.map { "\($0)=\(environment[$0] ?? "-")" }
+            ["host=\(HostInfo.hostname)", "uid=\(geteuid())"] + variables.map { "\($0)=\(environment[$0] ?? "-")" }
             + files.map { "\($0)=\(PodmanNameCache.fileStamp($0))" }
         return lines.joined(separator: "\n")
     }
@@ -132,45 +130,43 @@ struct PodmanNameCache: Sendable {
         return "\(parts[0])/\(parts[1])-images/images.json"
     }
 
-    struct Entry: Sendable {
-        var fingerprint: String
-        var images: String
+    struct Answer: Sendable {
         var stamp: String
         var id: String
     }
 
-    struct Contents: Sendable {
-        /// The store file by fingerprint (so `podman info` runs once per store).
-        var stores: [String: String] = [:]
-        var names: [String: Entry] = [:]
+    /// One store (by fingerprint): where its names are (empty when `podman info` did not say, so it is not asked
+    /// again), and the answers kept for it.
+    struct Store: Sendable {
+        var images: String
+        var names: [String: Answer] = [:]
     }
 
-    func load() -> Contents {
+    func load() -> [String: Store] {
         guard let map = (try? FileSystemPath.readBytes(file)).flatMap({ try? Value.parseJSON(bytes: $0) })?.mapValue
-        else { return Contents() }
-        var contents = Contents()
-        for (fingerprint, images) in map["stores"]?.mapValue ?? [:] {
-            if let images = images.stringValue { contents.stores[fingerprint] = images }
+        else { return [:] }
+        var stores: [String: Store] = [:]
+        for (fingerprint, block) in map {
+            guard let images = block["images"]?.stringValue else { continue }
+            var store = Store(images: images)
+            for (reference, answer) in block["names"]?.mapValue ?? [:] {
+                guard let stamp = answer["stamp"]?.stringValue, let id = answer["id"]?.stringValue else { continue }
+                store.names[reference] = Answer(stamp: stamp, id: id)
+            }
+            stores[fingerprint] = store
         }
-        for (reference, entry) in map["names"]?.mapValue ?? [:] {
-            guard let e = entry.mapValue, let fingerprint = e["fingerprint"]?.stringValue,
-                let images = e["images"]?.stringValue, let stamp = e["stamp"]?.stringValue,
-                let id = e["id"]?.stringValue
-            else { continue }
-            contents.names[reference] = Entry(fingerprint: fingerprint, images: images, stamp: stamp, id: id)
-        }
-        return contents
+        return stores
     }
 
     /// Written whole and atomically; two runs writing at once may lose one answer, which is then asked again.
-    func save(_ contents: Contents) {
-        let names = contents.names.mapValues { e -> Value in
-            .map([
-                "fingerprint": .string(e.fingerprint), "images": .string(e.images),
-                "stamp": .string(e.stamp), "id": .string(e.id),
-            ])
-        }
-        let value = Value.map(["stores": .map(contents.stores.mapValues { .string($0) }), "names": .map(names)])
+    func save(_ stores: [String: Store]) {
+        let value = Value.map(
+            stores.mapValues { store in
+                .map([
+                    "images": .string(store.images),
+                    "names": .map(store.names.mapValues { .map(["stamp": .string($0.stamp), "id": .string($0.id)]) }),
+                ])
+            })
         try? FileOps.makeDirectories(FileSystemPath.parent(file))
         try? FileOps.writeAtomically(value.prettyJSON(), to: file)
     }
