@@ -1,4 +1,5 @@
 import ArgumentParser
+import Recipes
 import Workflow
 
 @main
@@ -34,15 +35,64 @@ struct Repro: ParsableCommand {
             print("repro " + ReproVersion.build.description)
             return
         }
+        var parsed: (any ParsableCommand)?
         do {
             var command = try parseAsRoot()
+            parsed = command
             try command.run()
+        } catch let failure as CommandFailure {
+            Output.error(failure.message)
+            printForMachines(failure, command: parsed)
+            exit(withError: ExitCode(failure.exitStatus))
         } catch {
-            if exitCode(for: error) == .validationFailure {
+            // A usage error, or an error no command turned into a `CommandFailure` (ExitCode: the command
+            // printed its result and exits with this status).
+            let usage = exitCode(for: error) == .validationFailure
+            let status = usage ? 2 : exitCode(for: error).rawValue
+            if !(error is ExitCode) && status != 0 {
+                // The message without the usage lines that follow it on stderr.
+                printForMachines(CommandFailure(message: message(for: error), exitStatus: status), command: parsed)
+            }
+            if usage {
                 Output.error(fullMessage(for: error))
                 exit(withError: ExitCode(2))
             }
             exit(withError: error)
         }
+    }
+
+    /// With `--json`, a failure is one JSON object on stdout (a line of its own for commands that print JSON
+    /// lines), so a machine caller always gets one. When the words did not parse, `--json` among them decides,
+    /// for a command that takes it.
+    static func printForMachines(_ failure: CommandFailure, command: (any ParsableCommand)?) {
+        let type: any JSONOutputCommand.Type
+        if let command {
+            guard let c = command as? any JSONOutputCommand, c.json else { return }
+            type = Swift.type(of: c)
+        } else {
+            let words = CommandLine.arguments.dropFirst().prefix { $0 != "--" }
+            guard words.contains("--json"), let named = subcommand(named: Array(words)) else { return }
+            type = named
+        }
+        if type.printsJSONLines {
+            var line = failure.json
+            if case .map(var fields) = line {
+                fields["event"] = "error"
+                line = .map(fields)
+            }
+            Output.jsonLine(line)
+        } else {
+            Output.json(failure.json)
+        }
+    }
+
+    /// The `--json` command the leading words name (`run`, `cache ls`), if any.
+    static func subcommand(named words: [String]) -> (any JSONOutputCommand.Type)? {
+        var current: any ParsableCommand.Type = Repro.self
+        for word in words {
+            guard let next = current.configuration.subcommands.first(where: { $0._commandName == word }) else { break }
+            current = next
+        }
+        return current as? any JSONOutputCommand.Type
     }
 }

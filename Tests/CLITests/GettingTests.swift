@@ -131,7 +131,7 @@ struct GettingTests {
         let pinned = try repositories(["--pin", "team-recipes"])
         #expect(pinned[0]["change"] as? String == "pinned" && pinned[0]["pinned"] as? Bool == true)
         let bad = try cli.run(["pull", "file://\(cli.root)/nothing-here", "--json"])
-        #expect(bad.status == 2 && bad.stdout.isEmpty, "\(bad.stdout)")
+        #expect(bad.status == 2 && bad.stdout.contains("\"error\": \"cannot clone"), "\(bad.stdout)")
         #expect(bad.stderr.hasPrefix("error: cannot clone file://\(cli.root)/nothing-here"), "\(bad.stderr)")
         let removed = try repositories(["--remove", "team-recipes"])
         #expect(removed[0]["change"] as? String == "removed" && removed[0]["commit"] as? String == second)

@@ -147,6 +147,50 @@ struct JSONOutputTests {
     }
 }
 
+/// With `--json`, a command that fails still prints one JSON object on stdout (`status`, `error`, `exit_status`),
+/// one line of its own for the commands that print JSON lines, beside the same message on stderr and exit status.
+@Suite("json failures", .serialized)
+struct JSONFailureTests {
+    /// The one object a failure printed, after checking it says what stderr says.
+    static func failure(_ r: CLI.Result, status: Int32, _ words: String) throws -> [String: Any] {
+        #expect(r.status == status, "\(r.stdout)\(r.stderr)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "stdout: \(r.stdout)")
+        #expect(object["status"] as? String == "failed" && object["exit_status"] as? Int == Int(status), "\(object)")
+        let error = try #require(object["error"] as? String)
+        #expect(error.contains(words) && r.stderr.contains(words), "\(error) / \(r.stderr)")
+        return object
+    }
+
+    @Test func everyCommandWithJSONPrintsAnObjectWhenItFails() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let missing = cli.root + "/no-such-folder"
+        _ = try Self.failure(try cli.run(["check", missing, "--json"]), status: 2, missing)
+        _ = try Self.failure(try cli.run(["check", missing, "--version", "v0.1", "--json"]), status: 2, "v0.1")
+        _ = try Self.failure(
+            try cli.run(["report", "--out", missing + "/report.html", "--json"]), status: 2, "report.html")
+        _ = try Self.failure(try cli.run(["pull", "file://" + missing, "--json"]), status: 2, "cannot clone")
+        _ = try Self.failure(try cli.run(["import", missing, "--out", "x.yaml", "--json"]), status: 2, missing)
+        _ = try Self.failure(try cli.run(["reproduce", missing, "--json"]), status: 2, "cannot reproduce")
+        _ = try Self.failure(try cli.run(["plan", "nosuch", "--json"]), status: 2, "no recipe matches 'nosuch'")
+        // A usage error: the words did not parse, `--json` among them still asks for an object.
+        let usage = try Self.failure(try cli.run(["cache", "ls", "--bogus", "--json"]), status: 2, "'--bogus'")
+        #expect((usage["error"] as? String)?.contains("Usage:") == false, "the usage lines stay on stderr")
+        #expect(try cli.run(["cache", "ls", "--bogus"]).stdout.isEmpty, "no JSON without --json")
+
+        // run and history print JSON lines: the failure is one line, an `error` event.
+        for args in [["run", "nosuch", "--json"], ["run", "nosuch", "--runner", "moon", "--json"]] {
+            let r = try cli.run(args)
+            let lines = r.stdout.split(separator: "\n")
+            #expect(r.status == 2 && lines.count == 1, "\(r.stdout)")
+            let event = try #require(
+                try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any], "\(r.stdout)")
+            #expect(event["event"] as? String == "error" && event["status"] as? String == "failed", "\(event)")
+        }
+    }
+}
+
 /// `repro submit --json`: one object on stdout with the run, its nodes and each tree's paths, digest and verdicts;
 /// the checker's problems still exit 1, and a second submit reports what it reused.
 @Suite("submit json", .serialized)
@@ -183,6 +227,48 @@ struct SubmitJSONTests {
             #expect(problems.count == 2 && problems.contains { $0.contains("digits-mlp is not a benchmark") })
             #expect(trees[0]["official_checker"] is NSNull)
         }
+    }
+
+    /// A submit that does not get to a tree still prints one object: a bad input before the run (exit 2), and a
+    /// run whose measurement fails (exit 1) with the run's id, manifest and node counts.
+    @Test func aSubmitThatFailsPrintsOneObject() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let bad = try cli.run([
+            "submit", "mlperf-submission-digits", "--recipes", CLI.packageRoot + "/recipes", "scenarios=Someday",
+            "--out", cli.root + "/out", "--json",
+        ])
+        _ = try JSONFailureTests.failure(bad, status: 2, "found 'Someday'")
+        try cli.recipe("broken-measurement", "summary: a measurement that breaks\nrun: echo broke >&2; exit 3\n")
+        try cli.recipe(
+            "broken-submission",
+            """
+            summary: a submission whose measurement breaks
+            inputs:
+              round: {type: choice, choices: [v6.1], default: v6.1}
+            needs:
+              perf: {recipe: broken-measurement}
+            run:
+              action: submission
+              with:
+                performance: ${{ needs.perf.outputs.dir }}
+                accuracy: ${{ needs.perf.outputs.dir }}
+                division: open
+                submitter: repro
+                availability: available
+                system-type: edge
+            outputs:
+              tree: ${{ run.outputs.tree }}
+              tarball: ${{ run.outputs.tarball }}
+            """)
+        let r = try cli.run(["submit", "broken-submission", "--out", cli.root + "/out", "--json"])
+        let object = try JSONFailureTests.failure(r, status: 1, "the run did not finish")
+        #expect(object["run_status"] as? String == "failed", "\(object)")
+        let manifest = try #require(object["manifest"] as? String)
+        #expect(FileManager.default.fileExists(atPath: manifest) && object["run"] is String, "\(object)")
+        let nodes = try #require(object["nodes"] as? [String: Int])
+        #expect(nodes["failed"] == 1 && nodes["not_run"] == 1, "\(nodes)")
+        #expect(!FileManager.default.fileExists(atPath: cli.root + "/out"))
     }
 }
 

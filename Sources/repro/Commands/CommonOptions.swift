@@ -22,12 +22,3 @@ struct CommandProblem: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
-
-extension ParsableCommand {
-    /// Prints an error's words to stderr (each of repro's errors describes itself, or a message); throw the result
-    /// to exit with the given status (2: bad input).
-    func fail(_ error: Any, code: Int32 = 2) -> ExitCode {
-        Output.error(String(describing: error))
-        return ExitCode(code)
-    }
-}

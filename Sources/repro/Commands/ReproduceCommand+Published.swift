@@ -66,8 +66,7 @@ enum PublishedArguments {
             return try PublishedReproduction.prepare(
                 source, picks: picks, given: given, host: .current, baseDirectory: FileSystemPath.currentDirectory)
         } catch {
-            Output.error(error.description)
-            throw ExitCode(2)
+            throw CommandFailure(message: error.description, exitStatus: 2)
         }
     }
 

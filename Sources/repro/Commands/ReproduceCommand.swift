@@ -88,6 +88,7 @@ struct ReproduceCommand: ParsableCommand {
         }
         let published: PublishedResult
         do { published = try PublishedResult.read(source) } catch {
+            if json { throw fail("cannot reproduce \(source): \(error)") }
             Output.line("cannot reproduce \(source): \(error)")
             throw ExitCode(2)
         }
@@ -102,6 +103,9 @@ struct ReproduceCommand: ParsableCommand {
         workspace.recipeDirectories.insert(folder, at: 0)
         let session = RunSession(workspace: workspace, options: setup.options, command: CommandLine.arguments)
         do { _ = try session.plan(setup.requests) } catch {
+            if json {
+                throw fail("NOT reproduced: the published requests cannot be planned here:\n\(error)", code: 1)
+            }
             for v in setup.verdicts where v.outcome != .ok { Output.line(VerdictText.line(v)) }
             Output.line("NOT reproduced: the published requests cannot be planned here:\n\(error)")
             throw ExitCode(1)

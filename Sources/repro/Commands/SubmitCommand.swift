@@ -39,7 +39,9 @@ struct SubmitCommand: ParsableCommand {
             2 for bad input. `repro --version` shows repro's version.
             --json prints one JSON object on stdout (run, nodes, and per tree its
             paths, sha256 and checker verdicts; see docs/command-line.md), with
-            the same exit status; progress is reduced to warnings on stderr.
+            the same exit status; progress is reduced to warnings on stderr. A
+            submit that fails prints one too: status, error, exit_status, and the
+            run, manifest and nodes when the run did not finish.
             """)
 
     @Argument(help: "A submission recipe (its run is a `submission` action).")
@@ -105,12 +107,21 @@ struct SubmitCommand: ParsableCommand {
         options.repeatMeasured = repeatCount
         let session = RunSession(workspace: workspace, options: options, command: CommandLine.arguments)
         let outcome = try planAndRun(session, requests, workspace: workspace, output: json ? .quiet : .text)
+        // With --json, a failure after the run says which run it was, as the result object would.
+        let ran: [String: Value] = [
+            "run": .string(outcome.summary.id), "manifest": .string(outcome.summary.manifestPath),
+            "run_status": .string(outcome.summary.status.rawValue),
+            "nodes": .map([
+                "run": .int(outcome.summary.built), "reused": .int(outcome.summary.hits),
+                "skipped": .int(outcome.summary.skipped), "failed": .int(outcome.summary.failed),
+                "not_run": .int(outcome.summary.notRun),
+            ]),
+        ]
         guard outcome.summary.status == .succeeded else {
             if !json { RunReport.print(outcome.summary) }
-            Output.error(
-                "repro submit: the run did not finish; run the same command again to resume (finished steps are cached)"
-            )
-            throw ExitCode(1)
+            throw fail(
+                "repro submit: the run did not finish; run the same command again to resume (finished steps are "
+                    + "cached)", code: 1, details: ran)
         }
         var failures: [String] = []
         var delivered: [Value] = []
@@ -119,20 +130,20 @@ struct SubmitCommand: ParsableCommand {
             let outputs = outcome.results[root].outputs
             guard let tree = outputs["tree"]?.stringValue, let tarball = outputs["tarball"]?.stringValue else {
                 throw fail(
-                    "error: \(outcome.plan.nodes[root].id) is not a submission step (it has no 'tree' and 'tarball' outputs)"
-                )
+                    "error: \(outcome.plan.nodes[root].id) is not a submission step (it has no 'tree' and 'tarball' "
+                        + "outputs)", details: ran)
             }
             let dest = outcome.plan.roots.count == 1 ? out : "\(out)/\(i + 1)"
             let copied: String
             do { copied = try SubmissionDelivery.copyOut(tree: tree, tarball: tarball, to: dest) } catch {
-                throw fail("error: \(error)")
+                throw fail("error: \(error)", details: ran)
             }
             say(
                 "\(dest): submission tree, \(dest)/submission.tar.gz (sha256 \(outputs["sha256"]?.interpolated ?? "?"))"
             )
             let report: CheckReport
             do { report = try TreeChecker.check(root: copied, rules: rules, shortRuns: shortRuns, shownAs: "") } catch {
-                throw fail("\(error)")
+                throw fail("\(error)", details: ran)
             }
             let problems = report.problems
             if shortRuns {
@@ -158,7 +169,7 @@ struct SubmitCommand: ParsableCommand {
                     out: dest, tree: copied, sha256: outputs["sha256"] ?? .null, report: report, official: verdict))
         }
         if json {
-            TextOutput.stdout(
+            Output.json(
                 Value.map([
                     "run": .string(outcome.summary.id), "manifest": .string(outcome.summary.manifestPath),
                     "round": .string(rules.round), "short_runs": .bool(shortRuns),
@@ -167,7 +178,7 @@ struct SubmitCommand: ParsableCommand {
                         "skipped": .int(outcome.summary.skipped),
                     ]),
                     "submissions": .list(delivered), "passed": .bool(failures.isEmpty),
-                ]).prettyJSON())
+                ]))
         }
         guard failures.isEmpty else {
             Output.error("repro submit: exit 1: " + failures.joined(separator: "; "))
