@@ -30,7 +30,9 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     static func stripped(_ message: String) -> String {
         let text = message.hasSuffix("\n") ? String(message.dropLast()) : message
-        for prefix in ["error: ", "Error: "] where text.hasPrefix(prefix) { return String(text.dropFirst(prefix.count)) }
+        for prefix in ["error: ", "Error: "] where text.hasPrefix(prefix) {
+            return String(text.dropFirst(prefix.count))
+        }
         return text
     }
 }
