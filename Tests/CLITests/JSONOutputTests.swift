@@ -119,6 +119,25 @@ struct JSONOutputTests {
         #expect(try object(try cli.run(["cache", "verify", "--json"]).stdout)["entries"] as? Int == 0)
     }
 
+    /// `check --json` and `submit`'s `builtin_checker` share one shape: results, problems, relaxations and the
+    /// benchmark folders not checked (check adds the round, submit whether it passed).
+    @Test func checkPrintsItsReportAsJSON() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let fixture = CLI.packageRoot + "/Tests/SubmissionTests/Fixtures/inference_results_v5.1"
+        let clean = try cli.run(["check", fixture, "--version", "v5.1", "--json"])
+        #expect(clean.status == 0, "\(clean.stderr)")
+        let report = try object(clean.stdout)
+        #expect(Set(report.keys) == ["round", "results", "problems", "relaxations", "not_checked"], "\(report)")
+        #expect(report["round"] as? String == "v5.1" && report["results"] as? Int == 2)
+        #expect((report["problems"] as? [String])?.isEmpty == true && report["not_checked"] is [String])
+        let newer = try cli.run(["check", fixture, "--version", "v6.1", "--short-runs", "--json"])
+        #expect(newer.status == 1, "the v5.1 tree breaks v6.1's seeds: \(newer.stderr)")
+        let problems = try #require(try object(newer.stdout)["problems"] as? [String])
+        #expect(problems.contains { $0.contains("qsl_rng_seed is wrong") }, "\(problems)")
+        #expect(newer.stderr.contains("repro check: \(problems.count) problem"), "\(newer.stderr)")
+    }
+
     @Test func reproduceAndWhyPrintJSON() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
@@ -222,7 +241,7 @@ struct SubmitJSONTests {
             let sha256 = try #require(trees[0]["sha256"] as? String)
             #expect(sha256.count == 64 && digest.hasPrefix(sha256), "\(sha256) \(digest)")
             let builtin = try #require(trees[0]["builtin_checker"] as? [String: Any])
-            #expect(builtin["passed"] as? Bool == false)
+            #expect(builtin["passed"] as? Bool == false && builtin["not_checked"] is [String], "\(builtin)")
             let problems = try #require(builtin["problems"] as? [String])
             #expect(problems.count == 2 && problems.contains { $0.contains("digits-mlp is not a benchmark") })
             #expect(trees[0]["official_checker"] is NSNull)

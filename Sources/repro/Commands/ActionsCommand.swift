@@ -39,7 +39,7 @@ struct ActionsCommand: ParsableCommand {
                         }),
                 ])
             }
-            TextOutput.stdout(Value.list(listed).prettyJSON())
+            Output.json(.list(listed))
             return
         }
         for spec in specs {

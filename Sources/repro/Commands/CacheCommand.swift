@@ -56,7 +56,7 @@ struct CacheList: ParsableCommand {
                 ]))
         }
         if json {
-            TextOutput.stdout(Value.list(list).prettyJSON())
+            Output.json(.list(list))
             return
         }
         Output.line(Output.table(rows))
@@ -89,7 +89,7 @@ struct CacheShow: ParsableCommand {
         do { full = try cache.resolveEntry(key) } catch { throw fail(error) }
         guard let meta = cache.meta(full) else { throw fail("error: entry \(full) has no readable meta.json") }
         if json {
-            TextOutput.stdout(meta.json.prettyJSON())
+            Output.json(meta.json)
             return
         }
         Output.line("entry    \(full)")
@@ -143,7 +143,7 @@ struct CacheRemove: ParsableCommand {
             do { try cache.remove(key) } catch { throw fail(error, code: 1) }
             if !json { Output.line("removed \(key.prefix(16))") }
         }
-        if json { Output.line(Value.list(targets.map(Value.string)).canonicalJSON) }
+        if json { Output.json(.list(targets.map(Value.string))) }
     }
 }
 
@@ -180,7 +180,7 @@ struct CacheGC: ParsableCommand {
                 "dry_run": .bool(dryRun), "removed": .list(removed), "entries": .int(report.entries),
                 "staging": .int(report.staging), "locks": .int(report.locks), "bytes": .int(Int(report.bytes)),
             ])
-            Output.line(v.canonicalJSON)
+            Output.json(v)
             return
         }
         let verb = dryRun ? "would remove" : "removed"
@@ -249,7 +249,7 @@ struct CacheVerify: ParsableCommand {
                 "removed": .list(removed.map { .map(["key": .string($0.key), "node": .string($0.node)]) }),
                 "not_removed": unremovable.map { .map(["key": .string($0.key), "error": .string($0.error)]) } ?? .null,
             ])
-            Output.line(v.canonicalJSON)
+            Output.json(v)
             if !problems.isEmpty && (!repair || unremovable != nil) { throw ExitCode(1) }
             return
         }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import Recipes
 import Submission
 
 struct CheckCommand: ParsableCommand {
@@ -50,12 +50,9 @@ struct CheckCommand: ParsableCommand {
             report = try TreeChecker.check(root: tree, rules: rules, shortRuns: shortRuns)
         } catch { throw fail("\(error)") }
         if json {
-            let object: [String: Any] = [
-                "round": rules.round, "results": report.results, "problems": report.problems,
-                "relaxations": report.relaxations, "not_checked": report.notChecked,
-            ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-            Output.line(String(decoding: data, as: UTF8.self))
+            var object = CheckCommand.json(report)
+            object["round"] = .string(rules.round)
+            Output.json(.map(object))
         } else {
             if !report.relaxations.isEmpty {
                 Output.line("short-run profile; not required:")
@@ -79,5 +76,15 @@ struct CheckCommand: ParsableCommand {
             throw ExitCode(1)
         }
         Output.error("repro check: no problems in \(results) (rules of \(rules.round))")
+    }
+
+    /// The built-in checker's report as `--json` shows it, here and in `submit`'s `builtin_checker`: the results
+    /// checked, the problems, the rules a short run was excused from and the benchmark folders not checked.
+    static func json(_ report: CheckReport) -> [String: Value] {
+        [
+            "results": .int(report.results), "problems": .list(report.problems.map(Value.string)),
+            "relaxations": .list(report.relaxations.map(Value.string)),
+            "not_checked": .list(report.notChecked.map(Value.string)),
+        ]
     }
 }

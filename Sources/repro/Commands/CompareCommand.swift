@@ -42,7 +42,7 @@ struct CompareCommand: ParsableCommand {
                 "pairs": .list(result.pairs.map { HistoryText.json($0, threshold: t) }),
                 "only_in_a": .list(result.onlyInA.map { HistoryText.json($0, threshold: t) }),
             ])
-            Output.line(v.canonicalJSON)
+            Output.json(v)
             return
         }
         if result.pairs.isEmpty && result.onlyInA.isEmpty {

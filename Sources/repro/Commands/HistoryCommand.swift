@@ -48,7 +48,7 @@ struct HistoryCommand: ParsableCommand {
         } catch { throw fail(error) }
         if json {
             for p in points {
-                Output.line(HistoryQuery.record(p, series: p.seriesID.flatMap { series[$0] }).canonicalJSON)
+                Output.jsonLine(HistoryQuery.record(p, series: p.seriesID.flatMap { series[$0] }))
             }
             return
         }

@@ -59,11 +59,11 @@ struct ImportCommand: ParsableCommand {
         let name = ((out as NSString).lastPathComponent as NSString).deletingPathExtension
         let needed = reproduction.missing.isEmpty ? "" : " " + (reproduction.imagenet == nil ? "imagenet=DIR" : "")
         if json {
-            TextOutput.stdout(
-                Value.map([
+            Output.json(
+                .map([
                     "recipe": .string(FileSystemPath.absolute(out, relativeTo: FileSystemPath.currentDirectory)),
                     "name": .string(name), "missing": .list(reproduction.missing.map(Value.string)),
-                ]).prettyJSON())
+                ]))
             return
         }
         Output.error("wrote \(out): run it with `repro run \(name)\(needed)`")

@@ -28,7 +28,7 @@ struct InfoCommand: ParsableCommand {
             throw fail(error)
         }
         if json {
-            TextOutput.stdout(InfoCommand.json(recipe).prettyJSON())
+            Output.json(InfoCommand.json(recipe))
             return
         }
         Output.line("\(recipe.name): \(recipe.summary)")

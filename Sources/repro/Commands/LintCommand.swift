@@ -37,7 +37,7 @@ struct LintCommand: ParsableCommand {
                 "skipped": .list(
                     report.skipped.map { .map(["file": .string($0.file), "reason": .string($0.reason)]) }),
             ])
-            TextOutput.stdout(v.prettyJSON())
+            Output.json(v)
             if !report.problems.isEmpty { throw ExitCode(2) }
             return
         }

@@ -46,8 +46,7 @@ struct ListCommand: ParsableCommand {
             let skipped: [Value] = scan.skipped.map { s in
                 .map(["file": .string(DisplayPath.of(s.file)), "reason": .string(s.reason)])
             }
-            TextOutput.stdout(
-                Value.map(["recipes": .list(listed), "broken": .list(failing), "skipped": .list(skipped)]).prettyJSON())
+            Output.json(.map(["recipes": .list(listed), "broken": .list(failing), "skipped": .list(skipped)]))
             return
         }
         if recipes.isEmpty && broken.isEmpty {

@@ -37,7 +37,7 @@ struct PlanCommand: ParsableCommand {
         let preview = PlanPreview(
             plan: plan, cache: location.workspace.cache, options: options, images: location.workspace.containerImages)
         if json {
-            TextOutput.stdout(PlanCommand.json(plan, preview).prettyJSON())
+            Output.json(PlanCommand.json(plan, preview))
             return
         }
         for w in plan.warnings { Output.error(w.hasPrefix("note: ") ? w : "warning: \(w)") }

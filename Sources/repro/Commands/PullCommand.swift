@@ -107,7 +107,7 @@ struct PullCommand: ParsableCommand {
                 "change": .string(c.change.rawValue),
             ])
         }
-        TextOutput.stdout(Value.map(["repositories": .list(listed)]).prettyJSON())
+        Output.json(.map(["repositories": .list(listed)]))
     }
 
     func printList(_ repos: RecipeRepositories) {
@@ -123,7 +123,7 @@ struct PullCommand: ParsableCommand {
                     "recipes": recipeCount(e).map(Value.int) ?? .null,
                 ])
             }
-            TextOutput.stdout(Value.list(listed).prettyJSON())
+            Output.json(.list(listed))
             return
         }
         if entries.isEmpty {

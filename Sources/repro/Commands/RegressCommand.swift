@@ -70,7 +70,7 @@ struct RegressCommand: ParsableCommand {
                 "regressions": .int(regressions.count),
                 "metrics": .list(changes.map { HistoryText.json($0, threshold: t) }),
             ])
-            Output.line(v.canonicalJSON)
+            Output.json(v)
             if !regressions.isEmpty { throw ExitCode(1) }
             return
         }

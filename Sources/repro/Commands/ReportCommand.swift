@@ -35,10 +35,10 @@ struct ReportCommand: ParsableCommand {
             try FileOps.writeAtomically(html, to: out)
             if json {
                 let rows = try runs.last.map { try Regression.check(.run($0), baseline: .last, store: store) } ?? []
-                TextOutput.stdout(
+                Output.json(
                     ReportCommand.json(
                         out: out, runs: runs, rows: rows, percentiles: percentiles, threshold: threshold?.value
-                    ).prettyJSON())
+                    ))
                 return
             }
         } catch { throw fail("error: \(error)") }

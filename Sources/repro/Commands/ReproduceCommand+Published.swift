@@ -42,7 +42,7 @@ extension ReproduceCommand {
                 fields["conclusion"] = .string(reproduction.conclusion(report))
                 object = .map(fields)
             }
-            Output.line(object.canonicalJSON)
+            Output.json(object)
             if !reproduction.reproduced(report) { throw ExitCode(1) }
             return
         }

@@ -116,7 +116,7 @@ struct ReproduceCommand: ParsableCommand {
             runStatus: outcome.summary.status, acceptBetter: acceptBetter,
             timedTolerance: tolerance.flatMap(Share.init(argument:))?.value, exactOnly: exactOnly)
         if json {
-            Output.line(VerdictText.json(report, manifest: outcome.summary.manifestPath).canonicalJSON)
+            Output.json(VerdictText.json(report, manifest: outcome.summary.manifestPath))
             if !report.reproduced { throw ExitCode(1) }
             return
         }

@@ -31,7 +31,7 @@ struct RunsCommand: ParsableCommand {
                 ]))
         }
         if json {
-            TextOutput.stdout(Value.list(list).prettyJSON())
+            Output.json(.list(list))
             return
         }
         if rows.count == 1 {
@@ -75,14 +75,14 @@ struct ShowCommand: ParsableCommand {
             let entry: Manifest.Node
             do { entry = try ShowCommand.find(node, in: manifest) } catch { throw fail(error) }
             if json {
-                TextOutput.stdout(entry.json.prettyJSON())
+                Output.json(entry.json)
                 return
             }
             printNode(entry, cacheRoot: cacheRoot, logs: store.directory + "/" + id + "/logs")
             return
         }
         if json {
-            TextOutput.stdout(manifest.json.prettyJSON())
+            Output.json(manifest.json)
             return
         }
         Output.line("run      \(id) \(manifest.status.rawValue) in \(TextOutput.duration(manifest.seconds))")

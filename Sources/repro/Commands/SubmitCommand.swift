@@ -211,16 +211,12 @@ struct SubmitCommand: ParsableCommand {
                     "command": .string(v.report.commandLine), "log": v.report.logPath.map(Value.string) ?? .null,
                 ])
             } ?? .null
+        var builtin = CheckCommand.json(report)
+        builtin["passed"] = .bool(report.problems.isEmpty)
         return .map([
             "out": .string(out), "tree": .string(tree),
             "tarball": .string(FileSystemPath.parent(tree) + "/submission.tar.gz"),
-            "sha256": sha256,
-            "builtin_checker": .map([
-                "passed": .bool(report.problems.isEmpty), "results": .int(report.results),
-                "problems": .list(report.problems.map(Value.string)),
-                "relaxations": .list(report.relaxations.map(Value.string)),
-            ]),
-            "official_checker": verdict,
+            "sha256": sha256, "builtin_checker": .map(builtin), "official_checker": verdict,
         ])
     }
 

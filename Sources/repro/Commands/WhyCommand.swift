@@ -49,7 +49,7 @@ struct WhyCommand: ParsableCommand {
                     "key_files_missing": .bool(a.keyFilesMissing), "changes": .list(a.changes.map(Value.string)),
                 ])
             }
-            Output.line(Value.map(["node": .string(history.id), "runs": .list(runs)]).canonicalJSON)
+            Output.json(.map(["node": .string(history.id), "runs": .list(runs)]))
             return
         }
         guard let latest = history.appearances.first else { return }
