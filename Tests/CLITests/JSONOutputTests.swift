@@ -198,6 +198,13 @@ struct JSONFailureTests {
         #expect((usage["error"] as? String)?.contains("Usage:") == false, "the usage lines stay on stderr")
         #expect(try cli.run(["cache", "ls", "--bogus"]).stdout.isEmpty, "no JSON without --json")
 
+        // exec-node (internal, what a Slurm job runs) has no --json, and says why: its results file is its JSON.
+        let help = try cli.run(["exec-node", "--help"])
+        #expect(help.stdout.contains("Internal:") && help.stdout.contains("It has no --json"), "\(help.stdout)")
+        #expect(help.stdout.contains("RUN_FOLDER/results/<node>.json"))
+        let execNode = try cli.run(["exec-node", "--run-folder", missing, "--node-list", missing, "--json"])
+        #expect(execNode.status == 2 && execNode.stdout.isEmpty && execNode.stderr.contains("'--json'"))
+
         // run and history print JSON lines: the failure is one line, an `error` event.
         for args in [["run", "nosuch", "--json"], ["run", "nosuch", "--runner", "moon", "--json"]] {
             let r = try cli.run(args)

@@ -7,11 +7,20 @@ struct ExecNodeCommand: ParsableCommand {
         commandName: "exec-node",
         abstract: "Run one node of a recorded run against the shared cache (what a Slurm job runs).",
         discussion: """
-            Started by the slurm runner inside each job; not meant to be typed. It plans the request recorded
-            in RUN_FOLDER/request.json, takes the node on line INDEX of the node list, reuses or builds it,
-            and writes RUN_FOLDER/results/<node>.json.
+            Internal: started by the slurm runner inside each job, not meant to be
+            typed, and not listed by `repro --help`. It plans the request recorded in
+            RUN_FOLDER/request.json, takes the node on line INDEX of the node list,
+            reuses or builds it, and writes RUN_FOLDER/results/<node>.json.
+            It has no --json: that file is its result for machines, read by the repro
+            that submitted the job (status, entry, host and Slurm job, and for a failed
+            step its reason, exit code and last stderr lines); its stdout and stderr
+            go to the job's log, which that repro shows when the job fails.
             Example:
-              repro exec-node --run-folder runs/20261123-040000.000-ab --node-list runs/…/slurm/group-1.nodes --index 0
+              repro exec-node --run-folder runs/20261123-040000.000-ab \\
+                --node-list runs/20261123-040000.000-ab/slurm/group-1.nodes --index 0
+            Exit status: 0 the node was built or reused, 1 its step failed, 2 the
+            recorded request, the node list, the node or the cache cannot be read or
+            used here (no results file is written then).
             """,
         shouldDisplay: false)
 
