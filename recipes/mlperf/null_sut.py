@@ -6,10 +6,13 @@ bytes. It speaks repro's external-SUT protocol (docs/loadgen.md) on stdin/stdout
 usage: null_sut.py [--rate SAMPLES_PER_SECOND] [--name NAME]
 """
 import argparse
-import collections
+import os
 import sys
-import threading
 import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the recipes folder
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import external_sut  # recipes/lib, put on the path above
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--rate", type=float, default=1000.0)
@@ -17,56 +20,31 @@ parser.add_argument("--name", default="NullSUT")
 args = parser.parse_args()
 
 period = 1.0 / args.rate
-pending = collections.deque()
-ready = threading.Condition()
-out_lock = threading.Lock()
-done = False
+next_time = time.monotonic()
 
 
-def say(line):
-    with out_lock:
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+def due(pending):
+    """A sample starts when the device is free and the sample is there, and takes one period. Samples that finish
+    within a millisecond of the first are answered together (one line), so high rates keep up."""
+    global next_time
+    next_time = max(next_time, time.monotonic()) + period
+    batch = [pending.popleft()]
+    horizon = next_time + 0.001
+    while pending and next_time + period <= horizon:
+        next_time += period
+        batch.append(pending.popleft())
+    return batch
 
 
-def worker():
-    next_time = time.monotonic()
+def worker(sut):
     while True:
-        with ready:
-            while not pending and not done:
-                ready.wait()
-            if done and not pending:
-                return
-            # A sample starts when the device is free and the sample is there, and takes one period. Samples that
-            # finish within a millisecond of the first are answered together (one line), so high rates keep up.
-            next_time = max(next_time, time.monotonic()) + period
-            batch = [pending.popleft()]
-            horizon = next_time + 0.001
-            while pending and next_time + period <= horizon:
-                next_time += period
-                batch.append(pending.popleft())
+        batch = sut.take(due)
+        if batch is None:
+            return
         delay = next_time - time.monotonic()
         if delay > 0:
             time.sleep(delay)
-        say("DONE " + " ".join("%s:%s" % (i, x.to_bytes(4, "little").hex().upper()) for i, x in batch))
+        sut.answer([(i, x.to_bytes(4, "little")) for i, x in batch])
 
 
-threading.Thread(target=worker, daemon=True).start()
-say("READY " + args.name)
-for line in sys.stdin:
-    words = line.split()
-    if not words:
-        continue
-    if words[0] == "ISSUE":
-        with ready:
-            for item in words[1:]:
-                sample_id, index = item.split(":")
-                pending.append((sample_id, int(index)))
-            ready.notify()
-    elif words[0] == "LOAD":
-        say("LOADED")
-    elif words[0] == "END":
-        break
-with ready:
-    done = True
-    ready.notify()
+external_sut.ExternalSUT(args.name).serve(worker)

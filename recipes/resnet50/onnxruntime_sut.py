@@ -8,13 +8,16 @@ first output, minus 1 when there are 1001 classes (MLPerf's background class), a
 usage: onnxruntime_sut.py --model M.onnx --data DIR [--threads N] [--batch B]
 """
 import argparse
-import collections
+import os
 import struct
 import sys
-import threading
 
 import numpy as np
 import onnxruntime as ort
+
+sys.dont_write_bytecode = True  # no __pycache__ in the recipes folder
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import external_sut  # recipes/lib, put on the path above
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--model", required=True)
@@ -50,17 +53,6 @@ probe = session.run(None, {input_name: np.zeros((1,) + images.shape[3:] + images
 classes_count = max(v.shape[-1] for v in probe if v.dtype == np.float32 and v.ndim >= 2)
 offset = 1 if classes_count == 1001 else 0
 
-pending = collections.deque()
-ready = threading.Condition()
-out_lock = threading.Lock()
-done = False
-
-
-def say(line):
-    with out_lock:
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
-
 
 def classify(indices):
     x = (images[indices].astype(np.float32) - means).transpose(0, 3, 1, 2)
@@ -69,35 +61,13 @@ def classify(indices):
     return [int(c) - offset for c in classes]
 
 
-def worker():
+def worker(sut):
     while True:
-        with ready:
-            while not pending and not done:
-                ready.wait()
-            if done and not pending:
-                return
-            batch = [pending.popleft() for _ in range(min(args.batch, len(pending)))]
+        batch = sut.take(lambda pending: [pending.popleft() for _ in range(min(args.batch, len(pending)))])
+        if batch is None:
+            return
         classes = classify([index for _, index in batch])
-        say("DONE " + " ".join(
-            "%s:%s" % (i, struct.pack("<i", c).hex().upper()) for (i, _), c in zip(batch, classes)))
+        sut.answer([(i, struct.pack("<i", c)) for (i, _), c in zip(batch, classes)])
 
 
-threading.Thread(target=worker, daemon=True).start()
-say("READY onnxruntime-" + ort.__version__)
-for line in sys.stdin:
-    words = line.split()
-    if not words:
-        continue
-    if words[0] == "ISSUE":
-        with ready:
-            for item in words[1:]:
-                sample_id, index = item.split(":")
-                pending.append((sample_id, int(index)))
-            ready.notify()
-    elif words[0] == "LOAD":
-        say("LOADED")
-    elif words[0] == "END":
-        break
-with ready:
-    done = True
-    ready.notify()
+external_sut.ExternalSUT("onnxruntime-" + ort.__version__).serve(worker)
