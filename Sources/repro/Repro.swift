@@ -25,8 +25,9 @@ struct Repro: ParsableCommand {
         ])
 
     /// Parses and runs the command. A usage error (unknown option, missing argument, unknown subcommand) exits 2,
-    /// as documented, instead of ArgumentParser's 64; commands end by returning or by throwing `ExitCode`, so
-    /// their `defer` blocks run.
+    /// as documented, instead of ArgumentParser's 64; commands end by returning, by throwing `ExitCode` (their
+    /// result printed) or a `CommandFailure` (printed here: stderr, and a JSON object with `--json`), so their
+    /// `defer` blocks run.
     static func main() {
         // repro's own version is `repro --version` alone: `submit` and `check` use `--version` for the MLPerf
         // round, as MLCommons' checker does. (A configured version or a root flag would be offered to, and parsed
