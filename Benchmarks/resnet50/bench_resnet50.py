@@ -3,8 +3,9 @@
 BatchNormalization nodes, made by Tests/ONNXTests/Fixtures/make_models.py), batch 1 and 8, 1 and 2 threads.
 Outputs are compared first. Both sides are timed the same way, inside their process around one call of one batch on
 already-loaded weights (repro-bench onnx-serve around `GraphPlan.run`; onnxruntime around `session.run`, whose
-Python binding costs microseconds against tens of milliseconds per image), and they take turns call by call
-(PAIRS pairs, the order swapped every pair), so a minute in which this VM is slow falls on both. Printed: each
+Python binding costs microseconds against tens of milliseconds per image), and they take turns a few calls at a
+time (BLOCK measured calls after one unmeasured, the order swapped every turn), so a minute in which this VM is
+slow falls on both. Printed: each
 side's best and median, the ratio of the bests and the median of the per-pair ratios with its middle half. Then each
 convolution's milliseconds and GFLOP/s beside onnxruntime's same node (its profiler, best of a few calls) and
 OpenBLAS sgemm's GFLOP/s on the same product shape.
@@ -51,9 +52,12 @@ def sgemm_environment():
     return env
 
 
-def interleaved(bench, model, session, x, path, batch, threads, pairs):
-    """PAIRS calls each, taking turns one call at a time: (repro seconds, onnxruntime seconds) per pair, the largest
-    |softmax difference| and whether top-1 agrees on every row."""
+def interleaved(bench, model, session, x, path, batch, threads, pairs, block):
+    """PAIRS calls each side, taking turns a block at a time: each side runs one unmeasured call and then BLOCK
+    measured ones, so every measured call follows a call of its own engine (after the other engine's turn, the
+    first call pays for it: onnxruntime's threads still spin for a while after its call, which took up to half of
+    repro's two-thread rate when the turns were single calls). Returns (repro seconds, onnxruntime seconds) per
+    pair, the largest |softmax difference| and whether top-1 agrees on every row."""
     server = subprocess.Popen([bench, "onnx-serve", model, path, str(batch), str(threads)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
 
@@ -69,22 +73,31 @@ def interleaved(bench, model, session, x, path, batch, threads, pairs):
     ours = np.array(ask("output")["softmax"], dtype=np.float32).reshape(batch, -1)
     diff = float(np.abs(ours - theirs).max())
     agree = bool((ours.argmax(1) == theirs.argmax(1)).all())
+
+    def ours_once():
+        return ask("run")["seconds"]
+
+    def theirs_once():
+        t0 = time.perf_counter()
+        session.run(["softmax_tensor:0"], {"input_tensor:0": x})
+        return time.perf_counter() - t0
+
+    def turn(once):
+        once()
+        return [once() for _ in range(block)]
+
     times = []
-    for i in range(pairs):
-        def theirs_once():
-            t0 = time.perf_counter()
-            session.run(["softmax_tensor:0"], {"input_tensor:0": x})
-            return time.perf_counter() - t0
+    for i in range((pairs + block - 1) // block):
         if i % 2 == 0:
-            ours_s = ask("run")["seconds"]
-            theirs_s = theirs_once()
+            ours_s = turn(ours_once)
+            theirs_s = turn(theirs_once)
         else:
-            theirs_s = theirs_once()
-            ours_s = ask("run")["seconds"]
-        times.append((ours_s, theirs_s))
+            theirs_s = turn(theirs_once)
+            ours_s = turn(ours_once)
+        times += list(zip(ours_s, theirs_s))
     server.stdin.close()
     server.wait()
-    return times, diff, agree
+    return times[:pairs], diff, agree
 
 
 def onnxruntime_layers(model, threads, calls):
@@ -120,7 +133,8 @@ def onnxruntime_layers(model, threads, calls):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("bench")
-    p.add_argument("--pairs", type=int, default=30, help="calls each side, taking turns (default 30)")
+    p.add_argument("--pairs", type=int, default=30, help="measured calls each side (default 30)")
+    p.add_argument("--block", type=int, default=3, help="measured calls per turn, after one unmeasured (default 3)")
     p.add_argument("--repeat", type=int, default=5, help="calls per layer measurement (default 5)")
     args = p.parse_args()
     work = tempfile.mkdtemp(prefix="repro-resnet50-bench-")
@@ -130,7 +144,8 @@ def main():
     print(f"ResNet-50 v1.5, 224x224, random weights ({os.path.getsize(model) / 1e6:.0f} MB ONNX, opset 11); "
           f"onnxruntime {ort.__version__}, numpy {np.__version__}; load average before: {os.getloadavg()[0]:.2f} "
           f"on {os.cpu_count()} CPUs")
-    print(f"{args.pairs} calls each side per row, taking turns call by call\n")
+    print(f"{args.pairs} measured calls each side per row, taking turns {args.block} at a time (each turn after one "
+          f"unmeasured call)\n")
     rows = []
     for threads in (1, 2):
         options = ort.SessionOptions()
@@ -141,7 +156,8 @@ def main():
             x = (rng.uniform(0, 255, (batch, 3, 224, 224)) - 117).astype(np.float32)
             path = os.path.join(work, f"input{batch}.bin")
             x.tofile(path)
-            times, diff, agree = interleaved(args.bench, model, session, x, path, batch, threads, args.pairs)
+            times, diff, agree = interleaved(args.bench, model, session, x, path, batch, threads, args.pairs,
+                                             args.block)
             rows.append((batch, threads, times, diff, agree))
     print("| batch | threads | repro images/s (best, median) | onnxruntime images/s (best, median) | "
           "ratio of bests | median pair ratio (middle half) | outputs |")
