@@ -4,8 +4,8 @@ import Workflow
 /// What a reproduction runs: the published requests, with nothing reused, and the recipes as published.
 ///
 /// A local recipe whose text has the published digest is used where it is (with its assets). Any other is
-/// written from the manifest into `folder`, which is searched first; a folder recipe's other files come from the
-/// local recipe when they have the published digest. Each recipe gets a verdict: as published, the published
+/// written from the manifest into `folder`, which is searched first; a recipe's assets (a folder recipe's other
+/// files, what `assets:` names) come from the local recipe. Each recipe gets a verdict: as published, the published
 /// text used, a text edited after publishing (its digest no longer matches), assets that differ.
 public struct ReproductionSetup: Sendable {
     public var requests: [PlanRequest]
@@ -62,18 +62,25 @@ public struct ReproductionSetup: Sendable {
             }
             return out
         }
-        // The published text runs; a folder recipe takes its other files from the local one.
+        // The published text runs.
         let note = local == nil ? "not here: the published text was used" : "differs here: the published text was used"
         do {
-            if record.assetsSHA256 != nil {
+            // A text that reads `recipe.dir` is written as a folder recipe with the local recipe's assets beside it
+            // (a folder recipe's own files are its assets; a one-file text published before `assets:` existed gets
+            // the files beside the local recipe).
+            if record.assetsSHA256 != nil || record.text.contains("recipe.dir") {
                 let dir = folder + "/" + name
                 try FileOps.makeDirectories(dir)
                 try FileOps.write(record.text, to: dir + "/recipe.yaml")
-                if let local, local.source.isFolder {
-                    for file in try Digests.tree(local.source.directory) where file.path != "recipe.yaml" {
-                        let target = dir + "/" + file.path
+                // At the same places relative to the text (a `..` asset lands beside its folder, inside `folder`);
+                // one that would land outside is left out.
+                if let local {
+                    for path in try assetPaths(local) {
+                        let target = FileSystemPath.absolute(path, relativeTo: dir)
+                        guard target.hasPrefix(FileSystemPath.absolute(folder) + "/") else { continue }
                         try FileOps.makeDirectories(FileSystemPath.parent(target))
-                        try FileOps.copyFile(local.source.directory + "/" + file.path, to: target)
+                        let source = FileSystemPath.absolute(path, relativeTo: local.source.directory)
+                        try FileOps.copyFile(source, to: target)
                     }
                 }
             } else {
@@ -92,7 +99,7 @@ public struct ReproductionSetup: Sendable {
                 reproduced: local.map { String($0.source.digest.prefix(12)) } ?? "missing", difference: "differs",
                 outcome: .note, note: note))
         if let assets = record.assetsSHA256 {
-            if let local, local.source.isFolder {
+            if let local, local.source.isFolder || !local.assets.isEmpty {
                 out.append(assetsVerdict(name, published: assets, local: local))
             } else {
                 out.append(
@@ -105,10 +112,19 @@ public struct ReproductionSetup: Sendable {
         return out
     }
 
+    /// The files a written text takes from the local recipe, relative to its folder.
+    static func assetPaths(_ local: Recipe) throws -> [String] {
+        if local.source.isFolder || !local.assets.isEmpty { return try RecipeAssets.records(of: local).map(\.path) }
+        let dir = local.source.directory
+        return FileSystemPath.list(dir).filter { name in
+            FileSystemPath.kind(dir + "/" + name) == .file && !name.hasSuffix(".yaml") && !name.hasSuffix(".yml")
+        }
+    }
+
     static func assetsVerdict(_ name: String, published: String, local: Recipe) -> Verdict {
         let here: String
         do {
-            here = Digests.treeDigest(try Digests.tree(local.source.directory).filter { $0.path != "recipe.yaml" })
+            here = try RecipeAssets.digest(of: local) ?? "none"
         } catch {
             return Verdict(
                 kind: .recipe, subject: name, name: "assets", published: String(published.prefix(12)),

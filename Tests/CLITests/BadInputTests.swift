@@ -26,7 +26,7 @@ struct BadInputTests {
             [("typo", "summary: x\ntag: [a]\nrun: echo hi\n")], ["run", "typo"],
             "recipes/typo.yaml:2:1: error: unknown field 'tag' in recipe; did you mean 'tags'? "
                 + "(known fields: name, summary, doc, tags, inputs, variations, needs, run, container, "
-                + "outputs, metrics, env, cache, if, resources, timeout, retries, repeat, runner)")
+                + "outputs, metrics, env, cache, if, resources, timeout, retries, repeat, runner, assets)")
     }
 
     @Test func unknownFieldInAnInput() throws {

@@ -304,6 +304,7 @@ private func runMeasuredRate(_ cli: CLI, rates: [String]) throws {
         "rate",
         """
         summary: a measured rate read from a file the test changes
+        assets: [rate.txt]
         run: echo "rate=$(cat "${{ recipe.dir }}/rate.txt")" >> "$REPRO_OUTPUTS"
         cache: measured
         metrics:

@@ -60,7 +60,7 @@ struct LintTests {
             (known here: outputs.weights, outputs.dir)
             recipes/typos.yaml:2:1: error: unknown field 'tag' in recipe; did you mean 'tags'? (known fields: name, \
             summary, doc, tags, inputs, variations, needs, run, container, outputs, metrics, env, cache, if, resources, \
-            timeout, retries, repeat, runner)
+            timeout, retries, repeat, runner, assets)
             recipes/typos.yaml:4:13: error: 'type' of input 'n': expected one of string, int, float, bool, path, \
             choice, list, found 'itn'; did you mean 'int'?
             recipes/typos.yaml:5:6: error: expression names nothing: 'inputs.m'; did you mean 'inputs.n'? (known \

@@ -169,18 +169,54 @@ struct ReproduceTests {
         let same = try cli.run(["reproduce", manifest])
         #expect(same.status == 0, "\(same.stdout)")
         // The text changes here (a comment), the files do not: the published text runs beside the local files.
-        try cli.recipe("recipes/bundle/recipe.yaml", recipe + "\n# edited here\n")
-        let text = try cli.run(["reproduce", manifest])
-        #expect(text.status == 0, "\(text.stdout)\(text.stderr)")
-        #expect(text.stdout.contains("differs here: the published text was used"), "\(text.stdout)")
+        try ReproduceTests.expectPublishedTextUsed(cli, manifest, file: "recipes/bundle/recipe.yaml", text: recipe)
         // A file beside the recipe changed: said, and the values tell whether it mattered.
         try "a\nb\nc\n".write(toFile: cli.root + "/recipes/bundle/data.txt", atomically: true, encoding: .utf8)
+        try ReproduceTests.expectChangedAssets(cli, manifest, row: "bundle  lines   2          3")
+    }
+
+    /// With the recipe's text edited here (a comment), a reproduction runs the published text, with its assets.
+    static func expectPublishedTextUsed(_ cli: CLI, _ manifest: String, file: String, text: String) throws {
+        try cli.recipe(file, text + "\n# edited here\n")
+        let reproduced = try cli.run(["reproduce", manifest])
+        #expect(reproduced.status == 0, "\(reproduced.stdout)\(reproduced.stderr)")
+        #expect(reproduced.stdout.contains("differs here: the published text was used"), "\(reproduced.stdout)")
+    }
+
+    /// A reproduction after an asset changed fails, says so, and shows the value `row` that moved.
+    static func expectChangedAssets(_ cli: CLI, _ manifest: String, row: String) throws {
         let files = try cli.run(["reproduce", manifest])
         #expect(files.status == 1)
         #expect(
             files.stdout.contains("FAILED: the files beside the recipe differ from the published ones"),
             "\(files.stdout)")
-        #expect(files.stdout.contains("bundle  lines   2          3"), "\(files.stdout)")
+        #expect(files.stdout.contains(row), "\(files.stdout)")
+    }
+
+    /// A one-file recipe's `assets:` (here one beside it and one in a folder its group shares) are kept with the
+    /// published text like a folder recipe's files, and a changed one is said.
+    @Test func aOneFileRecipesAssetsAreComparedAndKeptWithThePublishedText() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let recipe = """
+            summary: reads files beside it
+            assets: [data.txt, ../shared]
+            cache: measured
+            run: echo "lines=$(cat ${{ recipe.dir }}/data.txt ${{ recipe.dir }}/../shared/more.txt | wc -l)" >> "$REPRO_OUTPUTS"
+            metrics:
+              lines: {value: "${{ run.outputs.lines }}", better: equal}
+            """
+        try cli.recipe("recipes/group/counted.yaml", recipe)
+        try FileManager.default.createDirectory(atPath: cli.root + "/recipes/shared", withIntermediateDirectories: true)
+        try "a\nb\n".write(toFile: cli.root + "/recipes/group/data.txt", atomically: true, encoding: .utf8)
+        try "c\n".write(toFile: cli.root + "/recipes/shared/more.txt", atomically: true, encoding: .utf8)
+        let first = try cli.run(["run", "counted"])
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        let manifest = try ReproduceTests.latestManifest(cli)
+        #expect(try cli.run(["reproduce", manifest]).status == 0)
+        try ReproduceTests.expectPublishedTextUsed(cli, manifest, file: "recipes/group/counted.yaml", text: recipe)
+        try "c\nd\n".write(toFile: cli.root + "/recipes/shared/more.txt", atomically: true, encoding: .utf8)
+        try ReproduceTests.expectChangedAssets(cli, manifest, row: "counted  lines   3          4")
     }
 
     /// A negative tolerance in a recipe is an error at its place.

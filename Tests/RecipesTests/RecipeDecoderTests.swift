@@ -70,6 +70,31 @@ struct RecipeDecoderTests {
         #expect(r.runner == .slurm)
     }
 
+    /// A one-file recipe that reads files beside it must name them, so their content enters its key.
+    @Test func aOneFileRecipeThatReadsItsFolderNamesItsAssets() throws {
+        let reads = "summary: x\nrun: python3 ${{ recipe.dir }}/sut.py\n"
+        #expect(
+            message(reads)
+                == "/x/recipes/r.yaml:2:6: error: 'recipe.dir': this recipe reads files beside it but declares no "
+                + "'assets:', so their content would not enter its key and a changed file could be served from the "
+                + "cache; list them (for example 'assets: [run.py]'), or make the recipe a folder NAME/recipe.yaml")
+        let declared = try decode("summary: x\nassets: [sut.py, ../lib]\nrun: python3 ${{ recipe.dir }}/sut.py\n")
+        #expect(declared.assets.map(\.path) == ["sut.py", "../lib"])
+        #expect(declared.assets[1].location?.description == "/x/recipes/r.yaml:2:18")
+        let folder = try RecipeDecoder.decode(
+            text: reads, file: "/x/recipes/r/recipe.yaml", directory: "/x/recipes/r", isFolder: true,
+            expectedName: "r")
+        #expect(folder.assets.isEmpty, "a folder recipe's files are its assets already")
+        #expect(
+            message("summary: x\nassets: [/etc/passwd]\nrun: echo\n")
+                == "/x/recipes/r.yaml:2:10: error: asset '/etc/passwd': expected a literal path relative to the "
+                + "recipe's folder (such as run.py or ../lib), found an absolute one")
+        #expect(
+            message("summary: x\nassets: sut.py\nrun: echo\n")
+                == "/x/recipes/r.yaml:2:9: error: 'assets' must be a list of paths relative to the recipe, found the "
+                + "string 'sut.py'")
+    }
+
     @Test func preciseErrors() {
         #expect(
             message("summary: x\nrun: {shell: a, action: b}\n")
@@ -131,7 +156,7 @@ struct RecipeDecoderTests {
                 == """
                 /x/recipes/r.yaml:2:1: error: unknown field 'tag' in recipe; did you mean 'tags'? (known fields: name, \
                 summary, doc, tags, inputs, variations, needs, run, container, outputs, metrics, env, cache, if, \
-                resources, timeout, retries, repeat, runner)
+                resources, timeout, retries, repeat, runner, assets)
                 /x/recipes/r.yaml:4:18: error: unknown field 'defualt' in input 'n'; did you mean 'default'? (known \
                 fields: type, default, doc, choices, items)
                 /x/recipes/r.yaml:4:13: error: 'type' of input 'n': expected one of string, int, float, bool, path, \

@@ -13,7 +13,7 @@ struct RegistryTests {
             "a/recipes/dataset-digits.yaml":
                 "summary: d\ntags: [dataset, digits]\nvariations:\n  small: {group: size}\n  full: {group: size, default: true}\nrun: echo\n",
             "a/recipes/group/model.yaml":
-                "summary: m\ntags: [model]\ninputs:\n  arch: {choices: [mlp, cnn], default: mlp}\n  n: {default: 2}\n  base: {default: \"${{ recipe.dir }}/weights\"}\n  twice: {default: \"${{ inputs.n * 2 }}\"}\nrun: echo\n",
+                "summary: m\ntags: [model]\nassets: [weights]\ninputs:\n  arch: {choices: [mlp, cnn], default: mlp}\n  n: {default: 2}\n  base: {default: \"${{ recipe.dir }}/weights\"}\n  twice: {default: \"${{ inputs.n * 2 }}\"}\nrun: echo\n",
             "a/recipes/folder-recipe/recipe.yaml": "summary: f\ntags: [dataset]\nrun: echo\n",
             "a/recipes/folder-recipe/asset.txt": "asset",
             "b/recipes/model.yaml": "summary: shadowed\nrun: echo\n",

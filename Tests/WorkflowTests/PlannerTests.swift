@@ -1,3 +1,4 @@
+import Foundation
 import Recipes
 import Testing
 
@@ -87,6 +88,35 @@ struct PlannerTests {
         let k2 = try s.plan("x", ["data": .string(file)]).nodes[0].keyMaterial.fields["inputs"]
         #expect(k1 != k2)
         #expect(throws: WorkflowError.self) { try s.plan("x", ["data": .string(s.root + "/missing")]) }
+    }
+
+    /// What `assets:` names enters the key by content, folders whole; a missing one stops planning, saying where
+    /// it is named.
+    @Test func declaredAssetsEnterKeysByContent() throws {
+        let s = try Sandbox([
+            "x": "summary: x\nassets: [sut.py, ../lib]\nrun: python3 ${{ recipe.dir }}/sut.py\n",
+            "y": "summary: y\nassets: [gone.py]\nrun: python3 ${{ recipe.dir }}/gone.py\n",
+        ])
+        defer { s.cleanUp() }
+        try FileManager.default.createDirectory(atPath: s.root + "/lib", withIntermediateDirectories: true)
+        try "print(1)".write(toFile: s.root + "/recipes/sut.py", atomically: true, encoding: .utf8)
+        try "LINES = 1".write(toFile: s.root + "/lib/protocol.py", atomically: true, encoding: .utf8)
+        func key() throws -> String { try s.plan("x").nodes[0].keyMaterial.key(dependencies: [:]) }
+        let first = try key()
+        #expect(try key() == first)
+        try "print(2)".write(toFile: s.root + "/recipes/sut.py", atomically: true, encoding: .utf8)
+        let second = try key()
+        #expect(second != first, "a changed script beside the recipe")
+        try "LINES = 2".write(toFile: s.root + "/lib/protocol.py", atomically: true, encoding: .utf8)
+        #expect(try key() != second, "a changed module in a shared folder it names")
+        do {
+            _ = try s.plan("y")
+            Issue.record("a missing asset should stop planning")
+        } catch {
+            #expect("\(error)".contains("gone.py"), "\(error)")
+            #expect("\(error)".contains("named under 'assets:' at "), "\(error)")
+            #expect("\(error)".contains("y.yaml:2:10"), "\(error)")
+        }
     }
 
     @Test func aRecursionWithoutEndIsStopped() throws {

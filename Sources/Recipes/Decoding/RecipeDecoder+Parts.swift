@@ -189,6 +189,41 @@ extension RecipeDecoder {
         return out
     }
 
+    /// `assets:`: a list of paths relative to the recipe's folder, written literally (they are hashed when the
+    /// recipe is planned, before any expression could be evaluated).
+    static func decodeAssets(_ node: Node, _ reader: YAMLReader) throws(RecipeError) -> [RecipeAsset] {
+        guard case .sequence(let items) = node else {
+            throw .wrongType(
+                at: reader.location(node), what: "'assets'", expected: "a list of paths relative to the recipe",
+                found: reader.describe(node))
+        }
+        var out: [RecipeAsset] = []
+        for item in items {
+            reader.attempt { () throws(RecipeError) in
+                let path = try reader.string(item, "an item of 'assets'")
+                let at = reader.location(item)
+                let found = assetPathProblem(path)
+                if let found {
+                    throw .invalidValue(
+                        at: at, what: "asset '\(path)'",
+                        problem: "expected a literal path relative to the recipe's folder (such as run.py or ../lib), "
+                            + "found \(found)")
+                }
+                out.append(RecipeAsset(path: path, location: at))
+            }
+        }
+        return out
+    }
+
+    /// What makes `path` not a literal path relative to the recipe's folder, or nil when it is one.
+    static func assetPathProblem(_ path: String) -> String? {
+        if path.isEmpty { return "an empty one" }
+        if path.contains("${{") { return "an expression" }
+        if path.hasPrefix("/") { return "an absolute one" }
+        if path.hasPrefix("~") { return "one in a home folder" }
+        return nil
+    }
+
     /// Checks that need the whole recipe: references in expressions name things that exist.
     static func validate(_ recipe: Recipe, reader: YAMLReader, root: Node) {
         let inputNames = Set(recipe.inputs.map(\.name))
@@ -228,43 +263,68 @@ extension RecipeDecoder {
         for m in recipe.metrics { check(m.value.references, at: m.value.location ?? m.location) }
         for e in recipe.env { check(e.value.references, at: e.value.location ?? e.location) }
         checkInputReferences(recipe, reader: reader)
+        checkRecipeDirAssets(recipe, reader: reader)
     }
 
-    /// `inputs.X` must name a declared input, wherever it is written.
-    static func checkInputReferences(_ recipe: Recipe, reader: YAMLReader) {
-        let names = recipe.inputs.map(\.name)
-        func check(_ refs: [[String]], at: SourceLocation?) {
-            for ref in refs where ref.first == "inputs" && ref.count >= 2 && !names.contains(ref[1]) {
-                reader.problems.list.append(
-                    .unknownReference(at: at, path: "inputs.\(ref[1])", known: names.map { "inputs.\($0)" }))
-            }
-        }
+    /// Every expression of the recipe with where it is written: `visit(references, location)`.
+    static func eachReference(_ recipe: Recipe, _ visit: ([[String]], SourceLocation?) -> Void) {
         func check(_ value: TemplateValue?, _ fallback: SourceLocation?) {
-            if let value { check(value.references, at: value.location ?? fallback) }
+            if let value { visit(value.references, value.location ?? fallback) }
         }
         func check(_ needs: [Need]) {
             for n in needs {
                 for key in n.with.keys.sorted() { check(n.with[key], n.location) }
                 for axis in n.matrix { check(axis.values, n.location) }
-                if let c = n.condition { check(c.references, at: c.location ?? n.location) }
+                if let c = n.condition { visit(c.references, c.location ?? n.location) }
             }
         }
         switch recipe.run {
         case .action(_, let with, let at)?: for key in with.keys.sorted() { check(with[key], at) }
-        case .shell(let t, let at)?: check(t.references, at: t.location ?? at)
+        case .shell(let t, let at)?: visit(t.references, t.location ?? at)
         case nil: break
         }
         for o in recipe.outputs { check(o.value, o.location) }
         for m in recipe.metrics { check(m.value, m.location) }
         for e in recipe.env { check(e.value, e.location) }
         for i in recipe.inputs { check(i.defaultValue, i.location) }
-        if let c = recipe.condition { check(c.references, at: c.location) }
-        if let c = recipe.container { check(c.image.references, at: c.image.location ?? c.location) }
+        if let c = recipe.condition { visit(c.references, c.location) }
+        if let c = recipe.container { visit(c.image.references, c.image.location ?? c.location) }
         check(recipe.needs)
         for v in recipe.variations {
             for key in v.inputs.keys.sorted() { check(v.inputs[key], v.location) }
             for e in v.env { check(e.value, e.location) }
             check(v.needs)
         }
+    }
+
+    /// `inputs.X` must name a declared input, wherever it is written.
+    static func checkInputReferences(_ recipe: Recipe, reader: YAMLReader) {
+        let names = recipe.inputs.map(\.name)
+        eachReference(recipe) { refs, at in
+            for ref in refs where ref.first == "inputs" && ref.count >= 2 && !names.contains(ref[1]) {
+                reader.problems.list.append(
+                    .unknownReference(at: at, path: "inputs.\(ref[1])", known: names.map { "inputs.\($0)" }))
+            }
+        }
+    }
+
+    /// A one-file recipe that reads `recipe.dir` reads files beside it that its text does not hold: unless it names
+    /// them under `assets:`, a changed script would still match the cached result of the old one. (A folder
+    /// recipe's files are its assets already.)
+    static func checkRecipeDirAssets(_ recipe: Recipe, reader: YAMLReader) {
+        guard !recipe.source.isFolder, recipe.assets.isEmpty else { return }
+        var first: SourceLocation??
+        eachReference(recipe) { refs, at in
+            if first == nil, refs.contains(where: { $0.count >= 2 && $0[0] == "recipe" && $0[1] == "dir" }) {
+                first = .some(at)
+            }
+        }
+        guard let at = first else { return }
+        reader.problems.list.append(
+            .invalidValue(
+                at: at ?? SourceLocation(file: reader.file, line: 1, column: 1), what: "'recipe.dir'",
+                problem: "this recipe reads files beside it but declares no 'assets:', so their content would not "
+                    + "enter its key and a changed file could be served from the cache; list them (for example "
+                    + "'assets: [run.py]'), or make the recipe a folder NAME/recipe.yaml"))
     }
 }

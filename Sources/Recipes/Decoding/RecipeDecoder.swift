@@ -6,7 +6,7 @@ import Yams
 public enum RecipeDecoder {
     static let topLevelFields = [
         "name", "summary", "doc", "tags", "inputs", "variations", "needs", "run", "container", "outputs", "metrics",
-        "env", "cache", "if", "resources", "timeout", "retries", "repeat", "runner",
+        "env", "cache", "if", "resources", "timeout", "retries", "repeat", "runner", "assets",
     ]
 
     /// Decodes one recipe. `file` is its absolute path; `expectedName` is what the file or folder is called.
@@ -87,6 +87,7 @@ public enum RecipeDecoder {
                     recipe.repeatCount = try reader.int(node, "'repeat'", atLeast: 1)
                     recipe.repeatLocation = reader.location(node)
                 case "runner": recipe.runner = try decodeRunner(node, reader)
+                case "assets": recipe.assets = try decodeAssets(node, reader)
                 default: break
                 }
             }

@@ -30,10 +30,24 @@ public struct Recipe: Sendable {
     public var repeatLocation: SourceLocation? = nil
     /// Which runner executes it; nil for the run's default.
     public var runner: RunnerKind?
+    /// Files and folders beside the recipe that its steps read (`assets:`); their content enters every key.
+    public var assets: [RecipeAsset] = []
     public var source: RecipeSource
 
     public func input(named name: String) -> InputSpec? { inputs.first { $0.name == name } }
     public func variation(named name: String) -> Variation? { variations.first { $0.name == name } }
+}
+
+/// A file or folder a recipe's steps read, as `assets:` names it: relative to the recipe's folder (`..` allowed,
+/// so recipes of a group can share a module), its content in every key made from the recipe.
+public struct RecipeAsset: Sendable {
+    public var path: String
+    public var location: SourceLocation?
+
+    public init(path: String, location: SourceLocation?) {
+        self.path = path
+        self.location = location
+    }
 }
 
 /// Where a recipe came from and the digests of its bytes, which enter every key made from it.

@@ -41,7 +41,7 @@ public struct ContainerInvocation: Sendable {
     public var image: ResolvedImage
     public var runtime: ContainerRuntimeChoice
     public var network: Bool
-    /// What the step reads (its dependencies' entries, its `path` inputs, a folder recipe's assets): mounted
+    /// What the step reads (its dependencies' entries, its `path` inputs, the recipe's assets): mounted
     /// read-only at the same paths. The staging folder (output, scratch, outputs file) is mounted writable.
     public var readOnly: [String]
 
@@ -84,6 +84,7 @@ extension PlanNode {
             }
         }
         if recipe.source.isFolder { paths.append(recipe.source.directory) }
+        paths += recipe.assets.map { RecipeAssets.path(of: $0, in: recipe) }
         var seen = Set<String>()
         return paths.filter { $0.hasPrefix("/") && !$0.contains("://") && seen.insert($0).inserted }
     }

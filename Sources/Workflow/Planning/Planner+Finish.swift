@@ -78,7 +78,7 @@ extension Planner {
             "recipe_sha256": .string(recipe.source.digest),
             "variations": .list(instance.variations.map { .string($0) }),
         ]
-        if recipe.source.isFolder { fields["assets_sha256"] = .string(try assetsDigest(recipe)) }
+        if let assets = try assetsDigest(recipe) { fields["assets_sha256"] = .string(assets) }
         var inputs = instance.keyInputs
         for spec in recipe.inputs where spec.kind == .path || (spec.kind == .list && spec.itemKind == .path) {
             guard let real = instance.inputs[spec.name], real == instance.keyInputs[spec.name] else { continue }
@@ -144,11 +144,10 @@ extension Planner {
     }
 
     /// A folder recipe's other files, hashed once per run.
-    func assetsDigest(_ recipe: Recipe) throws(WorkflowError) -> String {
+    func assetsDigest(_ recipe: Recipe) throws(WorkflowError) -> String? {
         if let d = assetDigests[recipe.name] { return d }
         do {
-            let records = try Digests.tree(recipe.source.directory).filter { $0.path != "recipe.yaml" }
-            let d = Digests.treeDigest(records)
+            let d = try RecipeAssets.digest(of: recipe)
             assetDigests[recipe.name] = d
             return d
         } catch {
