@@ -109,6 +109,15 @@ struct PlannerTests {
         #expect(second != first, "a changed script beside the recipe")
         try "LINES = 2".write(toFile: s.root + "/lib/protocol.py", atomically: true, encoding: .utf8)
         #expect(try key() != second, "a changed module in a shared folder it names")
+        // A folder recipe that also names one of its own files counts it once: the same digest as without.
+        let folder = s.root + "/recipes/z"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "1".write(toFile: folder + "/data.txt", atomically: true, encoding: .utf8)
+        try "summary: z\nrun: cat data.txt\n".write(toFile: folder + "/recipe.yaml", atomically: true, encoding: .utf8)
+        let plain = try s.plan("z").nodes[0].keyMaterial.fields["assets_sha256"]
+        try "summary: z\nassets: [data.txt]\nrun: cat data.txt\n"
+            .write(toFile: folder + "/recipe.yaml", atomically: true, encoding: .utf8)
+        #expect(try s.plan("z").nodes[0].keyMaterial.fields["assets_sha256"] == plain)
         do {
             _ = try s.plan("y")
             Issue.record("a missing asset should stop planning")

@@ -36,7 +36,9 @@ public enum RecipeAssets {
                 throw Digests.Failure(path: full, reason: "not a regular file or folder (\(described(asset)))")
             }
         }
-        return records.sorted { $0.path < $1.path }
+        // A declared asset inside a folder recipe is one of its files already: counted once.
+        var seen = Set<String>()
+        return records.sorted { $0.path < $1.path }.filter { seen.insert($0.path).inserted }
     }
 
     /// One digest of them all; nil when the recipe has none.
