@@ -217,6 +217,39 @@ struct ContainerTests {
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: cli.root + "/cache/tmp")) ?? []).isEmpty)
     }
 
+    /// A one-file recipe's assets (one beside it, one in a folder its group shares) are mounted read-only at their
+    /// places, so the step reads them inside the image as on the host.
+    @Test func declaredAssetsAreReadableInsideTheImage() throws {
+        guard let image = TestImage.get() else { return }
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.recipe(
+            "recipes/group/boxed.yaml",
+            """
+            summary: reads its assets inside the image
+            assets: [tool.sh, ../lib]
+            container: {image: \(image.archive), runtime: podman}
+            run: |
+              echo "beside=$(sh ${{ recipe.dir }}/tool.sh)" >> "$REPRO_OUTPUTS"
+              echo "shared=$(cat ${{ recipe.dir }}/../lib/module.txt)" >> "$REPRO_OUTPUTS"
+              if touch ${{ recipe.dir }}/../lib/intruder 2>/dev/null; then echo writable=yes; else echo writable=no; fi >> "$REPRO_OUTPUTS"
+            outputs:
+              beside: ${{ run.outputs.beside }}
+              shared: ${{ run.outputs.shared }}
+              writable: ${{ run.outputs.writable }}
+            """)
+        try "echo from-the-script".write(
+            toFile: cli.root + "/recipes/group/tool.sh", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: cli.root + "/recipes/lib", withIntermediateDirectories: true)
+        try "from-the-module".write(toFile: cli.root + "/recipes/lib/module.txt", atomically: true, encoding: .utf8)
+        let r = try cli.run(["run", "boxed"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let outputs = try #require(try node(cli, "boxed")["outputs"] as? [String: Any])
+        #expect(outputs["beside"] as? String == "from-the-script", "\(outputs)")
+        #expect(outputs["shared"] as? String == "from-the-module", "\(outputs)")
+        #expect(outputs["writable"] as? String == "no", "\(outputs)")
+    }
+
     @Test func aDockerArchiveOfTheImageHasTheSameDigestAndRuns() throws {
         guard let image = TestImage.get() else { return }
         let cli = try CLI()
