@@ -72,7 +72,8 @@ typedef struct {
 static void ck_packed_group(const ck_packed_call *c, int panel, const size_t *offsets, long g0, int count) {
     const size_t at = (size_t)g0 * c->oc;
     ck_panel_group(c->set, c->x, offsets, count, c->kernel, c->xw * c->ic, c->ic, c->weights, c->oc, panel, c->bias,
-                   c->residual ? c->residual + at : NULL, c->relu, c->y + at);
+                   c->residual ? c->residual + at : NULL, c->relu, c->y + at,
+                   c->weights + (size_t)c->kernel * c->kernel * c->ic * c->oc);
 }
 
 // The input offset of each pixel in [g0, g0 + count): its window's corner.

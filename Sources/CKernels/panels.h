@@ -99,10 +99,13 @@ static const ck_panel_set ck_avx2_panels = {8, 2, {ck_panel_block2_1, ck_panel_b
 
 // A product of `count` output pixels with panel `panel` of packed weights: pixel j's window corner is
 // x + offsets[j] (kernel × kernel taps of ic channels, rows xrow floats apart); its outputs go to y + j·oc (from the
-// panel's first channel on), the residual is read at residual + j·oc. `packed` holds all panels (ck_pack_weights).
+// panel's first channel on), the residual is read at residual + j·oc. `packed` holds all panels (ck_pack_weights);
+// `weights_end` is where the weights the caller reads next end (prefetching stops there): the end of `packed`, or
+// of all Winograd matrices, whose next one follows the last panel of this one.
 static inline void ck_panel_group(const ck_panel_set *set, const float *x, const size_t *offsets, int count,
                                   int kernel, int xrow, int ic, const float *packed, int oc, int panel,
-                                  const float *bias, const float *residual, int relu, float *y) {
+                                  const float *bias, const float *residual, int relu, float *y,
+                                  const float *weights_end) {
     const int nr = set->lanes * set->vectors, o0 = panel * nr, pw = oc - o0 < nr ? oc - o0 : nr;
     const ck_panel_fn fn = set->fns[pw / set->lanes - 1];
     const int k = kernel, cc = ck_chunk_channels(kernel, ic);
@@ -119,7 +122,7 @@ static inline void ck_panel_group(const ck_panel_set *set, const float *x, const
         // they arrive while this chunk is computed. A step of 0 repeats a harmless prefetch of this chunk.
         const size_t chunk_bytes = (size_t)cn * k * k * pw * sizeof(float);
         const char *ahead = (const char *)chunk + chunk_bytes;
-        const char *end = (const char *)(packed + (size_t)k * k * ic * oc);
+        const char *end = (const char *)weights_end;
         const int blocks = (count + CK_P - 1) / CK_P, steps = k * k * cn;
         const size_t slice = (chunk_bytes + (size_t)blocks - 1) / (size_t)blocks;
         const size_t step = slice / (size_t)steps + 1 < 64 ? slice / (size_t)steps + 1 : 64;

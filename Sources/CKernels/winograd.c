@@ -219,7 +219,7 @@ static void ck_wino_products(const ck_wino_call *c, int count, const float *v, f
         const int k = pair / c->panels, panel = pair % c->panels;
         ck_panel_group(c->set, v + (size_t)k * c->group * c->ic, offsets, count, 1, 0, c->ic,
                        c->u + (size_t)k * c->ic * c->oc, c->oc, panel, NULL, NULL, 0,
-                       mm + (size_t)k * c->group * c->oc);
+                       mm + (size_t)k * c->group * c->oc, c->u + (size_t)c->a * c->a * c->ic * c->oc);
     }
 }
 
